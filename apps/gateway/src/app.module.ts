@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
+import { KernelModule, type KernelOptions } from '@switchyard/kernel';
+import { HealthController } from './http/health.controller.js';
+import { ModelsController } from './http/models.controller.js';
+import { OpenAIController } from './http/openai.controller.js';
+import { LifecycleState } from './lifecycle-state.js';
+
+/** The gateway application: the kernel plus its HTTP ingress. */
+@Module({})
+export class AppModule {
+  static forRoot(kernel: KernelOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ switchyard: kernel.config })] }),
+        KernelModule.forRoot(kernel),
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+      ],
+      controllers: [OpenAIController, ModelsController, HealthController],
+      providers: [LifecycleState],
+      exports: [LifecycleState],
+    };
+  }
+}

@@ -1,0 +1,8 @@
+import { PluginRegistry } from '@switchyard/kernel';
+import mock from '@switchyard/plugin-mock';
+import openai from '@switchyard/plugin-openai';
+
+/** The registry with the provider plugins that ship in this repository. */
+export function createBuiltinRegistry(): PluginRegistry {
+  return new PluginRegistry().register(openai).register(mock);
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { KernelOptions } from '@switchyard/kernel';
+import { AppModule } from './app.module.js';
+import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
+import { InboundAuth } from './http/inbound-auth.js';
+import { installHttpHooks } from './http/install-http-hooks.js';
+import { requestIdFor } from './http/request-id.js';
+import { NestLoggerBridge } from './nest-logger-bridge.js';
+
+export interface GatewayAppOptions extends KernelOptions {
+  /** Secret for naming clients by an HMAC of their key (journal `client_key_id`). */
+  installSecret?: string;
+}
+
+/** Builds the Nest application on Fastify, initialised but not listening. */
+export async function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
+  const { config, logger } = options;
+  const bodyLimit = Math.round(config.server.body_limit_mb * 1024 * 1024);
+  const adapter = new FastifyAdapter({
+    bodyLimit,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    logger: false,
+    keepAliveTimeout: 75_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    bodyParser: false,
+    logger: new NestLoggerBridge(logger),
+    abortOnError: false,
+  });
+  const auth = new InboundAuth(config.server.api_keys, options.installSecret ?? randomBytes(32).toString('hex'));
+  installHttpHooks(app.getHttpAdapter().getInstance(), auth, logger);
+  app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));
+  if (config.server.cors.origins.length > 0) {
+    app.enableCors({ origin: config.server.cors.origins, exposedHeaders: ['x-request-id', 'x-switchyard-real-model'] });
+  }
+  await app.init();
+  return app;
+}
+
+/** Listens on the configured address; `0.0.0.0` listens dual-stack (IPv4 and IPv6) where the host has IPv6. */
+export async function listenGateway(app: NestFastifyApplication, host: string, port: number): Promise<string> {
+  if (host === '0.0.0.0') {
+    try {
+      await app.listen(port, '::');
+      return `http://0.0.0.0:${port}`;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw err;
+    }
+  }
+  await app.listen(port, host);
+  const address = app.getHttpServer().address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+}

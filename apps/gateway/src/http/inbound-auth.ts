@@ -1,0 +1,49 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyEntry } from '@switchyard/kernel';
+
+interface KeyDigest {
+  digest: Buffer;
+  id: string;
+}
+
+/**
+ * Inbound API keys: `Authorization: Bearer <key>` or `x-api-key: <key>`, compared in constant
+ * time (SHA-256 digests of equal length, every key checked). The journal names a client by the
+ * key's configured name, or an HMAC of the key with a per-install secret — never the key.
+ */
+export class InboundAuth {
+  private readonly keys: KeyDigest[];
+
+  constructor(entries: readonly ApiKeyEntry[], installSecret: string) {
+    this.keys = entries
+      .filter((e) => e.key.length > 0)
+      .map((e) => ({
+        digest: sha256(e.key),
+        id: e.name ?? `key-${createHmac('sha256', installSecret).update(e.key).digest('hex').slice(0, 16)}`,
+      }));
+  }
+
+  get enabled(): boolean {
+    return this.keys.length > 0;
+  }
+
+  /** The client key's id when the headers carry a valid key, else null. */
+  check(authorization: string | undefined, xApiKey: string | string[] | undefined): string | null {
+    const presented = bearer(authorization) ?? (typeof xApiKey === 'string' ? xApiKey : undefined);
+    if (!presented) return null;
+    const digest = sha256(presented);
+    let found: string | null = null;
+    for (const k of this.keys) if (timingSafeEqual(digest, k.digest) && found === null) found = k.id;
+    return found;
+  }
+}
+
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+function bearer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return m ? m[1]!.trim() : undefined;
+}

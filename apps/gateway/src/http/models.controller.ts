@@ -1,0 +1,37 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { GatewayError, ModelCatalogService, type CatalogEntry } from '@switchyard/kernel';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+function openAIModel(e: CatalogEntry): Record<string, unknown> {
+  const m: Record<string, unknown> = { id: e.id, object: 'model', created: e.created, owned_by: e.owned_by };
+  if (e.context_length !== undefined) m.context_length = e.context_length;
+  return m;
+}
+
+function anthropicModel(e: CatalogEntry): Record<string, unknown> {
+  return { type: 'model', id: e.id, display_name: e.id, created_at: new Date(e.created * 1000).toISOString() };
+}
+
+/** GET /v1/models and /v1/models/{id}: from the catalog in memory, never an upstream call. */
+@Controller()
+export class ModelsController {
+  constructor(@Inject(ModelCatalogService) private readonly catalog: ModelCatalogService) {}
+
+  @Get(['v1/models', 'models'])
+  list(@Req() req: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
+    const entries = this.catalog.list();
+    if (req.headers['anthropic-version'] !== undefined) {
+      const data = entries.map(anthropicModel);
+      return reply.send({ data, has_more: false, first_id: entries[0]?.id ?? null, last_id: entries.at(-1)?.id ?? null });
+    }
+    return reply.send({ object: 'list', data: entries.map(openAIModel) });
+  }
+
+  @Get(['v1/models/*', 'models/*'])
+  one(@Req() req: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
+    const id = decodeURIComponent((req.params as Record<string, string>)['*'] ?? '');
+    const entry = this.catalog.list().find((e) => e.id === id);
+    if (!entry) throw GatewayError.modelNotFound(id, this.catalog.list().map((e) => e.id));
+    return reply.send(req.headers['anthropic-version'] !== undefined ? anthropicModel(entry) : openAIModel(entry));
+  }
+}

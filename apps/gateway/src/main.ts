@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { ConfigError, createLogger, UsageError, resolveConfig, type LoadedConfig } from '@switchyard/kernel';
+import { createBuiltinRegistry } from './builtin-plugins.js';
+import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
+import { createGatewayApp, listenGateway } from './create-gateway-app.js';
+import { LifecycleState } from './lifecycle-state.js';
+
+const VERSION = '0.1.0';
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseCliArgs(argv);
+  } catch (err) {
+    process.stderr.write(`switchyard: ${(err as Error).message}\n\n${usageText()}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(usageText());
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(`switchyard ${VERSION}\n`);
+    return 0;
+  }
+
+  const registry = createBuiltinRegistry();
+  let loaded: LoadedConfig;
+  try {
+    loaded = await resolveConfig({ args, env: process.env, cwd: process.cwd(), registry });
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`switchyard: ${err.message}\n`);
+      return err instanceof UsageError ? 2 : 1;
+    }
+    throw err;
+  }
+  if (args.check) {
+    const where = loaded.file ?? (loaded.source === 'single-backend' ? 'single-backend mode' : 'demo mode');
+    process.stdout.write(
+      `switchyard: configuration OK (${where}: ${loaded.config.backends.length} backend(s), ${loaded.config.routes.length} route(s))\n`,
+    );
+    return 0;
+  }
+
+  const logger = createLogger(loaded.config.logging.level);
+  for (const w of loaded.warnings) logger.warn(w);
+  const app = await createGatewayApp({
+    config: loaded.config,
+    registry,
+    logger,
+    singleBackend: loaded.singleBackend,
+    secrets: loaded.secrets,
+    installSecret: process.env.SWITCHYARD_INSTALL_SECRET,
+  });
+  const { host, port } = loaded.config.server;
+  const url = await listenGateway(app, host, port);
+  const backends = loaded.config.backends.map((b) => `${b.id} (${b.type})`).join(', ');
+  logger.info(
+    { url, source: loaded.source, file: loaded.file, backends: loaded.config.backends.length, routes: loaded.config.routes.length },
+    loaded.source === 'demo'
+      ? `Switchyard listening on ${url}, serving the built-in mock model "mock" (demo mode)`
+      : `Switchyard listening on ${url}; backends: ${backends}`,
+  );
+
+  const lifecycle = app.get(LifecycleState);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    lifecycle.shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const grace = setTimeout(() => process.exit(0), loaded.config.server.shutdown_grace_seconds * 1000 + 1000);
+    grace.unref();
+    void app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`switchyard: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+
+export * from './schema/index.js';
+export * from './apply-cli-overrides.js';
+export * from './build-config.js';
+export * from './check-config-semantics.js';
+export * from './cli-args.js';
+export * from './config-error.js';
+export * from './config-issues.js';
+export * from './demo-config.js';
+export * from './generate-config-json-schema.js';
+export * from './interpolate-config-values.js';
+export * from './key-path.js';
+export * from './load-config-file.js';
+export * from './model-glob.js';
+export * from './normalize-config.js';
+export * from './parse-config-text.js';
+export * from './resolve-config-source.js';
+export * from './resolve-config.js';
+export * from './secret-positions.js';
+export * from './single-backend-config.js';
+export * from './suggest-nearest-key.js';
+export * from './validate-config.js';

@@ -1,0 +1,62 @@
+import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsLimits, IsProfile } from './validators.js';
+
+export const SYSTEM_PROMPT_MODES = ['prepend', 'append', 'replace'] as const;
+export type SystemPromptMode = (typeof SYSTEM_PROMPT_MODES)[number];
+
+export class SystemPromptConfig {
+  @IsIn(SYSTEM_PROMPT_MODES)
+  mode: SystemPromptMode = 'prepend';
+
+  @IsString()
+  text!: string;
+}
+
+export class AutoRouteConfig {
+  /** Virtual model (or model name) for requests with only text. */
+  @IsString() @MinLength(1)
+  text!: string;
+
+  /** Virtual model (or model name) for requests with image, audio, video or file content. */
+  @IsString() @MinLength(1)
+  vision!: string;
+}
+
+export interface LimitBound {
+  min?: number;
+  max?: number;
+}
+
+/** A profile: the kernel's vocabulary plus provider-native keys written verbatim. */
+export type Profile = Record<string, unknown>;
+
+export class RouteConfig {
+  @IsString() @MinLength(1)
+  virtual_model!: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  backend?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  real_model?: string;
+
+  @IsOptional() @IsInt() @Min(1)
+  context_length?: number;
+
+  @IsOptional() @IsProfile({ allowNull: false })
+  defaults?: Profile;
+
+  @IsOptional() @IsProfile({ allowNull: true })
+  clamp?: Profile;
+
+  @IsOptional() @IsLimits()
+  limits?: Record<string, LimitBound>;
+
+  @IsOptional() @ValidateNested() @Type(() => SystemPromptConfig)
+  system_prompt?: SystemPromptConfig;
+
+  @IsOptional() @ValidateNested() @Type(() => AutoRouteConfig)
+  auto_route?: AutoRouteConfig;
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+
+/** An inbound API key; `name` lets the journal name the client without the key. */
+export class ApiKeyEntry {
+  @IsOptional() @IsString() @MinLength(1)
+  name?: string;
+
+  @IsString()
+  key!: string;
+}
+
+export class CorsConfig {
+  @IsArray() @IsString({ each: true })
+  origins: string[] = [];
+}
+
+export class ServerTlsConfig {
+  @IsString() @MinLength(1)
+  cert!: string;
+
+  @IsString() @MinLength(1)
+  key!: string;
+}
+
+export class ServerConfig {
+  @IsString() @MinLength(1)
+  host = '0.0.0.0';
+
+  @IsInt() @Min(0) @Max(65535)
+  port = 4000;
+
+  /** Strings are normalised to `{ key }` by the loader; empty keys are dropped. */
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ApiKeyEntry)
+  api_keys: ApiKeyEntry[] = [];
+
+  @ValidateNested() @Type(() => CorsConfig)
+  cors: CorsConfig = new CorsConfig();
+
+  @IsOptional() @ValidateNested() @Type(() => ServerTlsConfig)
+  tls?: ServerTlsConfig;
+
+  @IsNumber() @Min(0.001) @Max(4096)
+  body_limit_mb = 32;
+
+  @IsBoolean()
+  passthrough_unrouted = false;
+
+  @IsNumber() @Min(0) @Max(3600)
+  shutdown_grace_seconds = 25;
+}

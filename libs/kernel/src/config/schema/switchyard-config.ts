@@ -1,0 +1,35 @@
+import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
+import { Type } from 'class-transformer';
+import { IsArray, IsString, ValidateNested } from 'class-validator';
+import { BackendConfig } from './backend-config.js';
+import { JournalConfig } from './journal-config.js';
+import { LoggingConfig } from './logging-config.js';
+import { RouteConfig } from './route-config.js';
+import { ServerConfig } from './server-config.js';
+import { TelemetryConfig } from './telemetry-config.js';
+
+/** The whole configuration file (SPEC §2), after `${…}` resolution and map-to-list normalisation. */
+export class SwitchyardConfig {
+  @ValidateNested() @Type(() => ServerConfig)
+  server: ServerConfig = new ServerConfig();
+
+  @ValidateNested() @Type(() => LoggingConfig)
+  logging: LoggingConfig = new LoggingConfig();
+
+  @ValidateNested() @Type(() => TelemetryConfig)
+  telemetry: TelemetryConfig = new TelemetryConfig();
+
+  @ValidateNested() @Type(() => JournalConfig)
+  journal: JournalConfig = new JournalConfig();
+
+  /** Extra provider plugin packages to load by name. */
+  @IsArray() @IsString({ each: true })
+  plugins: string[] = [];
+
+  /** Validated per entry against the backend type's config class by the loader. */
+  @IsArray()
+  backends: BackendConfig[] = [];
+
+  @IsArray() @ValidateNested({ each: true }) @Type(() => RouteConfig)
+  routes: RouteConfig[] = [];
+}

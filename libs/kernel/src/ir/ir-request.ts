@@ -1,0 +1,59 @@
+import type { IrMessage, ProviderMetadata } from './ir-message.js';
+
+export interface IrTool {
+  /** `function` tools take a JSON object; `custom` tools take one free-form string. */
+  kind: 'function' | 'custom';
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments (function tools). */
+  parameters?: Record<string, unknown>;
+  strict?: boolean;
+  providerMetadata?: ProviderMetadata;
+}
+
+export type IrToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export interface IrThinking {
+  enabled: boolean;
+  /** Token budget where the target takes one (Anthropic `budget_tokens`, Gemini `thinkingBudget`). */
+  budgetTokens?: number;
+  /** Effort where the target takes one (OpenAI `reasoning_effort`, Responses `reasoning.effort`). */
+  effort?: 'minimal' | 'low' | 'medium' | 'high';
+}
+
+export type IrResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
+
+/** A generation request in the kernel's vocabulary: what every protocol decodes to. */
+export interface IrRequest {
+  /** The real model the backend is asked for (after routing). */
+  model: string;
+  /** System and developer instructions, kept apart from the turns. */
+  system: IrMessage[];
+  messages: IrMessage[];
+  tools?: IrTool[];
+  toolChoice?: IrToolChoice;
+  parallelToolCalls?: boolean;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stop?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  thinking?: IrThinking;
+  responseFormat?: IrResponseFormat;
+  /** Caller metadata (Anthropic `metadata.user_id`, OpenAI `user`). */
+  user?: string;
+  stream: boolean;
+  /** Whether a streaming client asked for usage (OpenAI `stream_options.include_usage`). */
+  includeUsage?: boolean;
+  /**
+   * Provider-native fields from a profile or the caller that the target protocol writes
+   * verbatim into its body (`chat_template_kwargs`, `repetition_penalty`).
+   */
+  extra?: Record<string, unknown>;
+}

@@ -1,0 +1,70 @@
+import type { Observable } from 'rxjs';
+import type { GatewayError } from '../errors/gateway-error.js';
+import type { Protocol } from '../protocol.js';
+import type { RouteDecision } from '../router/model-router.js';
+
+/** HTTP-like status recorded when the client went away before the end (nginx's convention). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+export interface ExchangeEnd {
+  status: number;
+  error: GatewayError | null;
+  /** The client disconnected before the response was complete. */
+  aborted: boolean;
+  /** performance.now() at the end. */
+  endedAt: number;
+  bytesOut: number;
+}
+
+/**
+ * One model request as observers (metrics, journal, logs) see it. Created when the pipeline
+ * takes the request; `done` resolves once, when it ends however it ends.
+ */
+export class Exchange {
+  /** performance.now() when the pipeline took the request. */
+  readonly startedAt = performance.now();
+  readonly ts = Date.now();
+  decision: RouteDecision | null = null;
+  backendType: string | null = null;
+  /** The wire protocol sent upstream (equal to `protocol` on passthrough). */
+  upstreamProtocol: string | null = null;
+  /** performance.now() when the upstream's status and headers arrived. */
+  upstreamHeadersAt: number | null = null;
+  upstreamStatus: number | null = null;
+  upstreamRequestId: string | null = null;
+  /** Side copy of the bytes sent to the client (streams only). */
+  chunks$: Observable<Buffer> | null = null;
+  /** The response body sent to the client (non-streaming only). */
+  responseBody: Buffer | null = null;
+  /** Which profile fields defaults / clamp / limits set (journal `profile`). */
+  profileApplied: Record<string, string[]> | null = null;
+  readonly done: Promise<ExchangeEnd>;
+  private resolveDone!: (end: ExchangeEnd) => void;
+  private ended = false;
+
+  constructor(
+    readonly requestId: string,
+    readonly protocol: Protocol,
+    readonly stream: boolean,
+    readonly clientModel: string,
+    readonly bytesIn: number,
+    readonly clientKeyId: string | null,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  end(status: number, error: GatewayError | null, bytesOut: number, aborted = false): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.resolveDone({ status, error, aborted, endedAt: performance.now(), bytesOut });
+  }
+}
+
+/** Something that watches every exchange: metrics, the journal, access logs. Never on the byte path. */
+export interface ExchangeObserver {
+  observe(exchange: Exchange): void;
+}

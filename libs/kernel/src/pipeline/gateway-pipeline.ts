@@ -1,0 +1,188 @@
+import type { Readable } from 'node:stream';
+import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
+import { encodeErrorEvent } from '../errors/encode-error-envelope.js';
+import type { KernelLogger } from '../logger.js';
+import type { UpstreamReply } from '../plugin/provider-plugin.js';
+import { errorDialect, type Protocol } from '../protocol.js';
+import { ObservedStream } from '../stream/observed-stream.js';
+import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
+import { filterReplyHeaders } from '../upstream/header-policy.js';
+import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
+import { readBody } from '../upstream/upstream-client.js';
+import { CLIENT_CLOSED_REQUEST, Exchange, type ExchangeObserver } from './exchange.js';
+import type { GatewayReply, GatewayRequest, RequestPipeline } from './gateway-request.js';
+import type { GatewayRuntime, RuntimeBackend } from './gateway-runtime.js';
+import { shapeUpstreamBody } from './shape-upstream-body.js';
+import { nextTraceparent } from './trace-context.js';
+
+const ENDPOINT_NAMES: Record<Protocol, string> = {
+  'openai.chat': '/v1/chat/completions',
+  'openai.completions': '/v1/completions',
+  'openai.embeddings': '/v1/embeddings',
+  'openai.responses': '/v1/responses',
+  'anthropic.messages': '/v1/messages',
+};
+
+/** Where the pipeline reads its current runtime; a reload swaps what it returns. */
+export interface RuntimeSource {
+  current(): GatewayRuntime;
+}
+
+/**
+ * Routing, profiles and the adapter call for one request, independent of HTTP: controllers call
+ * `handle` and write the reply; an embedding program can call it directly.
+ */
+export class GatewayPipeline implements RequestPipeline {
+  private readonly observers: ExchangeObserver[] = [];
+
+  constructor(
+    private readonly runtimes: RuntimeSource,
+    private readonly logger: KernelLogger,
+  ) {}
+
+  addObserver(observer: ExchangeObserver): void {
+    this.observers.push(observer);
+  }
+
+  async handle(req: GatewayRequest): Promise<GatewayReply> {
+    const runtime = this.runtimes.current();
+    const model = req.body.model;
+    const stream = req.body.stream === true;
+    const exchange = new Exchange(
+      req.requestId,
+      req.protocol,
+      stream,
+      typeof model === 'string' ? model : '',
+      req.rawBody?.length ?? 0,
+      req.clientKeyId ?? null,
+    );
+    for (const o of this.observers) o.observe(exchange);
+    try {
+      if (typeof model !== 'string' || model.length === 0) {
+        throw GatewayError.invalidRequest('model: required, a non-empty string naming the model', 'model');
+      }
+      const decision = runtime.router.route(model);
+      exchange.decision = decision;
+      const backend = runtime.backends.get(decision.backendId);
+      if (!backend?.adapter || !backend.plugin) {
+        throw new GatewayError({
+          status: 501,
+          kind: 'unavailable',
+          message: `backend ${decision.backendId} (type ${backend?.config.type ?? 'unknown'}) has no provider plugin in this build`,
+          code: 'backend_unavailable',
+        });
+      }
+      exchange.backendType = backend.config.type;
+      const wire = backend.adapter.wireProtocolFor(req.protocol, decision.realModel);
+      if (wire === null) {
+        throw GatewayError.unsupportedOperation(
+          `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${ENDPOINT_NAMES[req.protocol]}`,
+        );
+      }
+      if (wire !== req.protocol) {
+        throw GatewayError.unsupportedOperation(
+          `backend ${backend.config.id} speaks ${wire}; translation from ${req.protocol} is not available in this build`,
+        );
+      }
+      exchange.upstreamProtocol = wire;
+      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol);
+      exchange.profileApplied = shaped.applied;
+      const reply = await backend.adapter.send({
+        protocol: wire,
+        body: shaped.body,
+        rawBody: shaped.changed ? undefined : req.rawBody,
+        model: decision.realModel,
+        stream,
+        clientHeaders: req.headers,
+        query: req.query,
+        requestId: req.requestId,
+        traceparent: nextTraceparent(req.headers['traceparent']),
+        signal: req.signal,
+      });
+      exchange.upstreamHeadersAt = performance.now();
+      exchange.upstreamStatus = reply.status;
+      const upstreamId = reply.headers['x-request-id'] ?? reply.headers['request-id'];
+      if (typeof upstreamId === 'string') exchange.upstreamRequestId = upstreamId;
+      if (reply.status >= 400) {
+        throw await this.upstreamError(reply, backend, runtime, req.protocol, wire);
+      }
+      return await this.forward(reply, exchange, req, decision.realModel, decision.clientModel, backend);
+    } catch (err) {
+      const error = this.toGatewayError(err, req, runtime.backends.get(exchange.decision?.backendId ?? ''));
+      exchange.end(req.signal.aborted ? CLIENT_CLOSED_REQUEST : error.status, error, 0, req.signal.aborted);
+      throw error;
+    }
+  }
+
+  private toGatewayError(err: unknown, req: GatewayRequest, backend: RuntimeBackend | undefined): GatewayError {
+    if (isGatewayError(err)) return err;
+    if (req.signal.aborted) {
+      return new GatewayError({ status: CLIENT_CLOSED_REQUEST, kind: 'invalid_request', message: 'client closed the request' });
+    }
+    if (backend && (err as { code?: string })?.code) return mapTransportError(err, backend.config.id);
+    this.logger.error({ err, requestId: req.requestId }, 'unexpected error in the request pipeline');
+    return GatewayError.internal();
+  }
+
+  private async upstreamError(
+    reply: UpstreamReply,
+    backend: RuntimeBackend,
+    runtime: GatewayRuntime,
+    ingress: Protocol,
+    wire: string,
+  ): Promise<GatewayError> {
+    const text = await readBody(reply.body, 64 * 1024).catch(() => '');
+    const sameDialect = errorDialect(ingress) === (wire === 'anthropic.messages' ? 'anthropic' : wire.startsWith('openai.') ? 'openai' : 'other');
+    return mapUpstreamHttpError(reply.status, text, reply.headers, backend.config.id, runtime.redactor, sameDialect);
+  }
+
+  private async forward(
+    reply: UpstreamReply,
+    exchange: Exchange,
+    req: GatewayRequest,
+    realModel: string,
+    clientModel: string,
+    backend: RuntimeBackend,
+  ): Promise<GatewayReply> {
+    const contentType = reply.headers['content-type'];
+    const sse = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+    const headers = filterReplyHeaders(reply.headers, sse);
+    headers['x-switchyard-real-model'] = realModel;
+    if (!sse) {
+      const body = rewriteModelInBody(await collect(reply.body), realModel, clientModel);
+      exchange.responseBody = body;
+      exchange.end(reply.status, null, body.length);
+      return { status: reply.status, headers, body, stream: false, exchange };
+    }
+    const out = new ObservedStream(createModelRewriter(realModel, clientModel));
+    exchange.chunks$ = out.chunks$;
+    const dialect = errorDialect(req.protocol);
+    reply.body.on('error', (err: Error) => {
+      if (req.signal.aborted || out.destroyed) return;
+      const error = mapTransportError(err, backend.config.id);
+      this.logger.warn({ requestId: req.requestId, backend: backend.config.id, err: error.message }, 'upstream stream failed after it started');
+      out.finishWith(encodeErrorEvent(dialect, error));
+      exchange.end(error.status, error, out.bytesOut);
+    });
+    out.on('end', () => exchange.end(reply.status, null, out.bytesOut));
+    out.on('close', () => {
+      if (!exchange.isEnded) {
+        reply.body.destroy();
+        exchange.end(CLIENT_CLOSED_REQUEST, null, out.bytesOut, true);
+      }
+    });
+    (reply.body as Readable).pipe(out, { end: true });
+    return { status: reply.status, headers, body: out, stream: true, exchange };
+  }
+}
+
+async function collect(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(buf);
+    size += buf.length;
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}

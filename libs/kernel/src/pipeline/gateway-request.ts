@@ -1,0 +1,34 @@
+import type { Readable } from 'node:stream';
+import type { IncomingHeaders } from '../plugin/provider-plugin.js';
+import type { Protocol } from '../protocol.js';
+import type { Exchange } from './exchange.js';
+
+/** A parsed client request, from an HTTP controller or an in-process caller. */
+export interface GatewayRequest {
+  protocol: Protocol;
+  body: Record<string, unknown>;
+  /** The request's bytes as received, when there are any (lets passthrough skip re-serialising). */
+  rawBody?: Buffer;
+  headers: IncomingHeaders;
+  /** The query string without `?` (e.g. `beta=true`). */
+  query?: string;
+  requestId: string;
+  /** The inbound key's configured name, or its HMAC; never the key. */
+  clientKeyId?: string | null;
+  /** Aborts the upstream when the client goes away. */
+  signal: AbortSignal;
+}
+
+/** The answer: a complete body, or a byte stream read with backpressure. */
+export interface GatewayReply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | Readable;
+  stream: boolean;
+  exchange: Exchange;
+}
+
+/** The request pipeline behind the HTTP controllers; another program can call it in-process. */
+export interface RequestPipeline {
+  handle(request: GatewayRequest): Promise<GatewayReply>;
+}

@@ -1,0 +1,67 @@
+import type { BackendConfig } from '../config/schema/backend-config.js';
+import type { SwitchyardConfig } from '../config/schema/switchyard-config.js';
+import type { KernelLogger } from '../logger.js';
+import type { PluginRegistry } from '../plugin/plugin-registry.js';
+import type { ProviderAdapter, ProviderPlugin } from '../plugin/provider-plugin.js';
+import { ModelRouter } from '../router/model-router.js';
+import { SecretRedactor } from '../secrets/secret-redactor.js';
+
+export interface RuntimeBackend {
+  config: BackendConfig;
+  /** null when the backend's type has no plugin in this build (it is inert). */
+  plugin: ProviderPlugin | null;
+  adapter: ProviderAdapter | null;
+}
+
+export interface RuntimeOptions {
+  config: SwitchyardConfig;
+  registry: PluginRegistry;
+  logger: KernelLogger;
+  singleBackend?: boolean;
+  /** Secret values resolved from `${…}` that must never be echoed. */
+  secrets?: readonly string[];
+}
+
+/**
+ * Everything built from one configuration: adapters, router, redactor. Requests take a
+ * snapshot at start, so a reload (a new runtime swapped in) never changes a request in flight.
+ */
+export class GatewayRuntime {
+  readonly config: SwitchyardConfig;
+  readonly router: ModelRouter;
+  readonly redactor = new SecretRedactor();
+  readonly backends = new Map<string, RuntimeBackend>();
+  readonly singleBackend: boolean;
+
+  constructor(options: RuntimeOptions) {
+    this.config = options.config;
+    this.singleBackend = options.singleBackend ?? false;
+    for (const s of options.secrets ?? []) this.redactor.add(s);
+    for (const b of options.config.backends) this.redactor.add(b.api_key);
+    for (const k of options.config.server.api_keys) this.redactor.add(k.key);
+    for (const b of options.config.backends) {
+      const plugin = options.registry.get(b.type) ?? null;
+      if (!plugin) {
+        options.logger.warn({ backend: b.id, type: b.type }, `backend "${b.id}": no plugin for type "${b.type}" in this build; it is inert`);
+      }
+      const adapter = plugin
+        ? plugin.createAdapter(b, {
+            logger: options.logger.child({ backend: b.id }),
+            redactor: this.redactor,
+            singleBackend: this.singleBackend,
+          })
+        : null;
+      this.backends.set(b.id, { config: b, plugin, adapter });
+    }
+    this.router = new ModelRouter({
+      backends: options.config.backends,
+      routes: options.config.routes,
+      passthroughUnrouted: options.config.server.passthrough_unrouted,
+      singleBackend: this.singleBackend,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.backends.values()].map((b) => b.adapter?.close()));
+  }
+}

@@ -1,0 +1,6 @@
+export * from './exchange.js';
+export * from './gateway-pipeline.js';
+export * from './gateway-request.js';
+export * from './gateway-runtime.js';
+export * from './shape-upstream-body.js';
+export * from './trace-context.js';

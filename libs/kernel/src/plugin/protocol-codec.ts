@@ -1,0 +1,49 @@
+import type { IrRequest } from '../ir/ir-request.js';
+import type { IrResponse } from '../ir/ir-response.js';
+import type { IrStreamEvent } from '../ir/ir-stream-event.js';
+import type { Protocol } from '../protocol.js';
+
+/** Ingress protocols plus backend-only wire formats (`google.generate-content`, …). */
+export type WireProtocol = Protocol | (string & {});
+
+/** One server-sent event as parsed off the wire. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+  id?: string;
+}
+
+export interface CodecContext {
+  /** The model name the client asked for, written into responses. */
+  clientModel: string;
+  requestId: string;
+  /** Receives the names of fields the target cannot express (logged at debug). */
+  dropped(field: string): void;
+}
+
+/** Turns one upstream stream into IR events, event by event. */
+export interface StreamDecoder {
+  push(event: SseEvent): IrStreamEvent[];
+  end(): IrStreamEvent[];
+}
+
+/** Turns IR events into the client's SSE bytes, event by event. */
+export interface StreamEncoder {
+  push(event: IrStreamEvent): string;
+  end(): string;
+}
+
+/**
+ * The decoder and encoder of one wire protocol. The client side (decodeRequest,
+ * encodeResponse, createStreamEncoder) serves an ingress; the backend side (encodeRequest,
+ * decodeResponse, createStreamDecoder) serves a backend that speaks it.
+ */
+export interface ProtocolCodec {
+  readonly protocol: WireProtocol;
+  decodeRequest?(body: Record<string, unknown>, ctx: CodecContext): IrRequest;
+  encodeResponse?(response: IrResponse, ctx: CodecContext): Record<string, unknown>;
+  createStreamEncoder?(ctx: CodecContext): StreamEncoder;
+  encodeRequest?(request: IrRequest, ctx: CodecContext): Record<string, unknown>;
+  decodeResponse?(body: unknown, ctx: CodecContext): IrResponse;
+  createStreamDecoder?(ctx: CodecContext): StreamDecoder;
+}

@@ -1,0 +1,95 @@
+import type { Readable } from 'node:stream';
+import type { BackendConfig } from '../config/schema/backend-config.js';
+import type { KernelLogger } from '../logger.js';
+import type { Protocol } from '../protocol.js';
+import type { SecretRedactor } from '../secrets/secret-redactor.js';
+import type { ProtocolCodec, WireProtocol } from './protocol-codec.js';
+
+export type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+/** One request to a backend, already routed and shaped by profiles, in a protocol it speaks. */
+export interface UpstreamCall {
+  /** The wire protocol of `body` (an ingress protocol on passthrough, the adapter's own on translation). */
+  protocol: WireProtocol;
+  /** The body to send: `model` is the real model. */
+  body: Record<string, unknown>;
+  /**
+   * The client's original bytes when `body` is unchanged from them (no routing rename, no profile):
+   * an adapter may send these instead of serialising `body` again.
+   */
+  rawBody?: Buffer;
+  /** The real model (also in `body.model` where the protocol carries it there). */
+  model: string;
+  stream: boolean;
+  /** The client's headers (provider headers such as `anthropic-beta` are passed on per SPEC §3). */
+  clientHeaders: IncomingHeaders;
+  /** The ingress query string without `?` (`beta=true`), passed on where the protocol has one. */
+  query?: string;
+  requestId: string;
+  traceparent: string;
+  signal: AbortSignal;
+}
+
+/** The upstream's reply as-is: status, headers and the body bytes, read with backpressure. */
+export interface UpstreamReply {
+  status: number;
+  headers: IncomingHeaders;
+  body: Readable;
+}
+
+export interface ModelInfo {
+  id: string;
+  owned_by?: string;
+  created?: number;
+  context_length?: number;
+}
+
+/** A configured backend, built by its plugin. */
+export interface ProviderAdapter {
+  readonly backendId: string;
+  /**
+   * The wire protocol this backend should receive a request of `ingress` for `model` in:
+   * the ingress itself means passthrough; anything else means the kernel translates through
+   * the IR with the codecs registered for both protocols. `null`: the backend cannot do it.
+   */
+  wireProtocolFor(ingress: Protocol, model: string): WireProtocol | null;
+  /** Send one call; resolves when the upstream's status and headers are in. */
+  send(call: UpstreamCall): Promise<UpstreamReply>;
+  /** The models the backend reports (GET /v1/models or the like); off the request path. */
+  listModels?(signal: AbortSignal): Promise<ModelInfo[]>;
+  /** A cheap health check for readiness; throws when the backend is down. */
+  probe?(signal: AbortSignal): Promise<void>;
+  /** Release connection pools once idle. */
+  close(): Promise<void>;
+}
+
+export interface BackendContext {
+  logger: KernelLogger;
+  redactor: SecretRedactor;
+  /** True when the gateway runs in single-backend mode (every model goes to this backend). */
+  singleBackend: boolean;
+}
+
+/**
+ * What a provider package exports (default export or named `plugin`). The kernel imports no
+ * plugin: the registry loads the built-ins and the packages named under `plugins:`.
+ */
+export interface ProviderPlugin<C extends BackendConfig = BackendConfig> {
+  /** The backend `type` it serves (`openai`, `anthropic`, …). */
+  readonly type: string;
+  /** Its config class: BackendConfig or a subclass with class-validator decorators. */
+  readonly configClass?: new () => C;
+  /** Ingress protocols its adapters accept untouched (passthrough). */
+  readonly nativeProtocols: readonly Protocol[];
+  /** Protocol codecs the package contributes (decoder and encoder of one wire protocol each). */
+  readonly codecs?: readonly ProtocolCodec[];
+  /** Auth types it understands (default: bearer, x-api-key, none). */
+  readonly authTypes?: readonly string[];
+  createAdapter(config: C, ctx: BackendContext): ProviderAdapter;
+}
+
+export function isProviderPlugin(value: unknown): value is ProviderPlugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<ProviderPlugin>;
+  return typeof v.type === 'string' && typeof v.createAdapter === 'function' && Array.isArray(v.nativeProtocols);
+}

@@ -1,0 +1,45 @@
+import { applyClamp, applyDefaults } from './apply-defaults-and-clamp.js';
+import { applyLimits } from './apply-limits.js';
+import { applySystemPrompt } from './apply-system-prompt.js';
+import { applyThinkingClamp, applyThinkingDefaults } from './apply-thinking.js';
+import { fitAnthropicThinkingBudget, stripAnthropicThinkingConflicts } from './fit-anthropic-thinking.js';
+import type { ProfileRun } from './profile-run.js';
+import type { ProfileResult, ProfileTarget, RouteProfile } from './profile-types.js';
+
+const NONE: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * The body sent upstream for a request to a virtual model (SPEC §2 "Profiles"), in the vocabulary of the
+ * request's own protocol: `defaults`, overlaid by the caller's fields, overlaid by `clamp`; then `limits` bound
+ * the numeric fields the request carries; then the system prompt.
+ *
+ * Pure: the inputs are not modified. Only the top-level object and the objects that change are copied (a
+ * `messages` array only when the system prompt changes it, and never the messages in it); values taken from the
+ * profile are copied, so the body never shares objects with the configuration.
+ */
+export function applyProfile(body: Record<string, unknown>, profile: RouteProfile, target: ProfileTarget): ProfileResult {
+  const run: ProfileRun = {
+    original: body,
+    body: { ...body },
+    protocol: target.protocol,
+    thinking: target.thinking ?? 'chat_template_kwargs',
+    modelFamily: target.modelFamily,
+    defaults: profile.defaults ?? NONE,
+    clamp: profile.clamp ?? NONE,
+    limits: profile.limits ?? NONE,
+    applied: { defaults: [], clamp: [], limits: [] },
+    dropped: [],
+    adjusted: [],
+    written: new Set(),
+    profileTurnedThinkingOn: false,
+  };
+  applyDefaults(run);
+  applyThinkingDefaults(run);
+  applyClamp(run);
+  applyThinkingClamp(run);
+  applyLimits(run);
+  fitAnthropicThinkingBudget(run);
+  stripAnthropicThinkingConflicts(run);
+  if (profile.system_prompt) applySystemPrompt(run, profile.system_prompt);
+  return { body: run.body, applied: run.applied, dropped: run.dropped, adjusted: run.adjusted };
+}

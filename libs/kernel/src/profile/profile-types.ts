@@ -1,0 +1,53 @@
+import type { LimitBound, Profile, SystemPromptMode } from '../config/schema/route-config.js';
+import type { ThinkingDialect } from '../config/schema/backend-config.js';
+import type { Protocol } from '../protocol.js';
+
+/**
+ * How an `openai.chat` / `openai.completions` body expresses `enable_thinking`: the backend's `thinking`
+ * setting (default `chat_template_kwargs`). Anthropic and Responses bodies use their own form and ignore it.
+ */
+export type ThinkingTarget = ThinkingDialect;
+
+/** The profile part of a route: what `applyProfile` needs, nothing else. */
+export interface RouteProfile {
+  defaults?: Profile;
+  clamp?: Profile;
+  limits?: Record<string, LimitBound>;
+  system_prompt?: { mode: SystemPromptMode; text: string };
+}
+
+/** Where the body goes: its protocol (the ingress protocol) and, for chat-style bodies, the thinking form. */
+export interface ProfileTarget {
+  protocol: Protocol;
+  /** Defaults to `chat_template_kwargs`. */
+  thinking?: ThinkingTarget;
+  /**
+   * The real model's name or family (`claude-opus-4-7`, `claude-sonnet-4-5@20250929`). Anthropic models that
+   * only accept adaptive thinking (Claude 4.7 and later) get `thinking: {type: adaptive}` plus an effort.
+   */
+  modelFamily?: string;
+}
+
+/** Which fields (profile vocabulary, or the native key) each layer actually set or changed: for the journal. */
+export interface AppliedProfile {
+  defaults: string[];
+  clamp: string[];
+  limits: string[];
+  /** The system prompt mode, when the system prompt was applied. */
+  system_prompt?: SystemPromptMode;
+}
+
+/** A field the profile could not send as configured, or changed to fit the protocol, and why. */
+export interface ProfileNote {
+  field: string;
+  reason: string;
+}
+
+export interface ProfileResult {
+  body: Record<string, unknown>;
+  applied: AppliedProfile;
+  /** Profile fields (or fields they conflict with) that were not sent, and why: for a debug log. */
+  dropped: ProfileNote[];
+  /** Values changed so the request is valid for the protocol (e.g. a thinking budget lowered below max_tokens). */
+  adjusted: ProfileNote[];
+}

@@ -1,0 +1,2 @@
+export * from './compile-model-glob.js';
+export * from './model-router.js';

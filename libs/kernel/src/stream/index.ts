@@ -1,0 +1,3 @@
+export * from './observed-stream.js';
+export * from './sse-events.js';
+export * from './rewrite-model-field.js';

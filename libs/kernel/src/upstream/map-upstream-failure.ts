@@ -1,0 +1,119 @@
+import { GatewayError } from '../errors/gateway-error.js';
+import type { SecretRedactor } from '../secrets/secret-redactor.js';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/** Maps a transport failure (undici / node errors) to 502 or 504 (SPEC §3). */
+export function mapTransportError(err: unknown, backendId: string): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = err as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  if (TIMEOUT_CODES.has(code)) {
+    const what =
+      code === 'UND_ERR_CONNECT_TIMEOUT'
+        ? 'connecting'
+        : code === 'UND_ERR_HEADERS_TIMEOUT'
+          ? 'waiting for the first byte'
+          : 'waiting for the next byte';
+    return GatewayError.gatewayTimeout(`backend ${backendId} timed out ${what}`);
+  }
+  const reason: Record<string, string> = {
+    ECONNREFUSED: 'refused the connection',
+    ENOTFOUND: 'could not be resolved (DNS)',
+    EAI_AGAIN: 'could not be resolved (DNS)',
+    ECONNRESET: 'reset the connection',
+    EPIPE: 'closed the connection',
+    UND_ERR_SOCKET: 'closed the connection',
+    EHOSTUNREACH: 'is unreachable',
+    ENETUNREACH: 'is unreachable',
+    UND_ERR_INFO: 'sent a malformed reply',
+    HPE_INVALID_CONSTANT: 'sent a malformed reply',
+    CERT_HAS_EXPIRED: 'presented an expired TLS certificate',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'presented an untrusted TLS certificate',
+    SELF_SIGNED_CERT_IN_CHAIN: 'presented an untrusted TLS certificate',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'presented an untrusted TLS certificate',
+  };
+  const why = reason[code] ?? (code.startsWith('HPE_') ? 'sent a malformed reply' : `failed (${code || e?.name || 'error'})`);
+  return GatewayError.badGateway(`backend ${backendId} ${why}`, 'upstream_unreachable');
+}
+
+interface ParsedUpstreamError {
+  message?: string;
+  type?: string;
+  code?: string | null;
+  param?: string | null;
+}
+
+/** Reads `message` / `type` / `code` from OpenAI, Anthropic and Google error bodies. */
+export function parseUpstreamErrorBody(text: string): ParsedUpstreamError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (Array.isArray(json)) json = json[0]; // Google sometimes wraps errors in a list
+  const root = json as Record<string, unknown> | null;
+  const err = (root && typeof root.error === 'object' && root.error !== null ? root.error : root) as Record<string, unknown> | null;
+  if (!err) return {};
+  const message = typeof err.message === 'string' ? err.message : typeof root?.message === 'string' ? (root.message as string) : undefined;
+  const type = typeof err.type === 'string' ? err.type : typeof err.status === 'string' ? err.status : undefined;
+  const code = typeof err.code === 'string' ? err.code : typeof err.code === 'number' ? String(err.code) : null;
+  const param = typeof err.param === 'string' ? err.param : null;
+  return { message, type, code, param };
+}
+
+const PASSED_ERROR_HEADERS = /^(retry-after|x-ratelimit-|anthropic-ratelimit-|retry-after-ms)/;
+
+/**
+ * An upstream's non-2xx reply as a GatewayError (SPEC §3): 401/403 become 502 (the client's key
+ * was fine), everything else keeps its status and message; echoed secrets are redacted.
+ */
+export function mapUpstreamHttpError(
+  status: number,
+  bodyText: string,
+  headers: Record<string, string | string[] | undefined>,
+  backendId: string,
+  redactor: SecretRedactor,
+  sameDialect: boolean,
+): GatewayError {
+  const passHeaders: Record<string, string> = {};
+  for (const name in headers) {
+    const v = headers[name];
+    if (v !== undefined && PASSED_ERROR_HEADERS.test(name)) passHeaders[name] = Array.isArray(v) ? v[0]! : v;
+  }
+  if (status === 401 || status === 403) {
+    return new GatewayError({
+      status: 502,
+      kind: 'upstream',
+      message: `backend ${backendId} rejected the gateway's credentials (upstream status ${status})`,
+      code: 'upstream_auth_failed',
+    });
+  }
+  const parsed = parseUpstreamErrorBody(bodyText);
+  const rawMessage = parsed.message ?? (bodyText.trim().slice(0, 500) || `upstream status ${status}`);
+  const message = redactor.redact(rawMessage);
+  const kind =
+    status === 429
+      ? 'rate_limit'
+      : status === 404
+        ? 'not_found'
+        : status === 413
+          ? 'request_too_large'
+          : status === 529
+            ? 'overloaded'
+            : status === 503
+              ? 'unavailable'
+              : status >= 500
+                ? 'upstream'
+                : 'invalid_request';
+  return new GatewayError({
+    status,
+    kind,
+    message,
+    code: parsed.code ?? null,
+    param: parsed.param ?? null,
+    upstreamType: sameDialect ? parsed.type : undefined,
+    headers: passHeaders,
+  });
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { BackendConfig } from '../config/schema/backend-config.js';
+import type { UpstreamReply } from '../plugin/provider-plugin.js';
+import { mapTransportError } from './map-upstream-failure.js';
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  signal: AbortSignal;
+}
+
+function readPem(path: string | undefined): string | undefined {
+  return path ? readFileSync(path, 'utf8') : undefined;
+}
+
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
+/**
+ * One backend's HTTP connection pool (undici, keep-alive), with its connect, first-byte and
+ * idle timeouts, optional CA and client certificate, and HTTPS_PROXY / NO_PROXY honoured.
+ * Shared machinery for every HTTP-speaking provider plugin.
+ */
+export class UpstreamClient {
+  readonly dispatcher: Dispatcher;
+
+  constructor(
+    private readonly backendId: string,
+    config: Pick<BackendConfig, 'timeout_seconds' | 'connect_timeout_seconds' | 'tls'>,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    const timeoutMs = Math.round(config.timeout_seconds * 1000);
+    const connect = {
+      timeout: Math.round(config.connect_timeout_seconds * 1000),
+      ca: readPem(config.tls?.ca),
+      cert: readPem(config.tls?.cert),
+      key: readPem(config.tls?.key),
+    };
+    const options = {
+      connect,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+    };
+    this.dispatcher = proxyConfigured(env) ? new EnvHttpProxyAgent(options) : new Agent(options);
+  }
+
+  /** Sends the request; resolves on the reply's status and headers, with the body unread. */
+  async send(req: UpstreamRequest): Promise<UpstreamReply> {
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        dispatcher: this.dispatcher,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      if (req.signal.aborted) throw err;
+      throw mapTransportError(err, this.backendId);
+    }
+  }
+
+  /** GET returning parsed JSON (model listing, probes). Throws on non-2xx. */
+  async getJson(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<unknown> {
+    const reply = await this.send({ method: 'GET', url, headers, signal });
+    const text = await readBody(reply.body);
+    if (reply.status < 200 || reply.status >= 300) {
+      throw new Error(`GET ${new URL(url).pathname} answered ${reply.status}`);
+    }
+    return JSON.parse(text);
+  }
+
+  /** Closes the pool once its requests have finished. */
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}
+
+/** Reads a whole body as text, at most `limit` bytes (the rest is discarded). */
+export async function readBody(body: AsyncIterable<Buffer | string>, limit = 8 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (size + buf.length > limit) {
+      chunks.push(buf.subarray(0, limit - size));
+      size = limit;
+      break;
+    }
+    chunks.push(buf);
+    size += buf.length;
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}

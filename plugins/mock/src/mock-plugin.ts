@@ -1,0 +1,14 @@
+import type { ProviderPlugin } from '@switchyard/kernel';
+import { MockAdapter } from './mock-adapter.js';
+import { MockBackendConfig } from './mock-backend-config.js';
+import { resolveMockSettings } from './mock-settings.js';
+
+/** `type: mock`: the deterministic built-in backend (demo mode, tests, benchmarks). */
+export const plugin: ProviderPlugin<MockBackendConfig> = {
+  type: 'mock',
+  configClass: MockBackendConfig,
+  nativeProtocols: ['openai.chat', 'openai.completions', 'openai.embeddings'],
+  createAdapter(config) {
+    return new MockAdapter(config.id, resolveMockSettings(config));
+  },
+};

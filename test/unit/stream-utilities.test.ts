@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, it } from 'node:test';
+import { firstValueFrom, toArray } from 'rxjs';
+import { createModelRewriter, ObservedStream, rewriteModelInBody, sseEvents, type SseEvent } from '@switchyard/kernel';
+
+function rewriteChunks(chunks: string[], real: string, client: string): string {
+  const rw = createModelRewriter(real, client)!;
+  const out = chunks.map((c) => rw(Buffer.from(c)).toString());
+  return out.join('') + rw(Buffer.alloc(0)).toString();
+}
+
+describe('model field rewrite (no re-serialisation)', () => {
+  it('replaces the real model with the name the client asked for, with and without a space', () => {
+    const got = rewriteChunks(['data: {"id":"1","model":"Qwen/Qwen3-8B","x":1}\n\n', 'data: {"model": "Qwen/Qwen3-8B"}\n\n'], 'Qwen/Qwen3-8B', 'coder');
+    assert.equal(got, 'data: {"id":"1","model":"coder","x":1}\n\ndata: {"model": "coder"}\n\n');
+  });
+
+  it('handles a needle split across two reads at every possible offset', () => {
+    const event = 'data: {"id":"1","model":"real-model","choices":[]}\n\n';
+    for (let cut = 1; cut < event.length; cut++) {
+      const got = rewriteChunks([event.slice(0, cut), event.slice(cut)], 'real-model', 'virtual');
+      assert.equal(got, event.replace('real-model', 'virtual'), `cut at ${cut}`);
+    }
+  });
+
+  it('never holds back the end of a complete event', () => {
+    const rw = createModelRewriter('a', 'b')!;
+    const out = rw(Buffer.from('data: {"model":"a"}\n\n'));
+    assert.equal(out.toString(), 'data: {"model":"b"}\n\n');
+  });
+
+  it('is absent when the names are equal, and leaves other fields alone', () => {
+    assert.equal(createModelRewriter('m', 'm'), undefined);
+    const body = Buffer.from('{"model":"r","choices":[{"message":{"content":"the \\"model\\":\\"r\\" text"}}]}');
+    assert.equal(rewriteModelInBody(body, 'r', 'v').toString(), '{"model":"v","choices":[{"message":{"content":"the \\"model\\":\\"r\\" text"}}]}');
+  });
+});
+
+describe('ObservedStream', () => {
+  it('passes bytes unchanged and gives observers a side copy', async () => {
+    const tap = new ObservedStream();
+    const seen: Buffer[] = [];
+    tap.chunks$.subscribe((c) => seen.push(c));
+    const received: Buffer[] = [];
+    await pipeline(
+      Readable.from([Buffer.from('a'), Buffer.from('bc')]),
+      tap,
+      new Writable({
+        write(chunk, _e, cb) {
+          received.push(chunk);
+          cb();
+        },
+      }),
+    );
+    assert.equal(Buffer.concat(received).toString(), 'abc');
+    assert.equal(Buffer.concat(seen).toString(), 'abc');
+    assert.equal(tap.bytesOut, 3);
+  });
+
+  it('applies backpressure: a reader that does not read stops the writer', () => {
+    const tap = new ObservedStream();
+    let accepted = 0;
+    while (tap.write(Buffer.alloc(4096))) accepted++;
+    assert.ok(accepted < 16, `accepted ${accepted} chunks before signalling backpressure`);
+    assert.ok(tap.writableLength + tap.readableLength <= 64 * 1024);
+  });
+
+  it('ends with a final event after what was sent', async () => {
+    const tap = new ObservedStream();
+    tap.write(Buffer.from('data: 1\n\n'));
+    tap.finishWith('data: {"error":{}}\n\n');
+    const chunks: Buffer[] = [];
+    for await (const c of tap) chunks.push(c as Buffer);
+    assert.equal(Buffer.concat(chunks).toString(), 'data: 1\n\ndata: {"error":{}}\n\n');
+  });
+});
+
+describe('sseEvents', () => {
+  it('parses CRLF, data without a space, events split across reads, and long lines', async () => {
+    const tap = new ObservedStream();
+    const events = firstValueFrom(sseEvents(tap.chunks$).pipe(toArray()));
+    const long = 'x'.repeat(100_000);
+    const wire = `data:{"a":1}\r\n\r\nevent: ping\ndata: {"b":2}\n\ndata: ${long}\n\n`;
+    const done = (async () => {
+      for await (const _ of tap) void _;
+    })();
+    for (let i = 0; i < wire.length; i += 7) tap.write(Buffer.from(wire.slice(i, i + 7)));
+    tap.end();
+    await done;
+    const got: SseEvent[] = await events;
+    assert.deepEqual(
+      got.map((e) => [e.event, e.data.length > 50 ? `long:${e.data.length}` : e.data]),
+      [
+        [undefined, '{"a":1}'],
+        ['ping', '{"b":2}'],
+        [undefined, `long:${long.length}`],
+      ],
+    );
+  });
+});
