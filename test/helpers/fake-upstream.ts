@@ -268,7 +268,9 @@ export interface ReplayOptions {
 
 function wantsStream(req: IncomingMessage, record: RecordedRequest): boolean {
   const body = record.body as { stream?: unknown } | undefined;
-  return body?.stream === true || /stream/i.test(record.path) || /alt=sse/.test(record.query) || /event-stream/.test(req.headers.accept ?? '');
+  return (
+    body?.stream === true || /stream/i.test(record.path) || /alt=sse/.test(record.query) || /event-stream/.test(req.headers.accept ?? '')
+  );
 }
 
 /**
@@ -429,7 +431,11 @@ export function openAiCompatible(options: MockOptions = {}): FakeHandler {
     if (req.method === 'POST' && route) {
       const body = record.body as Record<string, unknown> | undefined;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        return json(400, { error: { message: 'body is not a JSON object', type: 'invalid_request_error', param: null, code: null } })(req, res, record);
+        return json(400, { error: { message: 'body is not a JSON object', type: 'invalid_request_error', param: null, code: null } })(
+          req,
+          res,
+          record,
+        );
       }
       const model = typeof body.model === 'string' ? body.model : 'fake';
       const reply = buildMockReply(route[1], body, model, settings);
@@ -445,7 +451,14 @@ export function openAiCompatible(options: MockOptions = {}): FakeHandler {
       return slowHeaders(reply.readyInMs, json(reply.status, reply.body ?? '', { 'x-request-id': reply.requestId }))(req, res, record);
     }
     if (req.method === 'GET' && record.path.endsWith('/models')) return json(200, listing)(req, res, record);
-    return json(404, { error: { message: `fake upstream: no route for ${req.method} ${record.path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } })(req, res, record);
+    return json(404, {
+      error: {
+        message: `fake upstream: no route for ${req.method} ${record.path}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'unknown_url',
+      },
+    })(req, res, record);
   };
 }
 
@@ -547,7 +560,9 @@ export async function startFakeUpstream(handler?: FakeHandler): Promise<FakeUpst
         .then(() => handle(req, res, record))
         .catch((err: unknown) => {
           if (!res.headersSent) {
-            json(500, { error: { message: `fake upstream handler failed: ${String(err)}`, type: 'server_error', param: null, code: null } })(req, res, record);
+            json(500, {
+              error: { message: `fake upstream handler failed: ${String(err)}`, type: 'server_error', param: null, code: null },
+            })(req, res, record);
           } else {
             res.destroy();
           }

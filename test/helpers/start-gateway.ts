@@ -229,7 +229,11 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       return new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
           outputWaiters.delete(check);
-          reject(new Error(`gateway output did not match ${String(pattern)} within ${opts.timeoutMs ?? 10_000} ms\nstdout:\n${tail(out)}\nstderr:\n${tail(err)}`));
+          reject(
+            new Error(
+              `gateway output did not match ${String(pattern)} within ${opts.timeoutMs ?? 10_000} ms\nstdout:\n${tail(out)}\nstderr:\n${tail(err)}`,
+            ),
+          );
         }, opts.timeoutMs ?? 10_000);
         const check = () => {
           if (matches()) {
@@ -239,7 +243,11 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
           } else if (exitStatus) {
             clearTimeout(timer);
             outputWaiters.delete(check);
-            reject(new Error(`gateway exited (${JSON.stringify(exitStatus)}) before its output matched ${String(pattern)}\nstderr:\n${tail(err)}`));
+            reject(
+              new Error(
+                `gateway exited (${JSON.stringify(exitStatus)}) before its output matched ${String(pattern)}\nstderr:\n${tail(err)}`,
+              ),
+            );
           }
         };
         outputWaiters.add(check);

@@ -46,7 +46,10 @@ describe('fake upstream: fixture replay framing', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/event-stream');
     const body = (await collectBytes(res.body)).toString('utf8');
-    assert.equal(body, expectedReplay('openai-chat/openai-text.chunks.txt', (l) => `data: ${l}\n\n`, 'data: [DONE]\n\n'));
+    assert.equal(
+      body,
+      expectedReplay('openai-chat/openai-text.chunks.txt', (l) => `data: ${l}\n\n`, 'data: [DONE]\n\n'),
+    );
     const events = parseSse(body);
     assert.equal(events.at(-1)!.data, '[DONE]');
     assert.equal(sseJson(events)[0]!.object, 'chat.completion.chunk');
@@ -55,14 +58,20 @@ describe('fake upstream: fixture replay framing', () => {
   it('OpenAI completions: same framing', async () => {
     up.next(replayFixture('openai-completions/openai-completion-text.chunks.txt'));
     const body = await collectText((await post(`${up.url}/v1/completions`, { prompt: 'x' })).body);
-    assert.equal(body, expectedReplay('openai-completions/openai-completion-text.chunks.txt', (l) => `data: ${l}\n\n`, 'data: [DONE]\n\n'));
+    assert.equal(
+      body,
+      expectedReplay('openai-completions/openai-completion-text.chunks.txt', (l) => `data: ${l}\n\n`, 'data: [DONE]\n\n'),
+    );
   });
 
   it('Anthropic: event: <type>\\ndata: <line>\\n\\n, no [DONE]', async () => {
     up.next(replayFixture('anthropic/anthropic-text'));
     const res = await post(`${up.url}/v1/messages?beta=true`, { model: 'claude', stream: true, messages: [] });
     const body = await collectText(res.body);
-    const expected = expectedReplay('anthropic/anthropic-text.chunks.txt', (l) => `event: ${(JSON.parse(l) as { type: string }).type}\ndata: ${l}\n\n`);
+    const expected = expectedReplay(
+      'anthropic/anthropic-text.chunks.txt',
+      (l) => `event: ${(JSON.parse(l) as { type: string }).type}\ndata: ${l}\n\n`,
+    );
     assert.equal(body, expected);
     assert.ok(!body.includes('[DONE]'));
     const events = parseSse(body);
@@ -76,7 +85,10 @@ describe('fake upstream: fixture replay framing', () => {
     up.next(replayFixture('gemini/google-text'));
     const res = await post(`${up.url}/v1beta/models/gemini:streamGenerateContent?alt=sse`, { contents: [] });
     const bytes = await collectBytes(res.body);
-    assert.equal(bytes.toString('utf8'), expectedReplay('gemini/google-text.chunks.txt', (l) => `data: ${l}\r\n\r\n`));
+    assert.equal(
+      bytes.toString('utf8'),
+      expectedReplay('gemini/google-text.chunks.txt', (l) => `data: ${l}\r\n\r\n`),
+    );
     const events = parseSse(bytes.toString('utf8'));
     assert.equal(events.length, readFixtureLines('gemini/google-text.chunks.txt').length);
     assert.ok(Array.isArray(JSON.parse(events[0]!.data).candidates));
@@ -88,7 +100,10 @@ describe('fake upstream: fixture replay framing', () => {
     const body = await collectText(res.body);
     assert.equal(
       body,
-      expectedReplay('openresponses/lmstudio-basic.1.chunks.txt', (l) => `event: ${(JSON.parse(l) as { type: string }).type}\ndata: ${l}\n\n`),
+      expectedReplay(
+        'openresponses/lmstudio-basic.1.chunks.txt',
+        (l) => `event: ${(JSON.parse(l) as { type: string }).type}\ndata: ${l}\n\n`,
+      ),
     );
     const events = await readSse(Buffer.from(body));
     assert.equal(events[0]!.event, 'response.created');
@@ -126,7 +141,11 @@ describe('fake upstream: recording and scripting', () => {
 
   it('records method, url, headers, raw and parsed body', async () => {
     up.reset();
-    const res = await post(`${up.url}/v1/chat/completions?x=1`, { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { authorization: 'Bearer k' });
+    const res = await post(
+      `${up.url}/v1/chat/completions?x=1`,
+      { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      { authorization: 'Bearer k' },
+    );
     await res.arrayBuffer();
     const [r] = await up.waitForRequests(1);
     assert.equal(r!.method, 'POST');
@@ -151,7 +170,10 @@ describe('fake upstream: recording and scripting', () => {
     const events = await readSse(stream.body);
     assert.equal(events.at(-1)!.data, '[DONE]');
     const models = (await (await fetch(`${up.url}/v1/models`)).json()) as { data: { id: string }[] };
-    assert.deepEqual(models.data.map((m) => m.id), ['mock']);
+    assert.deepEqual(
+      models.data.map((m) => m.id),
+      ['mock'],
+    );
     assert.equal((await fetch(`${up.url}/nope`)).status, 404);
   });
 
@@ -190,7 +212,9 @@ describe('fake upstream: recording and scripting', () => {
     up.reset();
     up.next(hang());
     const controller = new AbortController();
-    const pending = fetch(`${up.url}/v1/chat/completions`, { method: 'POST', body: '{}', signal: controller.signal }).catch((e: unknown) => e);
+    const pending = fetch(`${up.url}/v1/chat/completions`, { method: 'POST', body: '{}', signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     const [rec] = await up.waitForRequests(1);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(rec!.responseEnded, false);

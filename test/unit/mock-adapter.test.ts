@@ -1,8 +1,16 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests poke into parsed JSON replies */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BackendContext, UpstreamCall, UpstreamReply } from '@switchyard/kernel';
-import mockPlugin, { MockAdapter, MockBackendConfig, mockText, plugin, resolveMockSettings, type MockOptions } from '@switchyard/plugin-mock';
+import mockPlugin, {
+  MockAdapter,
+  MockBackendConfig,
+  mockText,
+  plugin,
+  resolveMockSettings,
+  type MockOptions,
+} from '@switchyard/plugin-mock';
 import { validate } from 'class-validator';
 import { collectText, parseSse, sseJson } from '../helpers/sse.js';
 
@@ -53,7 +61,13 @@ describe('mock plugin: contract', () => {
     assert.equal(config.embedding_dimensions, 8);
     assert.deepEqual(config.mock_models, ['mock']);
     assert.deepEqual(await validate(config), []);
-    const bad = Object.assign(new MockBackendConfig(), { id: 'm', type: 'mock', output_tokens: 1.5, tokens_per_second: -1, mock_models: [1] });
+    const bad = Object.assign(new MockBackendConfig(), {
+      id: 'm',
+      type: 'mock',
+      output_tokens: 1.5,
+      tokens_per_second: -1,
+      mock_models: [1],
+    });
     const errors = await validate(bad);
     assert.deepEqual(errors.map((e) => e.property).sort(), ['mock_models', 'output_tokens', 'tokens_per_second']);
   });
@@ -72,10 +86,16 @@ describe('mock plugin: contract', () => {
   it('listModels reports mock_models; probe and close resolve', async () => {
     const a = adapter({ mock_models: ['alpha', 'beta'] });
     const models = await a.listModels(new AbortController().signal);
-    assert.deepEqual(models.map((m) => m.id), ['alpha', 'beta']);
+    assert.deepEqual(
+      models.map((m) => m.id),
+      ['alpha', 'beta'],
+    );
     await a.probe(new AbortController().signal);
     await a.close();
-    assert.deepEqual((await adapter().listModels()).map((m) => m.id), ['mock']);
+    assert.deepEqual(
+      (await adapter().listModels()).map((m) => m.id),
+      ['mock'],
+    );
   });
 
   it('resolveMockSettings fills defaults for plain options', () => {
@@ -124,7 +144,16 @@ describe('mock plugin: non-streamed replies', () => {
       await adapter().send(
         call('openai.chat', {
           model: 'm',
-          messages: [{ role: 'user', content: [{ type: 'text', text: 'one two' }, { type: 'image_url', image_url: { url: 'x' } }, { type: 'text', text: 'three' }] }],
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'one two' },
+                { type: 'image_url', image_url: { url: 'x' } },
+                { type: 'text', text: 'three' },
+              ],
+            },
+          ],
         }),
       ),
     );
@@ -145,7 +174,9 @@ describe('mock plugin: non-streamed replies', () => {
   });
 
   it('completions: text_completion shape and usage (prompt + suffix)', async () => {
-    const reply = await adapter({ output_tokens: 4 }).send(call('openai.completions', { model: 'c', prompt: 'def add(a, b):', suffix: 'return x' }));
+    const reply = await adapter({ output_tokens: 4 }).send(
+      call('openai.completions', { model: 'c', prompt: 'def add(a, b):', suffix: 'return x' }),
+    );
     const body = await jsonOf(reply);
     assert.match(body.id, /^cmpl-/);
     assert.equal(body.object, 'text_completion');
@@ -176,7 +207,9 @@ describe('mock plugin: non-streamed replies', () => {
   it('embeddings: base64 encodes the same float32 values; dimensions honoured', async () => {
     const a = adapter();
     const floats = await jsonOf(await a.send(call('openai.embeddings', { model: 'e', input: 'abc', dimensions: 16 })));
-    const b64 = await jsonOf(await a.send(call('openai.embeddings', { model: 'e', input: 'abc', dimensions: 16, encoding_format: 'base64' })));
+    const b64 = await jsonOf(
+      await a.send(call('openai.embeddings', { model: 'e', input: 'abc', dimensions: 16, encoding_format: 'base64' })),
+    );
     assert.equal(typeof b64.data[0].embedding, 'string');
     const bytes = Buffer.from(b64.data[0].embedding, 'base64');
     const decoded = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
@@ -272,7 +305,14 @@ describe('mock plugin: tool calls', () => {
   it('fills the first declared property when the tool has no location parameter', async () => {
     const body = await jsonOf(
       await adapter().send(
-        call('openai.chat', chat('weather', { tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] })),
+        call(
+          'openai.chat',
+          chat('weather', {
+            tools: [
+              { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+            ],
+          }),
+        ),
       ),
     );
     assert.deepEqual(JSON.parse(body.choices[0].message.tool_calls[0].function.arguments), { city: 'Paris' });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests poke into parsed JSON replies */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -97,7 +98,9 @@ describe('mock plugin: streamed chat', () => {
   });
 
   it('max_tokens cuts the stream with finish_reason length', async () => {
-    const reply = await adapter({ output_tokens: 10 }).send(call('openai.chat', chatBody({ max_tokens: 2, stream_options: { include_usage: true } })));
+    const reply = await adapter({ output_tokens: 10 }).send(
+      call('openai.chat', chatBody({ max_tokens: 2, stream_options: { include_usage: true } })),
+    );
     const chunks = sseJson<any>(parseSse(await collectText(reply.body)));
     const content = chunks.filter((c) => c.choices[0]?.delta?.content).map((c) => c.choices[0].delta.content);
     assert.deepEqual(content, ['This', ' is']);
@@ -123,7 +126,13 @@ describe('mock plugin: streamed chat', () => {
       assert.equal(c.object, 'text_completion');
       assert.equal(c.model, 'c');
     }
-    assert.equal(chunks.slice(0, 3).map((c) => c.choices[0].text).join(''), mockText(3));
+    assert.equal(
+      chunks
+        .slice(0, 3)
+        .map((c) => c.choices[0].text)
+        .join(''),
+      mockText(3),
+    );
     assert.deepEqual(chunks[3].choices[0], { text: '', index: 0, logprobs: null, finish_reason: 'stop' });
     assert.deepEqual(chunks[4].choices, []);
     assert.deepEqual(chunks[4].usage, { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 });

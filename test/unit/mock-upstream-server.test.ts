@@ -63,7 +63,12 @@ describe('standalone mock upstream', () => {
     const runner = client.chat.completions.stream({
       model: 'mock',
       messages: [{ role: 'user', content: 'What is the weather like?' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
+        },
+      ],
     });
     const final = await runner.finalChatCompletion();
     const call = final.choices[0]!.message.tool_calls![0]!;
@@ -169,9 +174,15 @@ describe('standalone mock upstream: CLI', () => {
         child.once('exit', () => reject(new Error(`exited early: ${out}`)));
       });
       const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
-      assert.deepEqual(models.data.map((m) => m.id), ['a', 'b']);
+      assert.deepEqual(
+        models.data.map((m) => m.id),
+        ['a', 'b'],
+      );
       const chat = (await (
-        await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'a', messages: [{ role: 'user', content: 'x' }] }) })
+        await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          body: JSON.stringify({ model: 'a', messages: [{ role: 'user', content: 'x' }] }),
+        })
       ).json()) as { usage: { completion_tokens: number } };
       assert.equal(chat.usage.completion_tokens, 3);
     } finally {

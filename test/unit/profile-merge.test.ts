@@ -58,7 +58,12 @@ function table(title: string, protocol: Protocol, rows: Row[]): void {
 
 const user = { role: 'user', content: 'hi' };
 const chat = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ model: 'coder', messages: [user], ...extra });
-const claude = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ model: 'coder', max_tokens: 16000, messages: [user], ...extra });
+const claude = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  model: 'coder',
+  max_tokens: 16000,
+  messages: [user],
+  ...extra,
+});
 
 table('Profiles: defaults, overlaid by the caller, overlaid by clamp', 'openai.chat', [
   {
@@ -168,10 +173,25 @@ table('Profiles: defaults, overlaid by the caller, overlaid by clamp', 'openai.c
   },
   {
     name: "the caller's keys that are in no profile pass through untouched, unknown fields and nulls included",
-    body: chat({ user: 'u1', stream: true, logprobs: true, x_vendor: { deep: [1, { a: null }] }, seed: null, tools: [{ type: 'function' }] }),
+    body: chat({
+      user: 'u1',
+      stream: true,
+      logprobs: true,
+      x_vendor: { deep: [1, { a: null }] },
+      seed: null,
+      tools: [{ type: 'function' }],
+    }),
     profile: { defaults: { temperature: 0.3 } },
     expect: {
-      body: chat({ user: 'u1', stream: true, logprobs: true, x_vendor: { deep: [1, { a: null }] }, seed: null, tools: [{ type: 'function' }], temperature: 0.3 }),
+      body: chat({
+        user: 'u1',
+        stream: true,
+        logprobs: true,
+        x_vendor: { deep: [1, { a: null }] },
+        seed: null,
+        tools: [{ type: 'function' }],
+        temperature: 0.3,
+      }),
     },
   },
   {
@@ -295,7 +315,19 @@ table('Profiles: one vocabulary, mapped per protocol — openai.completions', 'o
     name: 'openai.completions uses the same names',
     body: { model: 'coder', prompt: 'def f(', suffix: ')' },
     profile: { defaults: { max_tokens: 64, stop: ['\n'], seed: 1, top_k: 5, presence_penalty: 0.1, frequency_penalty: 0.2 } },
-    expect: { body: { model: 'coder', prompt: 'def f(', suffix: ')', max_tokens: 64, stop: ['\n'], seed: 1, top_k: 5, presence_penalty: 0.1, frequency_penalty: 0.2 } },
+    expect: {
+      body: {
+        model: 'coder',
+        prompt: 'def f(',
+        suffix: ')',
+        max_tokens: 64,
+        stop: ['\n'],
+        seed: 1,
+        top_k: 5,
+        presence_penalty: 0.1,
+        frequency_penalty: 0.2,
+      },
+    },
   },
   {
     name: 'openai.completions has no system prompt: not applied, reported dropped',
@@ -310,7 +342,9 @@ table('Profiles: one vocabulary, mapped per protocol — anthropic.messages', 'a
     name: 'max_tokens → max_tokens, top_k → top_k, stop → stop_sequences (a string becomes a list)',
     body: { model: 'coder', messages: [user] },
     profile: { defaults: { max_tokens: 1000, top_k: 40, stop: 'END', temperature: 0.5, top_p: 0.9 } },
-    expect: { body: { model: 'coder', messages: [user], max_tokens: 1000, top_k: 40, stop_sequences: ['END'], temperature: 0.5, top_p: 0.9 } },
+    expect: {
+      body: { model: 'coder', messages: [user], max_tokens: 1000, top_k: 40, stop_sequences: ['END'], temperature: 0.5, top_p: 0.9 },
+    },
   },
   {
     name: 'a list stop is written as stop_sequences as it is',
@@ -349,7 +383,10 @@ table('Profiles: one vocabulary, mapped per protocol — openai.responses', 'ope
     name: 'max_tokens → max_output_tokens; temperature and top_p keep their names',
     body: { model: 'coder', input: 'hi' },
     profile: { defaults: { max_tokens: 1000, temperature: 0.2, top_p: 0.8 } },
-    expect: { body: { model: 'coder', input: 'hi', max_output_tokens: 1000, temperature: 0.2, top_p: 0.8 }, applied: { defaults: ['max_tokens', 'temperature', 'top_p'] } },
+    expect: {
+      body: { model: 'coder', input: 'hi', max_output_tokens: 1000, temperature: 0.2, top_p: 0.8 },
+      applied: { defaults: ['max_tokens', 'temperature', 'top_p'] },
+    },
   },
   {
     name: "a caller's max_output_tokens beats a default max_tokens; a limit on max_tokens bounds it",
@@ -369,7 +406,10 @@ table('Profiles: one vocabulary, mapped per protocol — openai.embeddings', 'op
   {
     name: 'vocabulary keys do not apply (dropped, reported); provider-native keys are still written',
     body: { model: 'embedder', input: ['a'] },
-    profile: { defaults: { temperature: 0.2, max_tokens: 10, enable_thinking: true, dimensions: 256 }, clamp: { encoding_format: 'float' } },
+    profile: {
+      defaults: { temperature: 0.2, max_tokens: 10, enable_thinking: true, dimensions: 256 },
+      clamp: { encoding_format: 'float' },
+    },
     expect: {
       body: { model: 'embedder', input: ['a'], dimensions: 256, encoding_format: 'float' },
       applied: { defaults: ['dimensions'], clamp: ['encoding_format'] },
@@ -396,13 +436,20 @@ table('Profiles: enable_thinking is never sent as-is — openai.chat', 'openai.c
     name: "target chat_template_kwargs: deep-merged with the profile's own chat_template_kwargs",
     body: chat(),
     profile: { defaults: { enable_thinking: true, chat_template_kwargs: { mode: 'code' } } },
-    expect: { body: chat({ chat_template_kwargs: { mode: 'code', enable_thinking: true } }), applied: { defaults: ['chat_template_kwargs', 'enable_thinking'] } },
+    expect: {
+      body: chat({ chat_template_kwargs: { mode: 'code', enable_thinking: true } }),
+      applied: { defaults: ['chat_template_kwargs', 'enable_thinking'] },
+    },
   },
   {
     name: 'target chat_template_kwargs: thinking_budget is not written (no standard key), reported dropped',
     body: chat(),
     profile: { defaults: { enable_thinking: true, thinking_budget: 2048 } },
-    expect: { body: chat({ chat_template_kwargs: { enable_thinking: true } }), applied: { defaults: ['enable_thinking'] }, dropped: ['thinking_budget'] },
+    expect: {
+      body: chat({ chat_template_kwargs: { enable_thinking: true } }),
+      applied: { defaults: ['enable_thinking'] },
+      dropped: ['thinking_budget'],
+    },
   },
   {
     name: 'target reasoning_effort: enable_thinking true → reasoning_effort medium',
@@ -490,10 +537,14 @@ table('Profiles: enable_thinking is never sent as-is — openai.chat', 'openai.c
     name: "a clamp of enable_thinking removes the caller's native field in the other form when it disagrees",
     body: chat({ reasoning_effort: 'high' }),
     profile: { clamp: { enable_thinking: false } },
-    expect: { body: chat({ chat_template_kwargs: { enable_thinking: false } }), applied: { clamp: ['enable_thinking'] }, dropped: ['reasoning_effort'] },
+    expect: {
+      body: chat({ chat_template_kwargs: { enable_thinking: false } }),
+      applied: { clamp: ['enable_thinking'] },
+      dropped: ['reasoning_effort'],
+    },
   },
   {
-    name: "a clamp of enable_thinking beats a default and the caller (clamp always wins)",
+    name: 'a clamp of enable_thinking beats a default and the caller (clamp always wins)',
     body: chat({ chat_template_kwargs: { enable_thinking: true } }),
     profile: { defaults: { enable_thinking: true }, clamp: { enable_thinking: false } },
     expect: { body: chat({ chat_template_kwargs: { enable_thinking: false } }), applied: { defaults: [], clamp: ['enable_thinking'] } },
@@ -516,7 +567,11 @@ table('Profiles: enable_thinking is never sent as-is — openai.chat', 'openai.c
     name: "a clamp enable_thinking: null removes the caller's native thinking fields",
     body: chat({ reasoning_effort: 'high', chat_template_kwargs: { enable_thinking: true, x: 1 } }),
     profile: { clamp: { enable_thinking: null } },
-    expect: { body: chat({ chat_template_kwargs: { x: 1 } }), applied: { clamp: ['enable_thinking'] }, dropped: ['reasoning_effort', 'chat_template_kwargs.enable_thinking'] },
+    expect: {
+      body: chat({ chat_template_kwargs: { x: 1 } }),
+      applied: { clamp: ['enable_thinking'] },
+      dropped: ['reasoning_effort', 'chat_template_kwargs.enable_thinking'],
+    },
   },
   {
     name: "target none: a clamp still removes the caller's native thinking fields that disagree with it",
@@ -548,7 +603,10 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     name: 'enable_thinking → thinking {type: enabled, budget_tokens: thinking_budget}',
     body: claude(),
     profile: { defaults: { enable_thinking: true, thinking_budget: 8000 } },
-    expect: { body: claude({ thinking: { type: 'enabled', budget_tokens: 8000 } }), applied: { defaults: ['enable_thinking', 'thinking_budget'] } },
+    expect: {
+      body: claude({ thinking: { type: 'enabled', budget_tokens: 8000 } }),
+      applied: { defaults: ['enable_thinking', 'thinking_budget'] },
+    },
   },
   {
     name: 'without a thinking_budget the budget is 4096',
@@ -572,7 +630,11 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     name: 'the budget fits under max_tokens after limits bound max_tokens',
     body: claude({ max_tokens: 64000 }),
     profile: { defaults: { enable_thinking: true, thinking_budget: 10000 }, limits: { max_tokens: { max: 8192 } } },
-    expect: { body: claude({ max_tokens: 8192, thinking: { type: 'enabled', budget_tokens: 8191 } }), applied: { limits: ['max_tokens'] }, adjusted: ['thinking_budget'] },
+    expect: {
+      body: claude({ max_tokens: 8192, thinking: { type: 'enabled', budget_tokens: 8191 } }),
+      applied: { limits: ['max_tokens'] },
+      adjusted: ['thinking_budget'],
+    },
   },
   {
     name: 'max_tokens too small to fit a 1024 budget: thinking is not enabled and why is reported in dropped',
@@ -590,7 +652,11 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     name: 'with thinking on, temperature and top_k are not sent (reported dropped)',
     body: claude({ temperature: 0.7 }),
     profile: { defaults: { enable_thinking: true, top_k: 40 } },
-    expect: { body: claude({ thinking: { type: 'enabled', budget_tokens: 4096 } }), applied: { defaults: ['enable_thinking'] }, dropped: ['temperature', 'top_k'] },
+    expect: {
+      body: claude({ thinking: { type: 'enabled', budget_tokens: 4096 } }),
+      applied: { defaults: ['enable_thinking'] },
+      dropped: ['temperature', 'top_k'],
+    },
   },
   {
     name: 'with thinking on, top_p below 0.95 is not sent; from 0.95 to 1 it is (Anthropic accepts that range)',
@@ -608,14 +674,21 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     name: 'with thinking on, a forced tool_choice {type: any} becomes {type: auto}',
     body: claude({ tools: [{ name: 't' }], tool_choice: { type: 'any' } }),
     profile: { defaults: { enable_thinking: true } },
-    expect: { body: claude({ tools: [{ name: 't' }], tool_choice: { type: 'auto' }, thinking: { type: 'enabled', budget_tokens: 4096 } }), dropped: ['tool_choice'] },
+    expect: {
+      body: claude({ tools: [{ name: 't' }], tool_choice: { type: 'auto' }, thinking: { type: 'enabled', budget_tokens: 4096 } }),
+      dropped: ['tool_choice'],
+    },
   },
   {
     name: 'with thinking on, a forced tool_choice {type: tool} becomes {type: auto}, other options kept',
     body: claude({ tools: [{ name: 't' }], tool_choice: { type: 'tool', name: 't', disable_parallel_tool_use: true } }),
     profile: { defaults: { enable_thinking: true } },
     expect: {
-      body: claude({ tools: [{ name: 't' }], tool_choice: { type: 'auto', disable_parallel_tool_use: true }, thinking: { type: 'enabled', budget_tokens: 4096 } }),
+      body: claude({
+        tools: [{ name: 't' }],
+        tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+        thinking: { type: 'enabled', budget_tokens: 4096 },
+      }),
       dropped: ['tool_choice'],
     },
   },
@@ -629,7 +702,11 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     name: 'when the caller turned thinking on, the profile does not add temperature; fields only the caller set are theirs',
     body: claude({ thinking: { type: 'enabled', budget_tokens: 2000 }, top_k: 5 }),
     profile: { defaults: { temperature: 0.3 } },
-    expect: { body: claude({ thinking: { type: 'enabled', budget_tokens: 2000 }, top_k: 5 }), applied: { defaults: [] }, dropped: ['temperature'] },
+    expect: {
+      body: claude({ thinking: { type: 'enabled', budget_tokens: 2000 }, top_k: 5 }),
+      applied: { defaults: [] },
+      dropped: ['temperature'],
+    },
   },
   {
     name: "a default thinking_budget fills the caller's enabled thinking that has no budget_tokens",
@@ -660,6 +737,18 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     expect: { body: claude({ thinking: { type: 'enabled', budget_tokens: 2000 } }), applied: { clamp: ['thinking_budget'] } },
   },
   {
+    name: "a clamp of enable_thinking with a thinking_budget sets the budget of the caller's thinking that is already on",
+    body: claude({ thinking: { type: 'enabled', budget_tokens: 12000 } }),
+    profile: { clamp: { enable_thinking: true, thinking_budget: 3000 } },
+    expect: { body: claude({ thinking: { type: 'enabled', budget_tokens: 3000 } }), applied: { clamp: ['thinking_budget'] } },
+  },
+  {
+    name: 'a default thinking_budget alone does not turn thinking on',
+    body: claude(),
+    profile: { defaults: { thinking_budget: 2048 } },
+    expect: { body: claude(), applied: { defaults: [] } },
+  },
+  {
     name: "a limit on thinking_budget bounds the caller's thinking.budget_tokens",
     body: claude({ thinking: { type: 'enabled', budget_tokens: 12000 } }),
     profile: { limits: { thinking_budget: { max: 8000 } } },
@@ -681,7 +770,10 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     body: claude({ output_config: { effort: 'low', format: { type: 'json_schema' } } }),
     profile: { clamp: { enable_thinking: true } },
     target: { modelFamily: 'claude-sonnet-5' },
-    expect: { body: claude({ thinking: { type: 'adaptive' }, output_config: { effort: 'low', format: { type: 'json_schema' } } }), applied: { clamp: ['enable_thinking'] } },
+    expect: {
+      body: claude({ thinking: { type: 'adaptive' }, output_config: { effort: 'low', format: { type: 'json_schema' } } }),
+      applied: { clamp: ['enable_thinking'] },
+    },
   },
   {
     name: 'adaptive-only models: enable_thinking false is expressed by leaving thinking out (reported)',
@@ -697,7 +789,10 @@ table('Profiles: enable_thinking is never sent as-is — openai.responses', 'ope
     name: "enable_thinking → reasoning.effort, deep-merged with the caller's reasoning object",
     body: { model: 'coder', input: 'hi', reasoning: { summary: 'auto' } },
     profile: { defaults: { enable_thinking: true } },
-    expect: { body: { model: 'coder', input: 'hi', reasoning: { summary: 'auto', effort: 'medium' } }, applied: { defaults: ['enable_thinking'] } },
+    expect: {
+      body: { model: 'coder', input: 'hi', reasoning: { summary: 'auto', effort: 'medium' } },
+      applied: { defaults: ['enable_thinking'] },
+    },
   },
   {
     name: 'enable_thinking false → reasoning.effort minimal',
@@ -721,7 +816,10 @@ table('Profiles: enable_thinking is never sent as-is — openai.responses', 'ope
     name: "a clamp of enable_thinking overrides the caller's reasoning.effort",
     body: { model: 'coder', input: 'hi', reasoning: { effort: 'high', summary: 'auto' } },
     profile: { clamp: { enable_thinking: false } },
-    expect: { body: { model: 'coder', input: 'hi', reasoning: { effort: 'minimal', summary: 'auto' } }, applied: { clamp: ['enable_thinking'] } },
+    expect: {
+      body: { model: 'coder', input: 'hi', reasoning: { effort: 'minimal', summary: 'auto' } },
+      applied: { clamp: ['enable_thinking'] },
+    },
   },
 ]);
 
@@ -738,7 +836,7 @@ table('Profiles: system_prompt — openai.chat', 'openai.chat', [
     expect: { body: { messages: [mine, sys('S'), user] }, applied: { system_prompt: 'prepend' } },
   },
   {
-    name: "append: the new system message comes right after the leading system/developer messages, before the conversation",
+    name: 'append: the new system message comes right after the leading system/developer messages, before the conversation',
     body: { messages: [sys('S'), dev('D'), user, said('a')] },
     profile: { system_prompt: { mode: 'append', text: 'P' } },
     expect: { body: { messages: [sys('S'), dev('D'), mine, user, said('a')] }, applied: { system_prompt: 'append' } },
@@ -847,13 +945,26 @@ table('Profiles: system_prompt — openai.embeddings', 'openai.embeddings', [
 
 describe('Profiles: purity and cost', () => {
   const everything: RouteProfile = {
-    defaults: { temperature: 0.2, max_tokens: 16384, enable_thinking: true, thinking_budget: 2048, chat_template_kwargs: { a: { b: 1 } }, stop: 'X' },
+    defaults: {
+      temperature: 0.2,
+      max_tokens: 16384,
+      enable_thinking: true,
+      thinking_budget: 2048,
+      chat_template_kwargs: { a: { b: 1 } },
+      stop: 'X',
+    },
     clamp: { top_p: 0.5, repetition_penalty: null, chat_template_kwargs: { a: { c: null } } },
     limits: { max_tokens: { max: 8192 }, temperature: { min: 0, max: 1 } },
     system_prompt: { mode: 'replace', text: 'P' },
   };
   const bodies: Record<Protocol, Record<string, unknown>> = {
-    'openai.chat': chat({ temperature: null, max_completion_tokens: 99999, chat_template_kwargs: { a: { c: 2, d: 3 } }, repetition_penalty: 1.2, messages: [sys('S'), user] }),
+    'openai.chat': chat({
+      temperature: null,
+      max_completion_tokens: 99999,
+      chat_template_kwargs: { a: { c: 2, d: 3 } },
+      repetition_penalty: 1.2,
+      messages: [sys('S'), user],
+    }),
     'openai.completions': { model: 'm', prompt: 'p', max_tokens: 5 },
     'openai.embeddings': { model: 'm', input: 'x' },
     'openai.responses': { model: 'm', input: [dev('D'), user], reasoning: { summary: 'auto' }, instructions: 'I' },
@@ -872,12 +983,15 @@ describe('Profiles: purity and cost', () => {
   }
 
   test('the body sent upstream shares no object with the profile (changing it later cannot change the configuration)', () => {
-    const profile: RouteProfile = { defaults: { chat_template_kwargs: { a: { b: 1 } }, stop: ['x'] }, clamp: { guided: { schema: { type: 'object' } } } };
+    const profile: RouteProfile = {
+      defaults: { chat_template_kwargs: { a: { b: 1 } }, stop: ['x'] },
+      clamp: { guided: { schema: { type: 'object' } } },
+    };
     const before = structuredClone(profile);
     const { body } = applyProfile(chat(), profile, { protocol: 'openai.chat' });
-    ((body.chat_template_kwargs as { a: { b: number } }).a).b = 2;
+    (body.chat_template_kwargs as { a: { b: number } }).a.b = 2;
     (body.stop as string[]).push('y');
-    ((body.guided as { schema: Record<string, unknown> }).schema).type = 'array';
+    (body.guided as { schema: Record<string, unknown> }).schema.type = 'array';
     assert.deepEqual(profile, before);
   });
 
@@ -914,7 +1028,12 @@ describe('Profiles: profileOf', () => {
   });
 
   test('a route with a profile returns just its parts', () => {
-    const route = { virtual_model: 'coder', backend: 'local', defaults: { temperature: 0.2 }, system_prompt: { mode: 'append' as const, text: 'P' } };
+    const route = {
+      virtual_model: 'coder',
+      backend: 'local',
+      defaults: { temperature: 0.2 },
+      system_prompt: { mode: 'append' as const, text: 'P' },
+    };
     assert.deepEqual(profileOf(route), { defaults: { temperature: 0.2 }, system_prompt: { mode: 'append', text: 'P' } });
     assert.deepEqual(profileOf({ clamp: { temperature: null } }), { clamp: { temperature: null } });
     assert.deepEqual(profileOf({ limits: { max_tokens: { max: 1 } } }), { limits: { max_tokens: { max: 1 } } });
@@ -947,6 +1066,7 @@ describe('Profiles: thinking helpers', () => {
     [undefined, false],
   ];
   for (const [model, adaptive] of models) {
-    test(`${model} ${adaptive ? 'requires' : 'does not require'} adaptive thinking`, () => assert.equal(requiresAdaptiveThinking(model), adaptive));
+    test(`${model} ${adaptive ? 'requires' : 'does not require'} adaptive thinking`, () =>
+      assert.equal(requiresAdaptiveThinking(model), adaptive));
   }
 });

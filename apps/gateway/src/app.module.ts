@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { KernelModule, type KernelOptions } from '@switchyard/kernel';
+import { KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
 import { HealthController } from './http/health.controller.js';
 import { ModelsController } from './http/models.controller.js';
 import { OpenAIController } from './http/openai.controller.js';
@@ -16,6 +16,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ switchyard: kernel.config })] }),
         KernelModule.forRoot(kernel),
+        ObservabilityModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
       ],
       controllers: [OpenAIController, ModelsController, HealthController],

@@ -5,6 +5,7 @@ import { createBuiltinRegistry } from './builtin-plugins.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
 import { LifecycleState } from './lifecycle-state.js';
+import { startMeterProvider } from './telemetry/start-meter-provider.js';
 
 const VERSION = '0.1.0';
 
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
 
   const logger = createLogger(loaded.config.logging.level);
   for (const w of loaded.warnings) logger.warn(w);
+  const telemetry = await startMeterProvider(loaded.config.telemetry, logger);
   const app = await createGatewayApp({
     config: loaded.config,
     registry,
@@ -58,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   const url = await listenGateway(app, host, port);
   const backends = loaded.config.backends.map((b) => `${b.id} (${b.type})`).join(', ');
   logger.info(
-    { url, source: loaded.source, file: loaded.file, backends: loaded.config.backends.length, routes: loaded.config.routes.length },
+    { url, metrics: telemetry.prometheusUrl, source: loaded.source, file: loaded.file, backends: loaded.config.backends.length, routes: loaded.config.routes.length },
     loaded.source === 'demo'
       ? `Switchyard listening on ${url}, serving the built-in mock model "mock" (demo mode)`
       : `Switchyard listening on ${url}; backends: ${backends}`,
@@ -73,7 +75,10 @@ async function main(argv: string[]): Promise<number> {
     logger.info({ signal }, 'shutting down');
     const grace = setTimeout(() => process.exit(0), loaded.config.server.shutdown_grace_seconds * 1000 + 1000);
     grace.unref();
-    void app.close().then(
+    void app
+      .close()
+      .then(() => telemetry.shutdown())
+      .then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'error while shutting down');

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './protocol.js';
 export * from './ir/index.js';
 export * from './errors/index.js';
@@ -15,3 +16,4 @@ export * from './models/model-catalog.js';
 export * from './kernel.module.js';
 export * from './config/index.js';
 export * from './profile/index.js';
+export * from './observability/index.js';

@@ -2,13 +2,7 @@ import { encodeMockChatResponse, encodeMockCompletionResponse } from './encode-m
 import { countChatPromptTokens, countTextTokens } from './generate-mock-text.js';
 import type { MockSettings } from './mock-settings.js';
 import { encodeMockEmbeddingsResponse } from './mock-embeddings.js';
-import {
-  includeUsage,
-  readyInMs,
-  requestedMaxTokens,
-  type MockFinishReason,
-  type MockGeneration,
-} from './mock-generation.js';
+import { includeUsage, readyInMs, requestedMaxTokens, type MockFinishReason, type MockGeneration } from './mock-generation.js';
 import { nextMockId } from './mock-ids.js';
 import type { MockStreamPlan } from './mock-stream-plan.js';
 import { pickMockToolCall } from './mock-tool-call.js';
@@ -36,7 +30,12 @@ export interface MockReply {
 }
 
 /** An OpenAI error envelope. */
-export function mockErrorBody(message: string, param: string | null = null, type = 'invalid_request_error', code: string | null = null): string {
+export function mockErrorBody(
+  message: string,
+  param: string | null = null,
+  type = 'invalid_request_error',
+  code: string | null = null,
+): string {
   return JSON.stringify({ error: { message, type, param, code } });
 }
 
@@ -95,13 +94,19 @@ function generation(
 }
 
 /**
- * The mock's answer to one OpenAI-compatible request (`model` is the name to report back).
- * Shared by the in-process adapter and the standalone HTTP server.
+ * The mock's answer to one OpenAI-compatible request (`model` is the name to report back;
+ * `stream` defaults to the body's `stream: true`). Shared by the in-process adapter, the
+ * standalone HTTP server and the test fakes.
  */
-export function buildMockReply(protocol: string, body: Record<string, unknown>, model: string, settings: MockSettings): MockReply {
+export function buildMockReply(
+  protocol: string,
+  body: Record<string, unknown>,
+  model: string,
+  settings: MockSettings,
+  stream: boolean = body.stream === true,
+): MockReply {
   const id = nextMockId();
   const requestId = 'mock-' + id;
-  const stream = body.stream === true;
   switch (protocol) {
     case 'openai.chat': {
       if (!Array.isArray(body.messages) || body.messages.length === 0) {

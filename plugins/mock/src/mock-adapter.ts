@@ -31,7 +31,7 @@ export class MockAdapter implements ProviderAdapter {
   async send(call: UpstreamCall): Promise<UpstreamReply> {
     const signal = call.signal;
     if (signal.aborted) throw abortReason(signal);
-    const reply = buildMockReply(call.protocol, call.body, call.model, this.settings);
+    const reply = buildMockReply(call.protocol, call.body, call.model, this.settings, call.stream || call.body.stream === true);
     const headers: Record<string, string> = { 'content-type': reply.contentType, 'x-request-id': reply.requestId };
     let plan = reply.plan;
     if (plan) {

@@ -7,22 +7,31 @@ import { IsArray, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
  */
 export class MockBackendConfig extends BackendConfig {
   /** Tokens (words) in every generated reply, before `max_tokens` cuts it short. */
-  @IsInt() @Min(0) @Max(1_000_000)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   output_tokens = 16;
 
   /** Delay before the first token (and before a non-streamed reply's headers). */
-  @IsNumber() @Min(0) @Max(3_600_000)
+  @IsNumber()
+  @Min(0)
+  @Max(3_600_000)
   ttft_ms = 0;
 
   /** Generation speed after the first token; 0 = as fast as the reader takes them. */
-  @IsNumber() @Min(0) @Max(10_000_000)
+  @IsNumber()
+  @Min(0)
+  @Max(10_000_000)
   tokens_per_second = 0;
 
   /** Length of embedding vectors when the request does not ask for `dimensions`. */
-  @IsInt() @Min(1) @Max(65_536)
+  @IsInt()
+  @Min(1)
+  @Max(65_536)
   embedding_dimensions = 8;
 
   /** The model names `GET /v1/models` reports for this backend. */
-  @IsArray() @IsString({ each: true })
+  @IsArray()
+  @IsString({ each: true })
   mock_models: string[] = ['mock'];
 }

@@ -8,6 +8,8 @@ export const plugin: ProviderPlugin<MockBackendConfig> = {
   type: 'mock',
   configClass: MockBackendConfig,
   nativeProtocols: ['openai.chat', 'openai.completions', 'openai.embeddings'],
+  streamUsageOption: true,
+  providerName: 'switchyard.mock',
   createAdapter(config) {
     return new MockAdapter(config.id, resolveMockSettings(config));
   },

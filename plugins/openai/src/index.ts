@@ -5,6 +5,8 @@ import { OpenAIAdapter } from './openai-adapter.js';
 export const plugin: ProviderPlugin = {
   type: 'openai',
   nativeProtocols: ['openai.chat', 'openai.completions', 'openai.embeddings'],
+  streamUsageOption: true,
+  providerName: 'openai',
   createAdapter: (config, ctx) => new OpenAIAdapter(config, ctx),
 };
 

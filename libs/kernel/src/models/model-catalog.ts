@@ -28,6 +28,11 @@ export class ModelCatalog {
   private timer: NodeJS.Timeout | null = null;
   private readonly created = Math.floor(Date.now() / 1000);
   private refreshing: Promise<void> | null = null;
+  /** Bumped whenever a listing changes, so `has` rebuilds its set only then. */
+  private version = 0;
+  private listed = new Set<string>();
+  private listedAt = -1;
+  private runtimeSeen: unknown = null;
 
   constructor(
     private readonly runtime: () => GatewayRuntime,
@@ -62,10 +67,12 @@ export class ModelCatalog {
         try {
           const models = await adapter.listModels(AbortSignal.timeout(this.requestTimeoutMs));
           this.reported.set(config.id, { up: true, models, checkedAt: Date.now() });
+          this.version++;
         } catch (err) {
           const was = this.reported.get(config.id);
           if (was?.up !== false) this.logger.warn({ backend: config.id, err: (err as Error).message }, 'backend did not list its models');
           this.reported.set(config.id, { up: false, models: [], checkedAt: Date.now() });
+          this.version++;
         }
       }),
     );
@@ -79,6 +86,10 @@ export class ModelCatalog {
   /** Virtual models (auto routes included) first, then reported models their globs admit; deduplicated. */
   list(): CatalogEntry[] {
     const rt = this.runtime();
+    if (rt !== this.runtimeSeen) {
+      this.runtimeSeen = rt;
+      this.version++;
+    }
     const out: CatalogEntry[] = [];
     const seen = new Set<string>();
     for (const r of rt.config.routes) {
@@ -110,6 +121,15 @@ export class ModelCatalog {
       }
     }
     return out;
+  }
+
+  /** Whether a name is listed (a virtual model or a reported model its backend's globs admit). */
+  has(name: string): boolean {
+    if (this.listedAt !== this.version) {
+      this.listed = new Set(this.list().map((e) => e.id));
+      this.listedAt = this.version;
+    }
+    return this.listed.has(name);
   }
 
   /** Names reported by backends (for model_not_found messages). */

@@ -32,7 +32,13 @@ export class Exchange {
   upstreamHeadersAt: number | null = null;
   upstreamStatus: number | null = null;
   upstreamRequestId: string | null = null;
-  /** Side copy of the bytes sent to the client (streams only). */
+  /** performance.now() when the request went upstream. */
+  upstreamSentAt: number | null = null;
+  /** The gateway's own time (before the upstream call plus after its reply), ms. */
+  overheadMs: number | null = null;
+  /** The gateway added `stream_options.include_usage` and strips that usage chunk for the client. */
+  usageInjected = false;
+  /** Side copy of the upstream bytes as they pass to the client (streams only). */
   chunks$: Observable<Buffer> | null = null;
   /** The response body sent to the client (non-streaming only). */
   responseBody: Buffer | null = null;
@@ -41,6 +47,7 @@ export class Exchange {
   readonly done: Promise<ExchangeEnd>;
   private resolveDone!: (end: ExchangeEnd) => void;
   private ended = false;
+  private streamListeners: Array<(chunks$: Observable<Buffer>) => void> | null = null;
 
   constructor(
     readonly requestId: string,
@@ -51,6 +58,20 @@ export class Exchange {
     readonly clientKeyId: string | null,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Calls `listener` with the side copy when the response turns out to be a stream (before its first byte). */
+  onStream(listener: (chunks$: Observable<Buffer>) => void): void {
+    if (this.chunks$) listener(this.chunks$);
+    else (this.streamListeners ??= []).push(listener);
+  }
+
+  /** Called by the pipeline before the first byte flows. */
+  startStream(chunks$: Observable<Buffer>): void {
+    this.chunks$ = chunks$;
+    const listeners = this.streamListeners;
+    this.streamListeners = null;
+    if (listeners) for (const l of listeners) l(chunks$);
   }
 
   get isEnded(): boolean {

@@ -6,6 +6,8 @@ import type { UpstreamReply } from '../plugin/provider-plugin.js';
 import { errorDialect, type Protocol } from '../protocol.js';
 import { ObservedStream } from '../stream/observed-stream.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
+import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-chunk.js';
+import { requestStreamUsage } from './request-stream-usage.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
 import { readBody } from '../upstream/upstream-client.js';
@@ -85,12 +87,23 @@ export class GatewayPipeline implements RequestPipeline {
         );
       }
       exchange.upstreamProtocol = wire;
-      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol);
+      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, this.logger);
       exchange.profileApplied = shaped.applied;
+      let upstreamBody = shaped.body;
+      let changed = shaped.changed;
+      if (stream && backend.plugin.streamUsageOption) {
+        const withUsage = requestStreamUsage(upstreamBody, wire);
+        if (withUsage) {
+          upstreamBody = withUsage;
+          changed = true;
+          exchange.usageInjected = true;
+        }
+      }
+      exchange.upstreamSentAt = performance.now();
       const reply = await backend.adapter.send({
         protocol: wire,
-        body: shaped.body,
-        rawBody: shaped.changed ? undefined : req.rawBody,
+        body: upstreamBody,
+        rawBody: changed ? undefined : req.rawBody,
         model: decision.realModel,
         stream,
         clientHeaders: req.headers,
@@ -149,13 +162,20 @@ export class GatewayPipeline implements RequestPipeline {
     const headers = filterReplyHeaders(reply.headers, sse);
     headers['x-switchyard-real-model'] = realModel;
     if (!sse) {
-      const body = rewriteModelInBody(await collect(reply.body), realModel, clientModel);
+      const raw = await collect(reply.body);
+      const bodyDoneAt = performance.now();
+      const body = rewriteModelInBody(raw, realModel, clientModel);
       exchange.responseBody = body;
+      exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - bodyDoneAt);
+      headers['x-switchyard-overhead-ms'] = exchange.overheadMs.toFixed(3);
       exchange.end(reply.status, null, body.length);
       return { status: reply.status, headers, body, stream: false, exchange };
     }
-    const out = new ObservedStream(createModelRewriter(realModel, clientModel));
-    exchange.chunks$ = out.chunks$;
+    const out = new ObservedStream(
+      chainRewriters(createModelRewriter(realModel, clientModel), exchange.usageInjected ? createUsageChunkStripper() : undefined),
+    );
+    exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
+    exchange.startStream(out.chunks$);
     const dialect = errorDialect(req.protocol);
     reply.body.on('error', (err: Error) => {
       if (req.signal.aborted || out.destroyed) return;

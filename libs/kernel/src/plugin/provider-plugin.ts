@@ -83,6 +83,13 @@ export interface ProviderPlugin<C extends BackendConfig = BackendConfig> {
   readonly nativeProtocols: readonly Protocol[];
   /** Protocol codecs the package contributes (decoder and encoder of one wire protocol each). */
   readonly codecs?: readonly ProtocolCodec[];
+  /**
+   * The backend accepts OpenAI's `stream_options.include_usage` (the gateway then asks for usage
+   * on streams whose client did not, and strips that chunk from what the client receives).
+   */
+  readonly streamUsageOption?: boolean;
+  /** `gen_ai.provider.name` in metrics (default: the type). */
+  readonly providerName?: string;
   /** Auth types it understands (default: bearer, x-api-key, none). */
   readonly authTypes?: readonly string[];
   createAdapter(config: C, ctx: BackendContext): ProviderAdapter;

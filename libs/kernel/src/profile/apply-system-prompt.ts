@@ -60,7 +60,8 @@ export function applySystemPrompt(run: ProfileRun, prompt: SystemPrompt): void {
     case 'openai.responses': {
       body.instructions = joinText(own(body, 'instructions'), text, mode);
       const input = own(body, 'input');
-      if (mode === 'replace' && Array.isArray(input) && input.some(isInstruction)) body.input = input.filter((item) => !isInstruction(item));
+      if (mode === 'replace' && Array.isArray(input) && input.some(isInstruction))
+        body.input = input.filter((item) => !isInstruction(item));
       break;
     }
     case 'openai.completions':

@@ -238,7 +238,8 @@ export function applyThinkingDefaults(run: ProfileRun): void {
   }
   const callerSays = nativeThinking(run, run.original);
   if (p.defaultOn !== undefined && callerSays === undefined) {
-    const budget = p.defaultOn && p.defaultBudget !== undefined && takesBudget(form) ? boundValue(run, 'thinking_budget', p.defaultBudget) : undefined;
+    const budget =
+      p.defaultOn && p.defaultBudget !== undefined && takesBudget(form) ? boundValue(run, 'thinking_budget', p.defaultBudget) : undefined;
     writeThinking(run, form, p.defaultOn, budget);
     markApplied(run, 'defaults', 'enable_thinking');
     if (p.defaultOn && p.defaultBudget !== undefined) {
@@ -250,7 +251,13 @@ export function applyThinkingDefaults(run: ProfileRun): void {
   }
   // The caller turned Anthropic thinking on without a budget: the default budget fills the gap (objects merge).
   const thinking = own(run.body, 'thinking');
-  if (p.defaultBudget !== undefined && form === 'anthropic' && isPlainObject(thinking) && thinking.type === 'enabled' && !isSet(thinking, 'budget_tokens')) {
+  if (
+    p.defaultBudget !== undefined &&
+    form === 'anthropic' &&
+    isPlainObject(thinking) &&
+    thinking.type === 'enabled' &&
+    !isSet(thinking, 'budget_tokens')
+  ) {
     run.body.thinking = { ...thinking, budget_tokens: boundValue(run, 'thinking_budget', p.defaultBudget) };
     markApplied(run, 'defaults', 'thinking_budget');
   }
@@ -290,17 +297,20 @@ export function applyThinkingClamp(run: ProfileRun): void {
   const on = p.clampOn;
   const clampBudget = on && p.clampBudget !== undefined ? boundValue(run, 'thinking_budget', p.clampBudget) : undefined;
   if (formThinking(run, form) !== on) {
-    const defaultBudget = on && clampBudget === undefined && p.defaultBudget !== undefined && takesBudget(form) ? boundValue(run, 'thinking_budget', p.defaultBudget) : undefined;
+    const defaultBudget =
+      on && clampBudget === undefined && p.defaultBudget !== undefined && takesBudget(form)
+        ? boundValue(run, 'thinking_budget', p.defaultBudget)
+        : undefined;
     writeThinking(run, form, on, clampBudget ?? defaultBudget);
     markApplied(run, 'clamp', 'enable_thinking');
     if (clampBudget !== undefined && takesBudget(form)) markApplied(run, 'clamp', 'thinking_budget');
     if (defaultBudget !== undefined) markApplied(run, 'defaults', 'thinking_budget');
     if (on && (p.clampBudget ?? p.defaultBudget) !== undefined && !takesBudget(form)) drop(run, 'thinking_budget', budgetReason(form, run));
   } else if (clampBudget !== undefined) {
-    if (!takesBudget(form) && effortMeansOn(own(run.body, 'reasoning_effort')) !== true) drop(run, 'thinking_budget', budgetReason(form, run));
+    if (!takesBudget(form) && effortMeansOn(own(run.body, 'reasoning_effort')) !== true)
+      drop(run, 'thinking_budget', budgetReason(form, run));
     else if (setBudget(run, clampBudget)) markApplied(run, 'clamp', 'thinking_budget');
   }
   if (isChatLike(run) && removeChatNatives(run, form, on, overrides(on))) markApplied(run, 'clamp', 'enable_thinking');
   if (on) run.profileTurnedThinkingOn = true;
 }
-

@@ -81,7 +81,8 @@ export function stripAnthropicThinkingConflicts(run: ProfileRun): void {
   if (Object.hasOwn(body, 'top_p') && ours('top_p')) {
     const topP = body.top_p;
     if (adaptive) remove('top_p', 'Anthropic does not accept it with adaptive thinking');
-    else if (!(typeof topP === 'number' && topP >= 0.95 && topP <= 1)) remove('top_p', 'with thinking on Anthropic accepts top_p only from 0.95 to 1');
+    else if (!(typeof topP === 'number' && topP >= 0.95 && topP <= 1))
+      remove('top_p', 'with thinking on Anthropic accepts top_p only from 0.95 to 1');
   }
   const toolChoice = own(body, 'tool_choice');
   if (isPlainObject(toolChoice) && FORCED_TOOL_CHOICES.has(toolChoice.type) && ours('tool_choice')) {

@@ -1,6 +1,8 @@
 import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { RouteConfig } from '../config/schema/route-config.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { profileOf } from '../profile/profile-of.js';
+import type { RouteProfile } from '../profile/profile-types.js';
 import { compileModelGlob, isLiteralGlob } from './compile-model-glob.js';
 
 export type RouteVia = 'virtual_model' | 'glob' | 'passthrough_unrouted';
@@ -15,6 +17,8 @@ export interface RouteDecision {
   backendId: string;
   realModel: string;
   via: RouteVia;
+  /** The route's parameter profile, computed once per configuration; null when there is none. */
+  profile: RouteProfile | null;
 }
 
 interface CompiledBackend {
@@ -38,11 +42,15 @@ export interface RouterOptions {
  */
 export class ModelRouter {
   private readonly virtual = new Map<string, RouteConfig>();
+  private readonly profiles = new Map<string, RouteProfile | null>();
   private readonly backends: CompiledBackend[];
   private readonly defaultBackend: string | null;
 
   constructor(private readonly options: RouterOptions) {
-    for (const r of options.routes) this.virtual.set(r.virtual_model, r);
+    for (const r of options.routes) {
+      this.virtual.set(r.virtual_model, r);
+      this.profiles.set(r.virtual_model, profileOf(r));
+    }
     this.backends = options.backends.map((b) => ({
       id: b.id,
       matchers: (b.models ?? (options.singleBackend ? ['*'] : [])).map(compileModelGlob),
@@ -58,15 +66,15 @@ export class ModelRouter {
   route(model: string): RouteDecision {
     const route = this.virtual.get(model);
     if (route?.backend && route.real_model) {
-      return { clientModel: model, virtualModel: model, route, backendId: route.backend, realModel: route.real_model, via: 'virtual_model' };
+      return { clientModel: model, virtualModel: model, route, backendId: route.backend, realModel: route.real_model, via: 'virtual_model', profile: this.profiles.get(model) ?? null };
     }
     for (const b of this.backends) {
       for (const m of b.matchers) {
-        if (m(model)) return { clientModel: model, virtualModel: null, route: null, backendId: b.id, realModel: model, via: 'glob' };
+        if (m(model)) return { clientModel: model, virtualModel: null, route: null, backendId: b.id, realModel: model, via: 'glob', profile: null };
       }
     }
     if (this.options.passthroughUnrouted && this.defaultBackend) {
-      return { clientModel: model, virtualModel: null, route: null, backendId: this.defaultBackend, realModel: model, via: 'passthrough_unrouted' };
+      return { clientModel: model, virtualModel: null, route: null, backendId: this.defaultBackend, realModel: model, via: 'passthrough_unrouted', profile: null };
     }
     throw GatewayError.modelNotFound(model, this.listRoutableNames());
   }

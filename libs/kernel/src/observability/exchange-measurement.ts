@@ -1,0 +1,65 @@
+import { sseEvents } from '../stream/sse-events.js';
+import type { IrUsage } from '../ir/ir-response.js';
+import type { Exchange, ExchangeEnd } from '../pipeline/exchange.js';
+import { readResponseUsage } from './read-usage.js';
+import { createStreamMeter } from './stream-meter.js';
+
+/** What one exchange measured, in milliseconds from when the pipeline took it. */
+export interface Measurement {
+  end: ExchangeEnd;
+  durationMs: number;
+  ttftMs: number | null;
+  usage: IrUsage | null;
+  /** Output tokens per second of generation (after the first token for streams). */
+  tokensPerSecond: number | null;
+  /** Time per output token after the first (streams). */
+  timePerOutputTokenMs: number | null;
+}
+
+const measurements = new WeakMap<Exchange, Promise<Measurement>>();
+
+/**
+ * The exchange's measurement, shared by every observer (metrics, journal): the stream is read
+ * once. Call it from `observe`, before the response starts.
+ */
+export function measurementOf(exchange: Exchange): Promise<Measurement> {
+  let m = measurements.get(exchange);
+  if (!m) {
+    m = measureExchange(exchange);
+    measurements.set(exchange, m);
+  }
+  return m;
+}
+
+/**
+ * Measures an exchange off its side copy: a stream's events through a StreamMeter, or the
+ * complete body's usage once the response is out. Resolves when the exchange ends.
+ */
+export function measureExchange(exchange: Exchange): Promise<Measurement> {
+  let meter: ReturnType<typeof createStreamMeter> | null = null;
+  exchange.onStream((chunks$) => {
+    const m = (meter = createStreamMeter(exchange.protocol));
+    sseEvents(chunks$).subscribe({ next: (e) => m.event(e, performance.now()), error: () => undefined });
+  });
+  return exchange.done.then(
+    (end) =>
+      new Promise<Measurement>((resolve) => {
+        // After the response is written: the body parse below never delays the client.
+        setImmediate(() => {
+          const usage = meter ? meter.usage : exchange.responseBody ? readResponseUsage(exchange.protocol, exchange.responseBody) : null;
+          const durationMs = end.endedAt - exchange.startedAt;
+          const first = meter?.firstContentAt ?? null;
+          const ttftMs = first !== null ? first - exchange.startedAt : null;
+          const out = usage?.outputTokens ?? 0;
+          let tokensPerSecond: number | null = null;
+          let timePerOutputTokenMs: number | null = null;
+          if (out > 0 && end.error === null) {
+            const genMs = first !== null ? end.endedAt - first : durationMs;
+            if (genMs > 0) tokensPerSecond = (first !== null ? Math.max(out - 1, 1) : out) / (genMs / 1000);
+            if (first !== null && out > 1) timePerOutputTokenMs = genMs / (out - 1);
+          }
+          resolve({ end, durationMs, ttftMs, usage, tokensPerSecond, timePerOutputTokenMs });
+        });
+      }),
+  );
+}

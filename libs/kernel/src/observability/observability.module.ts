@@ -1,0 +1,44 @@
+import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { MetricService, OpenTelemetryModule } from 'nestjs-otel';
+import { ModelCatalogService } from '../kernel.module.js';
+import { PluginRegistry } from '../plugin/plugin-registry.js';
+import { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { MetricsObserver } from './metrics-observer.js';
+
+/** Creates the instruments through nestjs-otel and puts the metrics observer on the pipeline. */
+@Injectable()
+export class MetricsRecorder implements OnModuleInit {
+  readonly metrics: GatewayMetrics;
+
+  constructor(
+    @Inject(MetricService) metricService: MetricService,
+    @Inject(GatewayPipeline) private readonly pipeline: GatewayPipeline,
+    @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
+    @Inject(PluginRegistry) private readonly registry: PluginRegistry,
+  ) {
+    this.metrics = new GatewayMetrics(metricService);
+  }
+
+  onModuleInit(): void {
+    const registry = this.registry;
+    this.pipeline.addObserver(
+      new MetricsObserver(
+        this.metrics,
+        (name) => this.catalog.has(name),
+        (type) => registry.get(type)?.providerName ?? type,
+      ),
+    );
+  }
+}
+
+/**
+ * Metrics for every exchange (SPEC §4). Instruments come from the global OpenTelemetry meter
+ * provider, which the host sets up (the gateway app: Prometheus exporter and OTLP).
+ */
+@Module({
+  imports: [OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } })],
+  providers: [MetricsRecorder],
+  exports: [MetricsRecorder],
+})
+export class ObservabilityModule {}
