@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import { KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
 import { HealthController } from './http/health.controller.js';
 import { ModelsController } from './http/models.controller.js';
@@ -15,6 +16,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ switchyard: kernel.config })] }),
+        // Reuses Fastify's pino logger (request-scoped children carry requestId).
+        LoggerModule.forRoot({ useExisting: true, renameContext: 'context' }),
         KernelModule.forRoot(kernel),
         ObservabilityModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import type { KernelOptions } from '@switchyard/kernel';
 import { AppModule } from './app.module.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
@@ -22,7 +23,9 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     bodyLimit,
     genReqId: requestIdFor,
     requestIdHeader: false,
-    logger: false,
+    // pino is Fastify's logger: every request gets a child logger bound to its request id.
+    loggerInstance: logger as never,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

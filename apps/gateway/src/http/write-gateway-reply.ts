@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayPipeline, type Protocol } from '@switchyard/kernel';
+import { GatewayError, type GatewayPipeline, type KernelLogger, type Protocol } from '@switchyard/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -37,6 +37,7 @@ export async function proxyThroughPipeline(
     requestId: request.id,
     clientKeyId: request.clientKeyId ?? null,
     signal: controller.signal,
+    logger: request.log as unknown as KernelLogger,
   });
   reply.code(result.status);
   for (const name in result.headers) reply.header(name, result.headers[name]);

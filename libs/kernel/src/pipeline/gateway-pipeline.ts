@@ -87,7 +87,7 @@ export class GatewayPipeline implements RequestPipeline {
         );
       }
       exchange.upstreamProtocol = wire;
-      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, this.logger);
+      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, req.logger ?? this.logger);
       exchange.profileApplied = shaped.applied;
       let upstreamBody = shaped.body;
       let changed = shaped.changed;
@@ -133,7 +133,7 @@ export class GatewayPipeline implements RequestPipeline {
       return new GatewayError({ status: CLIENT_CLOSED_REQUEST, kind: 'invalid_request', message: 'client closed the request' });
     }
     if (backend && (err as { code?: string })?.code) return mapTransportError(err, backend.config.id);
-    this.logger.error({ err, requestId: req.requestId }, 'unexpected error in the request pipeline');
+    (req.logger ?? this.logger).error({ err, requestId: req.requestId }, 'unexpected error in the request pipeline');
     return GatewayError.internal();
   }
 
@@ -180,7 +180,7 @@ export class GatewayPipeline implements RequestPipeline {
     reply.body.on('error', (err: Error) => {
       if (req.signal.aborted || out.destroyed) return;
       const error = mapTransportError(err, backend.config.id);
-      this.logger.warn({ requestId: req.requestId, backend: backend.config.id, err: error.message }, 'upstream stream failed after it started');
+      (req.logger ?? this.logger).warn({ requestId: req.requestId, backend: backend.config.id, err: error.message }, 'upstream stream failed after it started');
       out.finishWith(encodeErrorEvent(dialect, error));
       exchange.end(error.status, error, out.bytesOut);
     });

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { KernelLogger } from '../logger.js';
 import type { IncomingHeaders } from '../plugin/provider-plugin.js';
 import type { Protocol } from '../protocol.js';
 import type { Exchange } from './exchange.js';
@@ -17,6 +18,8 @@ export interface GatewayRequest {
   clientKeyId?: string | null;
   /** Aborts the upstream when the client goes away. */
   signal: AbortSignal;
+  /** A logger bound to this request (its id on every line); the pipeline's own otherwise. */
+  logger?: KernelLogger;
 }
 
 /** The answer: a complete body, or a byte stream read with backpressure. */

@@ -1,0 +1,77 @@
+/** The benchmark's knobs: command-line flags, each with an environment variable as fallback. */
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  seconds: number;
+  warmupSeconds: number;
+  targets: Array<'direct' | 'switchyard' | 'nginx'>;
+  /** Node binaries for Switchyard: versions ("24", "26") or paths; "" = the one running the bench. */
+  nodes: string[];
+  scenarios: string[] | undefined;
+  concurrency: number[];
+  cpuProf: boolean;
+  pin: boolean;
+  outDir: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]        (each option also reads the BENCH_* variable shown)
+  --seconds N        measured seconds per cell            BENCH_SECONDS      (default 5)
+  --warmup N         warm-up seconds per cell             BENCH_WARMUP       (default 1)
+  --targets LIST     direct,switchyard,nginx              BENCH_TARGETS      (default all three)
+  --node LIST        Node for Switchyard: 24, 26, 26.10.0 BENCH_NODE         (default: the bench's own node)
+                     or a path; several = one Switchyard per binary (e.g. --node 24,26).
+                     Versions other than the running one are installed into .bench/node<version>/
+  --scenarios LIST   chat,stream-0ms,stream-5ms,body-256k BENCH_SCENARIOS    (default all)
+  --concurrency LIST for chat and stream scenarios        BENCH_CONCURRENCY  (default 1,16,64)
+  --cpu-prof         run Switchyard with --cpu-prof into .bench/cpu-prof-<stamp>/   BENCH_CPU_PROF=1
+  --no-pin           do not pin processes with taskset    BENCH_PIN=0
+  --out DIR          where results go                     BENCH_OUT          (default .bench)
+`;
+
+function list(v: string | undefined): string[] {
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function positive(v: string, name: string, allowZero = false): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${v}"`);
+  return n;
+}
+
+export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      targets: { type: 'string' },
+      node: { type: 'string' },
+      scenarios: { type: 'string' },
+      concurrency: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      'no-pin': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return undefined;
+  const targets = list(values.targets ?? env.BENCH_TARGETS ?? 'direct,switchyard,nginx');
+  for (const t of targets) if (!['direct', 'switchyard', 'nginx'].includes(t)) throw new Error(`unknown target "${t}"`);
+  const nodes = list(values.node ?? env.BENCH_NODE);
+  const concurrency = list(values.concurrency ?? env.BENCH_CONCURRENCY ?? '1,16,64').map((c) => Math.floor(positive(c, '--concurrency')));
+  const scenarios = list(values.scenarios ?? env.BENCH_SCENARIOS);
+  return {
+    seconds: positive(values.seconds ?? env.BENCH_SECONDS ?? '5', '--seconds'),
+    warmupSeconds: positive(values.warmup ?? env.BENCH_WARMUP ?? '1', '--warmup', true),
+    targets: targets as BenchOptions['targets'],
+    nodes: nodes.length ? nodes : [''],
+    scenarios: scenarios.length ? scenarios : undefined,
+    concurrency,
+    cpuProf: values['cpu-prof'] ?? ['1', 'true'].includes(env.BENCH_CPU_PROF ?? ''),
+    pin: !(values['no-pin'] ?? env.BENCH_PIN === '0'),
+    outDir: values.out ?? env.BENCH_OUT ?? '.bench',
+  };
+}
