@@ -11,6 +11,8 @@ export interface BenchOptions {
   concurrency: number[];
   cpuProf: boolean;
   pin: boolean;
+  /** Exit 1 when a target fails. */
+  strict: boolean;
   outDir: string;
 }
 
@@ -25,6 +27,7 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
   --concurrency LIST for chat and stream scenarios        BENCH_CONCURRENCY  (default 1,16,64)
   --cpu-prof         run Switchyard with --cpu-prof into .bench/cpu-prof-<stamp>/   BENCH_CPU_PROF=1
   --no-pin           do not pin processes with taskset    BENCH_PIN=0
+  --strict           exit 1 when a target FAILs           BENCH_STRICT=1
   --out DIR          where results go                     BENCH_OUT          (default .bench)
 `;
 
@@ -53,6 +56,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       concurrency: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'no-pin': { type: 'boolean' },
+      strict: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -72,6 +76,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     concurrency,
     cpuProf: values['cpu-prof'] ?? ['1', 'true'].includes(env.BENCH_CPU_PROF ?? ''),
     pin: !(values['no-pin'] ?? env.BENCH_PIN === '0'),
+    strict: values.strict ?? ['1', 'true'].includes(env.BENCH_STRICT ?? ''),
     outDir: values.out ?? env.BENCH_OUT ?? '.bench',
   };
 }

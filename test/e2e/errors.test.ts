@@ -23,6 +23,7 @@ import {
   receivedWithId,
   rid,
   textChunks,
+  withTimeout,
   type RawReply,
 } from '../helpers/e2e.js';
 
@@ -81,7 +82,11 @@ describe('errors', () => {
           'x-request-id': 'upstream-500-id',
         }),
         'up-503-html': text(503, '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>'),
-        'up-401': json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }),
+        'up-401': json(
+          401,
+          { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+          { 'x-request-id': 'upstream-401-id' },
+        ),
         'up-403': json(403, { error: { message: 'Project does not have access', type: 'permission_error', param: null, code: null } }),
         'up-echo': json(400, { error: { message: `Invalid key "${BACKEND_KEY}" for this project (Bearer ${BACKEND_KEY})`, type: 'invalid_request_error', param: null, code: null } }),
         'up-sse': sse(textChunks('up-sse', ['a', 'b']), { headers: { 'cache-control': 'private, max-age=600', 'set-cookie': 'sse=1', 'x-request-id': 'upstream-sse-id' } }),
@@ -147,7 +152,8 @@ describe('errors', () => {
       const id = rid('big');
       const big = JSON.stringify(chat('up-ok', { padding: 'x'.repeat(20_000) }));
       const reply = await post(`${gw.url}/v1/chat/completions`, big, { 'x-request-id': id });
-      assertOpenAIError(reply, 413, /limit/);
+      const err = assertOpenAIError(reply, 413, /limit of 0\.01 MB/);
+      assert.equal(err.code, 'request_too_large');
       assertRequestId(reply, id);
       const malformedBig = await post(`${gw.url}/v1/chat/completions`, `{${'x'.repeat(20_000)}`);
       assertOpenAIError(malformedBig, 413);
@@ -221,6 +227,7 @@ describe('errors', () => {
         assert.equal(err.type, 'server_error');
         assertRequestId(reply, id);
         assert.equal((await receivedWithId(upstream, id)).headers.authorization, `Bearer ${BACKEND_KEY}`);
+        if (status === 401) assert.equal(reply.headers.get('x-upstream-request-id'), 'upstream-401-id');
       });
     }
 
@@ -264,7 +271,7 @@ describe('errors', () => {
       assert.ok(elapsed >= 400 && elapsed < 3000, `504 after ${Math.round(elapsed)} ms`);
       assertRequestId(reply, id);
       const got = await receivedWithId(upstream, id);
-      await Promise.race([got.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('upstream connection still open')), 2000))]);
+      await withTimeout(got.closed, 2000, 'the upstream connection to close');
       assert.equal(got.closedEarly, true);
     });
 
@@ -282,6 +289,7 @@ describe('errors', () => {
       assert.equal(last.error.type, 'timeout_error');
       assert.match(reply.text, /\n\ndata: \{"error":\{[^\n]*\}\}\n\n$/);
       const got = await receivedWithId(upstream, id);
+      await withTimeout(got.closed, 2000, 'the stalled upstream connection to close');
       assert.equal(got.closedEarly, true);
     });
 

@@ -109,6 +109,21 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, 
   }
 }
 
+/** Resolves like `promise`, or rejects after `ms` naming `what`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Resident set size of a process in bytes (Linux /proc/<pid>/status VmRSS). */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

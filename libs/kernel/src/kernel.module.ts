@@ -45,11 +45,16 @@ export class RuntimeHolder implements RuntimeSource, OnApplicationShutdown {
 
 @Injectable()
 export class ModelCatalogService extends ModelCatalog implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(holder: RuntimeHolder, @Inject(KERNEL_LOGGER) logger: KernelLogger, @Inject(KERNEL_OPTIONS) private readonly options: KernelOptions) {
-    super(() => holder.current(), logger);
+  constructor(
+    private readonly holder: RuntimeHolder,
+    @Inject(KERNEL_LOGGER) logger: KernelLogger,
+    @Inject(KERNEL_OPTIONS) private readonly options: KernelOptions,
+  ) {
+    super(() => holder.current(), logger, options.config.server.models_refresh_seconds * 1000);
   }
 
   onApplicationBootstrap(): void {
+    this.holder.current().knownModels = () => this.reportedNames();
     if (this.options.refreshModels !== false) this.start();
   }
 

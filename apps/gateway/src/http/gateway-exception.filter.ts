@@ -12,7 +12,10 @@ interface FastifyLikeError {
 /** Maps anything thrown (ours, Nest's, Fastify's) to an error in the ingress protocol's envelope. */
 export function toGatewayError(err: unknown, request: FastifyRequest, bodyLimit: number): GatewayError {
   if (isGatewayError(err)) return err;
-  const e = err as FastifyLikeError;
+  // Nest wraps Fastify's own 4xx errors (body too large, bad media type…) in an HttpException
+  // whose `cause` keeps the FST_* code: look at that code, not just the wrapper.
+  const cause = err instanceof HttpException ? (err.cause as FastifyLikeError | undefined) : undefined;
+  const e = (typeof cause?.code === 'string' ? cause : err) as FastifyLikeError;
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return GatewayError.bodyTooLarge(bodyLimit);

@@ -16,6 +16,7 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'ServerConfig.body_limit_mb': 'Largest request body accepted, in MB.',
   'ServerConfig.passthrough_unrouted': 'Send unknown model names to the backend marked default: true (instead of 404).',
   'ServerConfig.shutdown_grace_seconds': 'On SIGTERM: fail readiness, then drain in-flight requests for up to this long.',
+  'ServerConfig.models_refresh_seconds': 'How often backends\' model lists are fetched in the background for GET /v1/models.',
   'ApiKeyEntry.name': 'A name the journal records for this client (never the key).',
   'ApiKeyEntry.key': 'The key itself; use ${ENV} or ${file:path}.',
   'CorsConfig.origins': 'Allowed browser origins ("*" for any).',

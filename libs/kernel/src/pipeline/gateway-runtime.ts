@@ -32,6 +32,8 @@ export class GatewayRuntime {
   readonly redactor = new SecretRedactor();
   readonly backends = new Map<string, RuntimeBackend>();
   readonly singleBackend: boolean;
+  /** Names the backends reported (set by the model catalog), listed in model_not_found errors. */
+  knownModels: () => readonly string[] = () => [];
 
   constructor(options: RuntimeOptions) {
     this.config = options.config;
@@ -58,6 +60,7 @@ export class GatewayRuntime {
       routes: options.config.routes,
       passthroughUnrouted: options.config.server.passthrough_unrouted,
       singleBackend: this.singleBackend,
+      knownModels: () => this.knownModels(),
     });
   }
 

@@ -82,12 +82,16 @@ export function mapUpstreamHttpError(
     const v = headers[name];
     if (v !== undefined && PASSED_ERROR_HEADERS.test(name)) passHeaders[name] = Array.isArray(v) ? v[0]! : v;
   }
+  // The upstream's own request id comes back on errors too (that is when it is needed).
+  const upstreamId = headers['x-request-id'] ?? headers['request-id'];
+  if (upstreamId !== undefined) passHeaders['x-upstream-request-id'] = Array.isArray(upstreamId) ? upstreamId[0]! : upstreamId;
   if (status === 401 || status === 403) {
     return new GatewayError({
       status: 502,
       kind: 'upstream',
       message: `backend ${backendId} rejected the gateway's credentials (upstream status ${status})`,
       code: 'upstream_auth_failed',
+      headers: upstreamId !== undefined ? { 'x-upstream-request-id': passHeaders['x-upstream-request-id']! } : {},
     });
   }
   const parsed = parseUpstreamErrorBody(bodyText);

@@ -49,4 +49,8 @@ export class ServerConfig {
 
   @IsNumber() @Min(0) @Max(3600)
   shutdown_grace_seconds = 25;
+
+  /** How often backends' model lists are refreshed in the background for GET /v1/models. */
+  @IsNumber() @Min(0.1) @Max(86400)
+  models_refresh_seconds = 30;
 }

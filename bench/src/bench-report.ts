@@ -1,0 +1,98 @@
+/** The run's results as a Markdown report and as JSON. */
+import type { CellResult } from './cell-result.js';
+import type { TargetCheck } from './issue-targets.js';
+
+export interface RunInfo {
+  date: string;
+  host: string;
+  loadGeneratorNode: string;
+  switchyardNodes: string[];
+  nginx?: string;
+  seconds: number;
+  warmupSeconds: number;
+  pinning: string;
+}
+
+const DASH = '–';
+
+function num(n: number | undefined, digits: number, signed = false): string {
+  if (n === undefined || !Number.isFinite(n)) return DASH;
+  const s = n.toFixed(digits);
+  return signed && n >= 0 ? '+' + s : s;
+}
+
+const HEADER = [
+  'scenario',
+  'c',
+  'target',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'TTFT p50',
+  'TTFT p99',
+  '+p50 ms',
+  '+p99 ms',
+  '+TTFT p50',
+  '+TTFT p99',
+  'CPU µs/req',
+  'RSS MiB',
+  'req/s ÷ nginx',
+  'CPU ÷ nginx',
+  'load core %',
+];
+
+function row(r: CellResult): string[] {
+  const rps = num(r.rps, 0) + (r.errors ? ` (${r.errors} err)` : '');
+  return [
+    r.scenario,
+    String(r.concurrency),
+    r.target,
+    rps,
+    num(r.latencyMs.p50, 2),
+    num(r.latencyMs.p99, 2),
+    num(r.ttftMs?.p50, 2),
+    num(r.ttftMs?.p99, 2),
+    num(r.addedMs?.p50, 2, true),
+    num(r.addedMs?.p99, 2, true),
+    num(r.addedMs?.ttftP50, 2, true),
+    num(r.addedMs?.ttftP99, 2, true),
+    num(r.cpuUsPerReq, 0),
+    num(r.rssMiB, 1),
+    num(r.vsNginx?.rps, 2),
+    num(r.vsNginx?.cpu, 2),
+    num(r.loadCorePct, 0),
+  ];
+}
+
+export function markdownTable(results: CellResult[]): string {
+  const lines = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i < 3 ? ' --- ' : ' ---: ')).join('|')}|`];
+  for (const r of results) lines.push(`| ${row(r).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function checkLines(checks: TargetCheck[]): string[] {
+  return checks.map((c) => `${c.status} ${c.target}: ${c.description} (${c.detail})`);
+}
+
+export function markdownReport(info: RunInfo, results: CellResult[], checks: TargetCheck[]): string {
+  const errors = results.filter((r) => r.errors > 0).map((r) => `- ${r.target} ${r.scenario} c=${r.concurrency}: ${r.errors} errors, first: ${r.firstError}`);
+  return [
+    `# Switchyard benchmark, ${info.date}`,
+    '',
+    `- host: ${info.host}`,
+    `- load generator: Node ${info.loadGeneratorNode}, undici, closed loop; ${info.seconds} s measured after ${info.warmupSeconds} s warm-up per cell`,
+    `- Switchyard on Node ${info.switchyardNodes.join(', ') || DASH}; nginx ${info.nginx ?? DASH}`,
+    `- pinning: ${info.pinning}`,
+    '',
+    'Latencies in ms at the client; TTFT = first body byte; `+` columns = target minus direct (per percentile);',
+    'CPU = proxy utime+stime over the measured phase ÷ requests; RSS after the cell; load core % = CPU of load generator + upstream.',
+    '',
+    markdownTable(results),
+    '',
+    '## Targets',
+    '',
+    ...checkLines(checks).map((l) => `- ${l}`),
+    ...(errors.length ? ['', '## Errors', '', ...errors] : []),
+    '',
+  ].join('\n');
+}

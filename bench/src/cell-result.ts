@@ -1,0 +1,94 @@
+/** One measured cell (scenario × concurrency × target) and the comparisons made from it. */
+import type { LoadResult } from './load-generator.js';
+import type { Cell } from './scenarios.js';
+import type { Target } from './targets.js';
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
+export interface CellResult {
+  scenario: string;
+  label: string;
+  stream: boolean;
+  concurrency: number;
+  target: string;
+  kind: Target['kind'];
+  completed: number;
+  errors: number;
+  firstError?: string;
+  elapsedMs: number;
+  rps: number;
+  latencyMs: Percentiles & { mean: number };
+  ttftMs?: Percentiles;
+  /** Proxy CPU (utime+stime) over the measured phase per completed request. */
+  cpuUsPerReq?: number;
+  /** Proxy RSS after the cell (nginx: master + workers). */
+  rssMiB?: number;
+  /** CPU of the load generator and the upstream over the measured phase, in % of one core. */
+  loadCorePct: number;
+  /** Proxy minus direct, percentile by percentile. */
+  addedMs?: Percentiles & { ttftP50?: number; ttftP99?: number };
+  /** Switchyard ÷ nginx. */
+  vsNginx?: { rps: number; cpu?: number };
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = Float64Array.from(values).sort();
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+}
+
+export interface Usage {
+  proxyCpuUs?: number;
+  proxyRssKiB?: number;
+  loadCpuUs: number;
+}
+
+export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: Usage): CellResult {
+  const lat = percentiles(load.latencyMs);
+  const mean = load.latencyMs.reduce((a, b) => a + b, 0) / Math.max(1, load.latencyMs.length);
+  return {
+    scenario: cell.scenario.id,
+    label: cell.scenario.label,
+    stream: cell.scenario.stream,
+    concurrency: cell.concurrency,
+    target: target.name,
+    kind: target.kind,
+    completed: load.completed,
+    errors: load.errors,
+    firstError: load.firstError,
+    elapsedMs: load.elapsedMs,
+    rps: (load.completed * 1000) / load.elapsedMs,
+    latencyMs: { ...lat, mean },
+    ttftMs: cell.scenario.stream ? percentiles(load.ttftMs) : undefined,
+    cpuUsPerReq: usage.proxyCpuUs === undefined ? undefined : usage.proxyCpuUs / Math.max(1, load.completed + load.errors),
+    rssMiB: usage.proxyRssKiB === undefined ? undefined : usage.proxyRssKiB / 1024,
+    loadCorePct: (usage.loadCpuUs / 1000 / load.elapsedMs) * 100,
+  };
+}
+
+/** Fills in added latency (vs direct) and the nginx ratios for the results of one cell. */
+export function compareCell(results: CellResult[]): void {
+  const direct = results.find((r) => r.kind === 'direct');
+  const nginx = results.find((r) => r.kind === 'nginx');
+  for (const r of results) {
+    if (r.kind !== 'direct' && direct) {
+      r.addedMs = { p50: r.latencyMs.p50 - direct.latencyMs.p50, p99: r.latencyMs.p99 - direct.latencyMs.p99 };
+      if (r.ttftMs && direct.ttftMs) {
+        r.addedMs.ttftP50 = r.ttftMs.p50 - direct.ttftMs.p50;
+        r.addedMs.ttftP99 = r.ttftMs.p99 - direct.ttftMs.p99;
+      }
+    }
+    if (r.kind === 'switchyard' && nginx) {
+      r.vsNginx = { rps: r.rps / nginx.rps };
+      if (r.cpuUsPerReq !== undefined && nginx.cpuUsPerReq) r.vsNginx.cpu = r.cpuUsPerReq / nginx.cpuUsPerReq;
+    }
+  }
+}

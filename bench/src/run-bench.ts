@@ -1,0 +1,190 @@
+/**
+ * `npm run bench`: the same mock upstream reached directly, through Switchyard (a virtual model
+ * with a profile) and through nginx, cell by cell (scenario × concurrency), with the load
+ * generator and the upstream on one core and the proxy on the other.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { markdownReport, markdownTable, checkLines, type RunInfo } from './bench-report.js';
+import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.js';
+import { cellResult, compareCell, type CellResult } from './cell-result.js';
+import { formatSummary } from './cpu-profile-summary.js';
+import { checkIssueTargets } from './issue-targets.js';
+import { runLoad } from './load-generator.js';
+import { startNginx } from './nginx-target.js';
+import { resolveNode } from './node-binary.js';
+import { cpuMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
+import { pinSelf, type Pinning } from './processes.js';
+import { cellsOf, requestBody, scenarios, type Cell, type Pacing } from './scenarios.js';
+import { startSwitchyard } from './switchyard-target.js';
+import { directTarget, startUpstream, type BenchUpstream, type Target } from './targets.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const log = (line: string) => process.stderr.write(line + '\n');
+
+function pinning(opts: BenchOptions): Pinning {
+  const pin: Pinning = { enabled: false, loadCore: 0, proxyCore: 1 };
+  if (!opts.pin) return pin;
+  if (availableParallelism() < 2) {
+    log('bench: fewer than 2 cores available, running unpinned');
+    return pin;
+  }
+  try {
+    pinSelf(pin.loadCore);
+    pin.enabled = true;
+  } catch {
+    log('bench: `taskset` (util-linux) is not available, running unpinned');
+  }
+  return pin;
+}
+
+/** One request per target and upstream mode before measuring anything, to fail early and clearly. */
+async function preflight(target: Target, pacings: Pacing[]): Promise<void> {
+  for (const pacing of pacings) {
+    for (const stream of [false, true]) {
+      const { origin, model } = target.endpoint(pacing);
+      const body = requestBody({ id: 'preflight', label: '', stream, pacing, concurrency: [1] }, model);
+      const res = await fetch(`${origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const text = await res.text();
+      const ok = res.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"choices"'));
+      if (!ok) throw new Error(`${target.name} (${pacing}, stream=${stream}) answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+    }
+  }
+}
+
+async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts: BenchOptions): Promise<CellResult> {
+  const { origin, model } = target.endpoint(cell.scenario.pacing);
+  let before = { proxy: 0, load: 0 };
+  const loadCpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system + cpuMicros(upstream.proc.pid);
+  };
+  const load = await runLoad({
+    origin,
+    path: '/v1/chat/completions',
+    body: requestBody(cell.scenario, model),
+    stream: cell.scenario.stream,
+    concurrency: cell.concurrency,
+    warmupMs: opts.warmupSeconds * 1000,
+    durationMs: opts.seconds * 1000,
+    onMeasureStart: () => {
+      before = { proxy: totalCpuMicros(target.pids()), load: loadCpu() };
+    },
+  });
+  const pids = target.pids();
+  const proxy = pids.length ? totalCpuMicros(pids) - before.proxy : undefined;
+  const rss = pids.length ? pids.reduce((sum, pid) => sum + rssKiB(pid), 0) : undefined;
+  return cellResult(cell, target, load, { proxyCpuUs: proxy, proxyRssKiB: rss, loadCpuUs: loadCpu() - before.load });
+}
+
+function progress(r: CellResult): string {
+  const ttft = r.ttftMs ? ` ttft p50 ${r.ttftMs.p50.toFixed(2)} p99 ${r.ttftMs.p99.toFixed(2)}` : '';
+  const cpu = r.cpuUsPerReq === undefined ? '' : ` cpu ${Math.round(r.cpuUsPerReq)} µs/req`;
+  const err = r.errors ? ` ERRORS ${r.errors}: ${r.firstError}` : '';
+  return `  ${r.target.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} p99 ${r.latencyMs.p99.toFixed(2)} ms${ttft}${cpu}${err}`;
+}
+
+function hostInfo(): string {
+  const model = cpus()[0]?.model ?? '?';
+  return `${model}, ${availableParallelism()} cores, Linux ${release()}`;
+}
+
+async function main(): Promise<number> {
+  const opts = parseBenchOptions(process.argv.slice(2), process.env);
+  if (!opts) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (process.platform !== 'linux') throw new Error('the benchmark reads /proc and pins with taskset: Linux only');
+  const outDir = resolve(REPO, opts.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
+  const pin = pinning(opts);
+  const list = scenarios(opts.concurrency).filter((s) => !opts.scenarios || opts.scenarios.includes(s.id));
+  if (list.length === 0) throw new Error(`no scenario matches --scenarios ${opts.scenarios?.join(',')}`);
+  const nodes = opts.targets.includes('switchyard') ? opts.nodes.map((n) => resolveNode(n, join(REPO, '.bench'))) : [];
+  if (nodes.length && !existsSync(join(REPO, 'apps/gateway/dist/main.js'))) throw new Error('build first: tsc -b tsconfig.build.json');
+
+  const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const cpuProfDir = opts.cpuProf ? join(outDir, `cpu-prof-${stamp}`) : undefined;
+  const targets: Target[] = [];
+  let upstream: BenchUpstream | undefined;
+  const cleanup = async () => {
+    for (const t of targets.splice(0)) await t.stop().catch(() => {});
+    await upstream?.proc.stop().catch(() => {});
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    upstream = await startUpstream(pin);
+    if (opts.targets.includes('direct')) targets.push(directTarget(upstream));
+    for (const node of nodes) {
+      targets.push(await startSwitchyard(upstream, pin, { node, labelVersion: nodes.length > 1, workDir, cpuProfDir }));
+    }
+    if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
+    const pacings = [...new Set(list.map((s) => s.pacing))];
+    for (const t of targets) await preflight(t, pacings);
+
+    const cells = cellsOf(list);
+    log(
+      `bench: ${cells.length} cells × ${targets.length} targets (${targets.map((t) => t.name).join(', ')}), ` +
+        `${opts.warmupSeconds}+${opts.seconds} s each, pinning ${pin.enabled ? `load+upstream → core ${pin.loadCore}, proxy → core ${pin.proxyCore}` : 'off'}`,
+    );
+    const results: CellResult[] = [];
+    for (const cell of cells) {
+      log(`${cell.scenario.id} c=${cell.concurrency}`);
+      const row: CellResult[] = [];
+      for (const target of targets) {
+        const r = await measure(cell, target, upstream, opts);
+        log(progress(r));
+        row.push(r);
+      }
+      compareCell(row);
+      results.push(...row);
+    }
+
+    const checks = checkIssueTargets(results);
+    const info: RunInfo = {
+      date: new Date().toISOString(),
+      host: hostInfo(),
+      loadGeneratorNode: process.versions.node,
+      switchyardNodes: nodes.map((n) => n.version),
+      nginx: targets.find((t) => t.kind === 'nginx')?.version,
+      seconds: opts.seconds,
+      warmupSeconds: opts.warmupSeconds,
+      pinning: pin.enabled ? `load generator + upstream on core ${pin.loadCore}, proxy on core ${pin.proxyCore} (taskset)` : 'off',
+    };
+    process.stdout.write('\n' + markdownTable(results) + '\n\n' + checkLines(checks).join('\n') + '\n');
+    const md = join(outDir, `results-${stamp}.md`);
+    const json = join(outDir, `results-${stamp}.json`);
+    writeFileSync(md, markdownReport(info, results, checks));
+    writeFileSync(json, JSON.stringify({ info, options: opts, results, checks }, null, 2) + '\n');
+    log(`\nbench: wrote ${md} and ${json}`);
+
+    await cleanup();
+    if (cpuProfDir) {
+      for (const f of readdirSync(cpuProfDir).filter((n) => n.endsWith('.cpuprofile'))) {
+        const summary = formatSummary(join(cpuProfDir, f));
+        process.stdout.write('\n' + summary + '\n');
+        writeFileSync(join(cpuProfDir, f.replace(/\.cpuprofile$/, '.md')), summary + '\n');
+      }
+    }
+    return opts.strict && checks.some((c) => c.status === 'FAIL') ? 1 : 0;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    log(`bench: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 2;
+  },
+);
