@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ConfigIssues } from './config-issues.js';
 import type { PathSegment } from './key-path.js';
 import { isSecretPosition } from './secret-positions.js';
+import { describeFileError } from './describe-file-error.js';
 
 export interface InterpolationContext {
   env: NodeJS.ProcessEnv;
@@ -29,15 +30,7 @@ function readSecretFile(ref: string, ctx: InterpolationContext): { value?: strin
     const text = readFileSync(abs, 'utf8');
     return { value: text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : (code ?? 'unreadable');
+    const why = describeFileError(err);
     return { error: `\${file:${path}}: cannot read ${abs}: ${why}` };
   }
 }

@@ -4,6 +4,7 @@ import type { PluginRegistry } from '../plugin/plugin-registry.js';
 import { buildConfig, type BuiltConfig } from './build-config.js';
 import { ConfigError } from './config-error.js';
 import { configFormatOf, parseConfigText } from './parse-config-text.js';
+import { describeFileError } from './describe-file-error.js';
 
 export interface LoadConfigFileOptions {
   env: NodeJS.ProcessEnv;
@@ -21,15 +22,7 @@ export async function loadConfigFile(file: string, options: LoadConfigFileOption
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : (code ?? 'unreadable');
+    const why = describeFileError(err);
     throw new ConfigError(`${shown}: cannot read the configuration file: ${why}`);
   }
   const raw = parseConfigText(text, shown, format);
