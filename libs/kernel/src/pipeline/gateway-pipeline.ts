@@ -15,6 +15,8 @@ import { CLIENT_CLOSED_REQUEST, Exchange, type ExchangeObserver } from './exchan
 import type { GatewayReply, GatewayRequest, RequestPipeline } from './gateway-request.js';
 import type { GatewayRuntime, RuntimeBackend } from './gateway-runtime.js';
 import { shapeUpstreamBody } from './shape-upstream-body.js';
+import { codecContext, Translation } from './translation.js';
+import { applyNativeProfileKeys } from '../profile/apply-native-profile-keys.js';
 import { nextTraceparent } from './trace-context.js';
 
 const ENDPOINT_NAMES: Record<Protocol, string> = {
@@ -81,22 +83,24 @@ export class GatewayPipeline implements RequestPipeline {
           `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${ENDPOINT_NAMES[req.protocol]}`,
         );
       }
-      if (wire !== req.protocol) {
-        throw GatewayError.unsupportedOperation(
-          `backend ${backend.config.id} speaks ${wire}; translation from ${req.protocol} is not available in this build`,
-        );
-      }
       exchange.upstreamProtocol = wire;
-      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, req.logger ?? this.logger);
+      const logger = req.logger ?? this.logger;
+      const translation =
+        wire === req.protocol ? null : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger));
+      // Translated requests express enable_thinking in the ingress's own effort field, which the codecs carry over.
+      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, logger, translation ? 'reasoning_effort' : undefined);
       exchange.profileApplied = shaped.applied;
-      let upstreamBody = shaped.body;
-      let changed = shaped.changed;
+      let upstreamBody = translation
+        ? applyNativeProfileKeys(translation.request(shaped.body, decision.realModel, stream), decision.profile)
+        : shaped.body;
+      let changed = translation !== null || shaped.changed;
       if (stream && backend.plugin.streamUsageOption) {
         const withUsage = requestStreamUsage(upstreamBody, wire);
         if (withUsage) {
           upstreamBody = withUsage;
           changed = true;
-          exchange.usageInjected = true;
+          // On passthrough the extra usage chunk is stripped; a translating encoder decides what the client sees.
+          exchange.usageInjected = translation === null;
         }
       }
       exchange.upstreamSentAt = performance.now();
@@ -119,7 +123,7 @@ export class GatewayPipeline implements RequestPipeline {
       if (reply.status >= 400) {
         throw await this.upstreamError(reply, backend, runtime, req.protocol, wire);
       }
-      return await this.forward(reply, exchange, req, decision.realModel, decision.clientModel, backend);
+      return await this.forward(reply, exchange, req, decision.realModel, decision.clientModel, backend, translation);
     } catch (err) {
       const error = this.toGatewayError(err, req, runtime.backends.get(exchange.decision?.backendId ?? ''));
       exchange.end(req.signal.aborted ? CLIENT_CLOSED_REQUEST : error.status, error, 0, req.signal.aborted);
@@ -156,6 +160,7 @@ export class GatewayPipeline implements RequestPipeline {
     realModel: string,
     clientModel: string,
     backend: RuntimeBackend,
+    translation: Translation | null,
   ): Promise<GatewayReply> {
     const contentType = reply.headers['content-type'];
     const sse = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
@@ -164,7 +169,8 @@ export class GatewayPipeline implements RequestPipeline {
     if (!sse) {
       const raw = await collect(reply.body);
       const bodyDoneAt = performance.now();
-      const body = rewriteModelInBody(raw, realModel, clientModel);
+      const body = translation ? translation.response(raw) : rewriteModelInBody(raw, realModel, clientModel);
+      if (translation) headers['content-type'] = 'application/json';
       exchange.responseBody = body;
       exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - bodyDoneAt);
       headers['x-switchyard-overhead-ms'] = exchange.overheadMs.toFixed(3);
@@ -172,18 +178,29 @@ export class GatewayPipeline implements RequestPipeline {
       return { status: reply.status, headers, body, stream: false, exchange };
     }
     const out = new ObservedStream(
-      chainRewriters(createModelRewriter(realModel, clientModel), exchange.usageInjected ? createUsageChunkStripper() : undefined),
+      translation
+        ? undefined
+        : chainRewriters(createModelRewriter(realModel, clientModel), exchange.usageInjected ? createUsageChunkStripper() : undefined),
     );
+    if (translation) headers['content-type'] = 'text/event-stream; charset=utf-8';
     exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
     exchange.startStream(out.chunks$);
     const dialect = errorDialect(req.protocol);
-    reply.body.on('error', (err: Error) => {
-      if (req.signal.aborted || out.destroyed) return;
-      const error = mapTransportError(err, backend.config.id);
-      (req.logger ?? this.logger).warn({ requestId: req.requestId, backend: backend.config.id, err: error.message }, 'upstream stream failed after it started');
+    const source: Readable = translation ? reply.body.pipe(translation.stream()) : reply.body;
+    // A failure after the stream started ends it with an error event in the client's protocol.
+    const fail = (error: GatewayError): void => {
+      if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
+      (req.logger ?? this.logger).warn({ requestId: req.requestId, backend: backend.config.id, err: error.message }, 'stream failed after it started');
+      if (source !== reply.body) source.unpipe(out);
       out.finishWith(encodeErrorEvent(dialect, error));
       exchange.end(error.status, error, out.bytesOut);
-    });
+    };
+    reply.body.on('error', (err: Error) => fail(mapTransportError(err, backend.config.id)));
+    if (source !== reply.body) {
+      source.on('error', (err: Error) =>
+        fail(isGatewayError(err) ? err : GatewayError.badGateway(`backend ${backend.config.id} sent a stream that could not be translated: ${err.message}`)),
+      );
+    }
     out.on('end', () => exchange.end(reply.status, null, out.bytesOut));
     out.on('close', () => {
       if (!exchange.isEnded) {
@@ -191,7 +208,7 @@ export class GatewayPipeline implements RequestPipeline {
         exchange.end(CLIENT_CLOSED_REQUEST, null, out.bytesOut, true);
       }
     });
-    (reply.body as Readable).pipe(out, { end: true });
+    source.pipe(out, { end: true });
     return { status: reply.status, headers, body: out, stream: true, exchange };
   }
 }

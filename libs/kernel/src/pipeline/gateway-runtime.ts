@@ -32,12 +32,14 @@ export class GatewayRuntime {
   readonly redactor = new SecretRedactor();
   readonly backends = new Map<string, RuntimeBackend>();
   readonly singleBackend: boolean;
+  readonly registry: PluginRegistry;
   /** Names the backends reported (set by the model catalog), listed in model_not_found errors. */
   knownModels: () => readonly string[] = () => [];
 
   constructor(options: RuntimeOptions) {
     this.config = options.config;
     this.singleBackend = options.singleBackend ?? false;
+    this.registry = options.registry;
     for (const s of options.secrets ?? []) this.redactor.add(s);
     for (const b of options.config.backends) this.redactor.add(b.api_key);
     for (const k of options.config.server.api_keys) this.redactor.add(k.key);

@@ -4,3 +4,4 @@ export * from './gateway-request.js';
 export * from './gateway-runtime.js';
 export * from './shape-upstream-body.js';
 export * from './trace-context.js';
+export * from './translation.js';

@@ -1,4 +1,4 @@
-import type { BackendConfig } from '../config/schema/backend-config.js';
+import type { BackendConfig, ThinkingDialect } from '../config/schema/backend-config.js';
 import type { KernelLogger } from '../logger.js';
 import { applyProfile } from '../profile/apply-profile.js';
 import type { Protocol } from '../protocol.js';
@@ -23,6 +23,8 @@ export function shapeUpstreamBody(
   backend: BackendConfig,
   protocol: Protocol,
   logger?: KernelLogger,
+  /** Overrides the backend's `thinking` dialect (translated requests use the ingress's effort field). */
+  thinkingOverride?: ThinkingDialect,
 ): ShapedBody {
   if (!decision.profile) {
     if (decision.realModel === body.model) return { body, changed: false, applied: null };
@@ -30,7 +32,7 @@ export function shapeUpstreamBody(
   }
   const result = applyProfile(body, decision.profile, {
     protocol,
-    thinking: backend.thinking ?? 'chat_template_kwargs',
+    thinking: thinkingOverride ?? backend.thinking ?? 'chat_template_kwargs',
     modelFamily: decision.realModel,
   });
   if (logger && (result.dropped.length > 0 || result.adjusted.length > 0) && logger.isLevelEnabled('debug')) {

@@ -8,3 +8,4 @@ export {
   type ThinkingEffort,
 } from './thinking-effort.js';
 export type { AppliedProfile, ProfileNote, ProfileResult, ProfileTarget, RouteProfile, ThinkingTarget } from './profile-types.js';
+export { applyNativeProfileKeys } from './apply-native-profile-keys.js';

@@ -1,0 +1,119 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { IrStreamEvent } from '../ir/ir-stream-event.js';
+import type { KernelLogger } from '../logger.js';
+import type { PluginRegistry } from '../plugin/plugin-registry.js';
+import type { CodecContext, ProtocolCodec, StreamDecoder, StreamEncoder, WireProtocol } from '../plugin/protocol-codec.js';
+import type { Protocol } from '../protocol.js';
+import { createSseParser } from '../stream/sse-events.js';
+
+type ClientSide = Required<Pick<ProtocolCodec, 'decodeRequest' | 'encodeResponse' | 'createStreamEncoder'>>;
+type BackendSide = Required<Pick<ProtocolCodec, 'encodeRequest' | 'decodeResponse' | 'createStreamDecoder'>>;
+
+/**
+ * One request translated between the client's protocol and the backend's, through the kernel's
+ * intermediate representation: the ingress codec decodes the request and encodes the reply; the
+ * backend's codec encodes the request and decodes the reply (N+M codecs, never one per pair).
+ */
+export class Translation {
+  private constructor(
+    private readonly client: ClientSide,
+    private readonly backend: BackendSide,
+    readonly ctx: CodecContext,
+  ) {}
+
+  /** The translation, or a 400 naming what this build cannot translate. */
+  static between(registry: PluginRegistry, ingress: Protocol, wire: WireProtocol, ctx: CodecContext): Translation {
+    const c = registry.codec(ingress);
+    const b = registry.codec(wire);
+    if (!c?.decodeRequest || !c.encodeResponse || !c.createStreamEncoder) {
+      throw GatewayError.unsupportedOperation(`no codec can decode ${ingress} requests in this build`);
+    }
+    if (!b?.encodeRequest || !b.decodeResponse || !b.createStreamDecoder) {
+      throw GatewayError.unsupportedOperation(`no codec can encode ${wire} requests for this backend in this build`);
+    }
+    return new Translation(c as ClientSide, b as BackendSide, ctx);
+  }
+
+  /** The client's body (already shaped by profiles) as the backend's body for `realModel`. */
+  request(body: Record<string, unknown>, realModel: string, stream: boolean): Record<string, unknown> {
+    const ir = this.client.decodeRequest(body, this.ctx);
+    ir.model = realModel;
+    ir.stream = stream;
+    return this.backend.encodeRequest(ir, this.ctx);
+  }
+
+  /** A complete backend reply as the client's reply bytes. */
+  response(upstream: Buffer): Buffer {
+    let json: unknown;
+    try {
+      json = JSON.parse(upstream.toString('utf8'));
+    } catch {
+      throw GatewayError.badGateway('the backend sent a reply that is not JSON', 'upstream_malformed');
+    }
+    const ir = this.backend.decodeResponse(json, this.ctx);
+    return Buffer.from(JSON.stringify(this.client.encodeResponse(ir, this.ctx)));
+  }
+
+  /** A Transform from the backend's SSE bytes to the client's, event by event. */
+  stream(): Transform {
+    return new TranslatingStream(this.backend.createStreamDecoder(this.ctx), this.client.createStreamEncoder(this.ctx));
+  }
+}
+
+class TranslatingStream extends Transform {
+  private readonly parser;
+  private out = '';
+
+  constructor(
+    private readonly decoder: StreamDecoder,
+    private readonly encoder: StreamEncoder,
+  ) {
+    super({ highWaterMark: 16 * 1024 });
+    this.parser = createSseParser((event) => this.emitAll(this.decoder.push(event)));
+  }
+
+  private emitAll(events: IrStreamEvent[]): void {
+    for (const e of events) this.out += this.encoder.push(e);
+  }
+
+  private flushOut(): void {
+    if (this.out.length > 0) {
+      this.push(Buffer.from(this.out));
+      this.out = '';
+    }
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.parser.feed(chunk);
+      this.flushOut();
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.parser.end();
+      this.emitAll(this.decoder.end());
+      this.out += this.encoder.end();
+      this.flushOut();
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+}
+
+/** A CodecContext whose dropped fields go to a debug log line. */
+export function codecContext(clientModel: string, requestId: string, logger: KernelLogger): CodecContext {
+  return {
+    clientModel,
+    requestId,
+    dropped(field: string) {
+      if (logger.isLevelEnabled('debug')) logger.debug({ requestId, field }, 'field dropped in translation: the target protocol cannot express it');
+    },
+  };
+}
