@@ -4,6 +4,17 @@ import OpenAI from 'openai';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 
+/** The chat request the fake received (background model listings are GETs and are skipped). */
+async function chatRequest(upstream: FakeUpstream) {
+  const found = await waitFor(
+    async () => upstream.requests.find((r) => r.method === 'POST'),
+    (r) => r !== undefined,
+  );
+  assert.ok(found, 'the upstream received no POST');
+  await found.bodyReceived;
+  return found;
+}
+
 async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: T = await probe();
@@ -60,8 +71,8 @@ describe('virtual models, profiles and the models list (issue #3)', () => {
       // unknown fields pass through
       ...({ vendor_x: { a: 1 } } as object),
     });
-    const [req] = await upstream.waitForRequests(1);
-    assert.deepEqual(req!.body, {
+    const req = await chatRequest(upstream);
+    assert.deepEqual(req.body, {
       model: 'Qwen/Qwen3-8B',
       messages: [
         { role: 'system', content: 'You are a careful coder.' },
@@ -95,8 +106,8 @@ describe('virtual models, profiles and the models list (issue #3)', () => {
     const body = '{"model":"Qwen/Qwen2.5-7B","messages":[{"role":"user","content":"x"}],"temperature":0.5}';
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     assert.equal(res.status, 200);
-    const [req] = await upstream.waitForRequests(1);
-    assert.equal(req!.rawBody.toString(), body);
+    const req = await chatRequest(upstream);
+    assert.equal(req.rawBody.toString(), body);
   });
 
   it('GET /v1/models lists virtual models with context_length, then reported models the globs admit', async () => {
