@@ -1,11 +1,13 @@
 import type { ProviderPlugin } from '@switchyard/kernel';
+import { openaiChatCodec } from './openai-chat-codec.js';
 import { OpenAIAdapter } from './openai-adapter.js';
 
-/** Backend type `openai`: any OpenAI-compatible server, passed through untouched. */
+/** Backend type `openai`: any OpenAI-compatible server, passed through untouched (or translated with the `openai.chat` codec). */
 export const plugin: ProviderPlugin = {
   type: 'openai',
   nativeProtocols: ['openai.chat', 'openai.completions', 'openai.embeddings'],
   streamUsageOption: true,
+  codecs: [openaiChatCodec],
   providerName: 'openai',
   createAdapter: (config, ctx) => new OpenAIAdapter(config, ctx),
 };
@@ -14,3 +16,12 @@ export default plugin;
 export { OpenAIAdapter } from './openai-adapter.js';
 export { OPENAI_API_PATHS, OPENAI_DEFAULT_BASE_URL } from './openai-api-paths.js';
 export { parseOpenAIModelList } from './list-openai-models.js';
+export { openaiChatCodec } from './openai-chat-codec.js';
+export { decodeOpenAIChatRequest } from './decode-openai-chat-request.js';
+export { encodeOpenAIChatRequest } from './encode-openai-chat-request.js';
+export { decodeOpenAIChatResponse } from './decode-openai-chat-response.js';
+export { encodeOpenAIChatResponse } from './encode-openai-chat-response.js';
+export { OpenAIChatStreamDecoder, createOpenAIChatStreamDecoder } from './decode-openai-chat-stream.js';
+export { OpenAIChatStreamEncoder, createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
+export { decodeOpenAIFinishReason, encodeOpenAIFinishReason } from './map-openai-finish-reason.js';
+export { encodeOpenAIChatUsage } from './encode-openai-chat-usage.js';

@@ -44,6 +44,8 @@ export class Exchange {
   responseBody: Buffer | null = null;
   /** Which profile fields defaults / clamp / limits set (journal `profile`). */
   profileApplied: Record<string, string[]> | null = null;
+  /** The client's request body; set only when an observer wants bodies (journal `include_bodies`). */
+  requestBody: Record<string, unknown> | null = null;
   readonly done: Promise<ExchangeEnd>;
   private resolveDone!: (end: ExchangeEnd) => void;
   private ended = false;
@@ -87,5 +89,7 @@ export class Exchange {
 
 /** Something that watches every exchange: metrics, the journal, access logs. Never on the byte path. */
 export interface ExchangeObserver {
+  /** True when this observer records bodies: the pipeline then sets `requestBody`. */
+  readonly wantsBodies?: boolean;
   observe(exchange: Exchange): void;
 }

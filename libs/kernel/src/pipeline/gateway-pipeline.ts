@@ -16,6 +16,7 @@ import type { GatewayReply, GatewayRequest, RequestPipeline } from './gateway-re
 import type { GatewayRuntime, RuntimeBackend } from './gateway-runtime.js';
 import { shapeUpstreamBody } from './shape-upstream-body.js';
 import { codecContext, Translation } from './translation.js';
+import { adaptThinkingDialect } from './adapt-thinking-dialect.js';
 import { applyNativeProfileKeys } from '../profile/apply-native-profile-keys.js';
 import { nextTraceparent } from './trace-context.js';
 
@@ -38,6 +39,8 @@ export interface RuntimeSource {
  */
 export class GatewayPipeline implements RequestPipeline {
   private readonly observers: ExchangeObserver[] = [];
+  /** An observer records bodies (journal include_bodies): set `exchange.requestBody`. */
+  private wantBodies = false;
 
   constructor(
     private readonly runtimes: RuntimeSource,
@@ -46,6 +49,7 @@ export class GatewayPipeline implements RequestPipeline {
 
   addObserver(observer: ExchangeObserver): void {
     this.observers.push(observer);
+    if (observer.wantsBodies) this.wantBodies = true;
   }
 
   async handle(req: GatewayRequest): Promise<GatewayReply> {
@@ -60,6 +64,7 @@ export class GatewayPipeline implements RequestPipeline {
       req.rawBody?.length ?? 0,
       req.clientKeyId ?? null,
     );
+    if (this.wantBodies) exchange.requestBody = req.body;
     for (const o of this.observers) o.observe(exchange);
     try {
       if (typeof model !== 'string' || model.length === 0) {
@@ -78,6 +83,11 @@ export class GatewayPipeline implements RequestPipeline {
       }
       exchange.backendType = backend.config.type;
       const wire = backend.adapter.wireProtocolFor(req.protocol, decision.realModel);
+      if (req.operation !== undefined && wire !== req.protocol) {
+        throw GatewayError.unsupportedOperation(
+          `${req.operation} is not available for backend ${backend.config.id} (type ${backend.config.type}): it does not speak ${req.protocol} natively`,
+        );
+      }
       if (wire === null) {
         throw GatewayError.unsupportedOperation(
           `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${ENDPOINT_NAMES[req.protocol]}`,
@@ -86,13 +96,16 @@ export class GatewayPipeline implements RequestPipeline {
       exchange.upstreamProtocol = wire;
       const logger = req.logger ?? this.logger;
       const translation =
-        wire === req.protocol ? null : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger));
+        wire === req.protocol ? null : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger), (t) => runtime.redactor.redact(t));
       // Translated requests express enable_thinking in the ingress's own effort field, which the codecs carry over.
       const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, logger, translation ? 'reasoning_effort' : undefined);
       exchange.profileApplied = shaped.applied;
-      let upstreamBody = translation
-        ? applyNativeProfileKeys(translation.request(shaped.body, decision.realModel, stream), decision.profile)
-        : shaped.body;
+      let upstreamBody = shaped.body;
+      if (translation) {
+        upstreamBody = translation.request(shaped.body, decision.realModel, stream);
+        adaptThinkingDialect(upstreamBody, wire, backend.config.thinking);
+        applyNativeProfileKeys(upstreamBody, decision.profile);
+      }
       let changed = translation !== null || shaped.changed;
       if (stream && backend.plugin.streamUsageOption) {
         const withUsage = requestStreamUsage(upstreamBody, wire);
@@ -112,6 +125,7 @@ export class GatewayPipeline implements RequestPipeline {
         stream,
         clientHeaders: req.headers,
         query: req.query,
+        operation: req.operation,
         requestId: req.requestId,
         traceparent: nextTraceparent(req.headers['traceparent']),
         signal: req.signal,

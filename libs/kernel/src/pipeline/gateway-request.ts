@@ -13,6 +13,11 @@ export interface GatewayRequest {
   headers: IncomingHeaders;
   /** The query string without `?` (e.g. `beta=true`). */
   query?: string;
+  /**
+   * A sub-operation of the protocol's endpoint (`count_tokens` for /v1/messages/count_tokens).
+   * Served only by a backend that speaks the protocol natively (passthrough); 400 otherwise.
+   */
+  operation?: string;
   requestId: string;
   /** The inbound key's configured name, or its HMAC; never the key. */
   clientKeyId?: string | null;

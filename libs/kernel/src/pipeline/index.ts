@@ -5,3 +5,4 @@ export * from './gateway-runtime.js';
 export * from './shape-upstream-body.js';
 export * from './trace-context.js';
 export * from './translation.js';
+export * from './adapt-thinking-dialect.js';

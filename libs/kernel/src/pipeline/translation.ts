@@ -20,10 +20,17 @@ export class Translation {
     private readonly client: ClientSide,
     private readonly backend: BackendSide,
     readonly ctx: CodecContext,
+    private readonly redact: (text: string) => string,
   ) {}
 
   /** The translation, or a 400 naming what this build cannot translate. */
-  static between(registry: PluginRegistry, ingress: Protocol, wire: WireProtocol, ctx: CodecContext): Translation {
+  static between(
+    registry: PluginRegistry,
+    ingress: Protocol,
+    wire: WireProtocol,
+    ctx: CodecContext,
+    redact: (text: string) => string = (t) => t,
+  ): Translation {
     const c = registry.codec(ingress);
     const b = registry.codec(wire);
     if (!c?.decodeRequest || !c.encodeResponse || !c.createStreamEncoder) {
@@ -32,12 +39,13 @@ export class Translation {
     if (!b?.encodeRequest || !b.decodeResponse || !b.createStreamDecoder) {
       throw GatewayError.unsupportedOperation(`no codec can encode ${wire} requests for this backend in this build`);
     }
-    return new Translation(c as ClientSide, b as BackendSide, ctx);
+    return new Translation(c as ClientSide, b as BackendSide, ctx, redact);
   }
 
   /** The client's body (already shaped by profiles) as the backend's body for `realModel`. */
   request(body: Record<string, unknown>, realModel: string, stream: boolean): Record<string, unknown> {
     const ir = this.client.decodeRequest(body, this.ctx);
+    this.ctx.includeUsage = ir.includeUsage === true;
     ir.model = realModel;
     ir.stream = stream;
     return this.backend.encodeRequest(ir, this.ctx);
@@ -57,7 +65,7 @@ export class Translation {
 
   /** A Transform from the backend's SSE bytes to the client's, event by event. */
   stream(): Transform {
-    return new TranslatingStream(this.backend.createStreamDecoder(this.ctx), this.client.createStreamEncoder(this.ctx));
+    return new TranslatingStream(this.backend.createStreamDecoder(this.ctx), this.client.createStreamEncoder(this.ctx), this.redact);
   }
 }
 
@@ -68,13 +76,17 @@ class TranslatingStream extends Transform {
   constructor(
     private readonly decoder: StreamDecoder,
     private readonly encoder: StreamEncoder,
+    private readonly redact: (text: string) => string,
   ) {
     super({ highWaterMark: 16 * 1024 });
     this.parser = createSseParser((event) => this.emitAll(this.decoder.push(event)));
   }
 
   private emitAll(events: IrStreamEvent[]): void {
-    for (const e of events) this.out += this.encoder.push(e);
+    for (const e of events) {
+      // An upstream's mid-stream error message may echo a secret.
+      this.out += this.encoder.push(e.type === 'error' ? { ...e, message: this.redact(e.message) } : e);
+    }
   }
 
   private flushOut(): void {

@@ -17,6 +17,8 @@ export interface CodecContext {
   /** The model name the client asked for, written into responses. */
   clientModel: string;
   requestId: string;
+  /** Whether the streaming client asked for usage (IrRequest.includeUsage); set by the kernel once the request is decoded. */
+  includeUsage?: boolean;
   /** Receives the names of fields the target cannot express (logged at debug). */
   dropped(field: string): void;
 }

@@ -1,0 +1,102 @@
+import { GatewayError, type CodecContext, type IrRequest, type IrThinking } from '@switchyard/kernel';
+import { decodeOpenAIChatMessages } from './decode-openai-chat-messages.js';
+import { decodeOpenAIChatResponseFormat, decodeOpenAIChatTools, decodeOpenAIChatToolChoice } from './decode-openai-chat-tools.js';
+import { asNumber, asObject, booleanField, numberField, stringField, type Json } from './read-openai-chat-json.js';
+
+/** Fields read below (or set by the kernel); every other field is reported as dropped. */
+const HANDLED = new Set([
+  'model',
+  'messages',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'reasoning_effort',
+  'thinking',
+  'chat_template_kwargs',
+  'response_format',
+  'user',
+  'stream',
+  'stream_options',
+  'n',
+]);
+
+function decodeStop(stop: unknown): string[] | undefined {
+  if (stop === undefined || stop === null) return undefined;
+  if (typeof stop === 'string') return [stop];
+  if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return stop;
+  throw GatewayError.invalidRequest('stop: expected a string or an array of strings', 'stop');
+}
+
+/**
+ * `reasoning_effort` (none/minimal: off), else a LiteLLM-style Anthropic `thinking` object
+ * (`{type: 'enabled', budget_tokens}`), else vLLM's `chat_template_kwargs.enable_thinking`.
+ */
+function decodeThinking(body: Json, ctx: CodecContext): IrThinking | undefined {
+  const effort = stringField(body, 'reasoning_effort');
+  const kwargs = asObject(body.chat_template_kwargs);
+  if (kwargs && Object.keys(kwargs).some((k) => k !== 'enable_thinking')) ctx.dropped('chat_template_kwargs');
+  if (effort !== undefined) {
+    switch (effort) {
+      case 'none':
+        return { enabled: false };
+      case 'minimal':
+        return { enabled: false, effort };
+      case 'low':
+      case 'medium':
+      case 'high':
+        return { enabled: true, effort };
+      case 'xhigh':
+        return { enabled: true, effort: 'high' };
+      default:
+        throw GatewayError.invalidRequest("reasoning_effort: expected 'none', 'minimal', 'low', 'medium' or 'high'", 'reasoning_effort');
+    }
+  }
+  const thinking = asObject(body.thinking);
+  if (thinking) {
+    const budgetTokens = asNumber(thinking.budget_tokens);
+    return { enabled: thinking.type !== 'disabled', ...(budgetTokens !== undefined ? { budgetTokens } : {}) };
+  }
+  if (typeof kwargs?.enable_thinking === 'boolean') return { enabled: kwargs.enable_thinking };
+  return undefined;
+}
+
+/** An OpenAI chat/completions request body in the IR. `model` and `stream` are set again by the kernel. */
+export function decodeOpenAIChatRequest(body: Record<string, unknown>, ctx: CodecContext): IrRequest {
+  const { system, messages } = decodeOpenAIChatMessages(body.messages, ctx);
+  const ir: IrRequest = { model: typeof body.model === 'string' ? body.model : '', system, messages, stream: body.stream === true };
+  const tools = decodeOpenAIChatTools(body.tools, ctx);
+  if (tools) ir.tools = tools;
+  const toolChoice = decodeOpenAIChatToolChoice(body.tool_choice, ctx);
+  if (toolChoice) ir.toolChoice = toolChoice;
+  const set = <K extends keyof IrRequest>(key: K, value: IrRequest[K] | undefined) => {
+    if (value !== undefined) ir[key] = value;
+  };
+  set('parallelToolCalls', booleanField(body, 'parallel_tool_calls'));
+  set('maxTokens', numberField(body, 'max_completion_tokens') ?? numberField(body, 'max_tokens'));
+  set('temperature', numberField(body, 'temperature'));
+  set('topP', numberField(body, 'top_p'));
+  set('topK', numberField(body, 'top_k'));
+  set('stop', decodeStop(body.stop));
+  set('seed', numberField(body, 'seed'));
+  set('presencePenalty', numberField(body, 'presence_penalty'));
+  set('frequencyPenalty', numberField(body, 'frequency_penalty'));
+  set('thinking', decodeThinking(body, ctx));
+  set('responseFormat', decodeOpenAIChatResponseFormat(body.response_format));
+  set('user', stringField(body, 'user'));
+  if (ir.stream && asObject(body.stream_options)?.include_usage === true) ir.includeUsage = true;
+  const n = numberField(body, 'n');
+  if (n !== undefined && n !== 1) ctx.dropped('n');
+  for (const key of Object.keys(body)) {
+    if (!HANDLED.has(key) && body[key] !== undefined && body[key] !== null) ctx.dropped(key);
+  }
+  return ir;
+}

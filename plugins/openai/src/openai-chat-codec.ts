@@ -1,0 +1,22 @@
+import type { ProtocolCodec } from '@switchyard/kernel';
+import { decodeOpenAIChatRequest } from './decode-openai-chat-request.js';
+import { decodeOpenAIChatResponse } from './decode-openai-chat-response.js';
+import { createOpenAIChatStreamDecoder } from './decode-openai-chat-stream.js';
+import { encodeOpenAIChatRequest } from './encode-openai-chat-request.js';
+import { encodeOpenAIChatResponse } from './encode-openai-chat-response.js';
+import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
+
+/**
+ * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
+ * (decodeRequest, encodeResponse, createStreamEncoder), and any other ingress reaching an
+ * OpenAI-compatible backend (encodeRequest, decodeResponse, createStreamDecoder).
+ */
+export const openaiChatCodec: ProtocolCodec = {
+  protocol: 'openai.chat',
+  decodeRequest: decodeOpenAIChatRequest,
+  encodeResponse: encodeOpenAIChatResponse,
+  createStreamEncoder: createOpenAIChatStreamEncoder,
+  encodeRequest: encodeOpenAIChatRequest,
+  decodeResponse: decodeOpenAIChatResponse,
+  createStreamDecoder: createOpenAIChatStreamDecoder,
+};
