@@ -13,6 +13,8 @@ export interface BenchOptions {
   pin: boolean;
   /** Exit 1 when a target fails. */
   strict: boolean;
+  /** Before each cell, wait up to this many seconds for other processes to go quiet (0 = don't). */
+  waitQuietSeconds: number;
   outDir: string;
 }
 
@@ -28,6 +30,8 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
   --cpu-prof         run Switchyard with --cpu-prof into .bench/cpu-prof-<stamp>/   BENCH_CPU_PROF=1
   --no-pin           do not pin processes with taskset    BENCH_PIN=0
   --strict           exit 1 when a target FAILs           BENCH_STRICT=1
+  --wait-quiet N     before each cell, wait up to N s until other processes use
+                     < 15% of a core (shared machines)    BENCH_WAIT_QUIET   (default 0: don't wait)
   --out DIR          where results go                     BENCH_OUT          (default .bench)
 `;
 
@@ -40,7 +44,8 @@ function list(v: string | undefined): string[] {
 
 function positive(v: string, name: string, allowZero = false): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${v}"`);
   return n;
 }
 
@@ -57,6 +62,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       'cpu-prof': { type: 'boolean' },
       'no-pin': { type: 'boolean' },
       strict: { type: 'boolean' },
+      'wait-quiet': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -77,6 +83,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     cpuProf: values['cpu-prof'] ?? ['1', 'true'].includes(env.BENCH_CPU_PROF ?? ''),
     pin: !(values['no-pin'] ?? env.BENCH_PIN === '0'),
     strict: values.strict ?? ['1', 'true'].includes(env.BENCH_STRICT ?? ''),
+    waitQuietSeconds: positive(values['wait-quiet'] ?? env.BENCH_WAIT_QUIET ?? '0', '--wait-quiet', true),
     outDir: values.out ?? env.BENCH_OUT ?? '.bench',
   };
 }

@@ -5,6 +5,8 @@ import type { TargetCheck } from './issue-targets.js';
 export interface RunInfo {
   date: string;
   host: string;
+  /** 1-minute load average when the run started and when it ended. */
+  loadAverage: [number, number];
   loadGeneratorNode: string;
   switchyardNodes: string[];
   nginx?: string;
@@ -39,6 +41,7 @@ const HEADER = [
   'req/s ÷ nginx',
   'CPU ÷ nginx',
   'load core %',
+  'other %',
 ];
 
 function row(r: CellResult): string[] {
@@ -61,6 +64,7 @@ function row(r: CellResult): string[] {
     num(r.vsNginx?.rps, 2),
     num(r.vsNginx?.cpu, 2),
     num(r.loadCorePct, 0),
+    num(r.otherCpuPct, 0),
   ];
 }
 
@@ -75,20 +79,27 @@ export function checkLines(checks: TargetCheck[]): string[] {
 }
 
 export function markdownReport(info: RunInfo, results: CellResult[], checks: TargetCheck[]): string {
-  const errors = results.filter((r) => r.errors > 0).map((r) => `- ${r.target} ${r.scenario} c=${r.concurrency}: ${r.errors} errors, first: ${r.firstError}`);
+  const noisy = results.filter((r) => r.otherCpuPct >= 10).length;
+  const errors = results
+    .filter((r) => r.errors > 0)
+    .map((r) => `- ${r.target} ${r.scenario} c=${r.concurrency}: ${r.errors} errors, first: ${r.firstError}`);
   return [
     `# Switchyard benchmark, ${info.date}`,
     '',
-    `- host: ${info.host}`,
+    `- host: ${info.host}; 1-min load average ${info.loadAverage[0].toFixed(2)} at start, ${info.loadAverage[1].toFixed(2)} at end`,
     `- load generator: Node ${info.loadGeneratorNode}, undici, closed loop; ${info.seconds} s measured after ${info.warmupSeconds} s warm-up per cell`,
     `- Switchyard on Node ${info.switchyardNodes.join(', ') || DASH}; nginx ${info.nginx ?? DASH}`,
     `- pinning: ${info.pinning}`,
     '',
     'Latencies in ms at the client; TTFT = first body byte; `+` columns = target minus direct (per percentile);',
-    'CPU = proxy utime+stime over the measured phase ÷ requests; RSS after the cell; load core % = CPU of load generator + upstream.',
+    'CPU = proxy utime+stime over the measured phase ÷ requests; RSS after the cell; load core % = CPU of load generator + upstream',
+    '(% of one core); other % = CPU used meanwhile by processes outside the bench (noise; should be near 0).',
     '',
     markdownTable(results),
     '',
+    ...(noisy
+      ? [`**${noisy} of ${results.length} cells ran while other processes used ≥ 10% of a core: those numbers are unreliable.**`, '']
+      : []),
     '## Targets',
     '',
     ...checkLines(checks).map((l) => `- ${l}`),

@@ -107,7 +107,12 @@ const { values } = parseArgs({
 const chunks = Number(values.chunks);
 const gapMs = Number(values['gap-ms']);
 const model = values.model;
-const fast = await listen(resolveMockSettings({ output_tokens: chunks, mock_models: [model] }), model, values.host, Number(values['fast-port']));
+const fast = await listen(
+  resolveMockSettings({ output_tokens: chunks, mock_models: [model] }),
+  model,
+  values.host,
+  Number(values['fast-port']),
+);
 const paced = await listen(
   resolveMockSettings({ output_tokens: chunks, tokens_per_second: gapMs > 0 ? 1000 / gapMs : 0, mock_models: [model] }),
   model,

@@ -28,6 +28,8 @@ export interface CellResult {
   rssMiB?: number;
   /** CPU of the load generator and the upstream over the measured phase, in % of one core. */
   loadCorePct: number;
+  /** CPU used by anything else on the machine meanwhile, in % of one core (noise; should be near 0). */
+  otherCpuPct: number;
   /** Proxy minus direct, percentile by percentile. */
   addedMs?: Percentiles & { ttftP50?: number; ttftP99?: number };
   /** Switchyard ÷ nginx. */
@@ -49,6 +51,8 @@ export interface Usage {
   proxyCpuUs?: number;
   proxyRssKiB?: number;
   loadCpuUs: number;
+  /** All cores' busy time over the measured phase. */
+  machineCpuUs: number;
 }
 
 export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: Usage): CellResult {
@@ -71,6 +75,7 @@ export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: 
     cpuUsPerReq: usage.proxyCpuUs === undefined ? undefined : usage.proxyCpuUs / Math.max(1, load.completed + load.errors),
     rssMiB: usage.proxyRssKiB === undefined ? undefined : usage.proxyRssKiB / 1024,
     loadCorePct: (usage.loadCpuUs / 1000 / load.elapsedMs) * 100,
+    otherCpuPct: Math.max(0, ((usage.machineCpuUs - usage.loadCpuUs - (usage.proxyCpuUs ?? 0)) / 1000 / load.elapsedMs) * 100),
   };
 }
 

@@ -16,7 +16,14 @@ const MAX_ADDED_TTFT_P99 = 2;
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
-function check(target: string, description: string, cells: CellResult[], value: (c: CellResult) => string | undefined, ok: (c: CellResult) => boolean, skipWhy: string): TargetCheck {
+function check(
+  target: string,
+  description: string,
+  cells: CellResult[],
+  value: (c: CellResult) => string | undefined,
+  ok: (c: CellResult) => boolean,
+  skipWhy: string,
+): TargetCheck {
   const measured = cells.filter((c) => value(c) !== undefined);
   if (measured.length === 0) return { target, description, status: 'SKIP', detail: skipWhy };
   return {

@@ -45,6 +45,7 @@ function send(pool: Pool, options: Dispatcher.DispatchOptions, stream: boolean):
     let bytes = 0;
     let tail = '';
     pool.dispatch(options, {
+      onRequestStart() {},
       onResponseStart(_controller, statusCode) {
         status = statusCode;
       },
@@ -103,6 +104,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     pipelining: 1,
     keepAliveTimeout: 120_000,
     keepAliveMaxTimeout: 120_000,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
   });
   try {
     if (spec.warmupMs > 0) await phase(pool, spec, spec.warmupMs, undefined);

@@ -57,3 +57,10 @@ export function childPids(pid: number): number[] {
   }
   return out;
 }
+
+/** CPU time all cores spent busy since boot (user, nice, system, irq, softirq, steal), in microseconds. */
+export function machineBusyMicros(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1e6) / clkTck();
+}

@@ -83,7 +83,14 @@ export class BenchProcess {
 }
 
 /** Spawns `command` on one core via `taskset -c` (which execs it: the child's pid is the command's). */
-export function spawnPinned(what: string, pin: Pinning, core: number, command: string, args: string[], options: SpawnOptions = {}): BenchProcess {
+export function spawnPinned(
+  what: string,
+  pin: Pinning,
+  core: number,
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): BenchProcess {
   const [cmd, argv] = pin.enabled ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
   return new BenchProcess(what, spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options }));
 }

@@ -4,7 +4,7 @@
  * generator and the upstream on one core and the proxy on the other.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownReport, markdownTable, checkLines, type RunInfo } from './bench-report.js';
@@ -15,7 +15,7 @@ import { checkIssueTargets } from './issue-targets.js';
 import { runLoad } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
 import { resolveNode } from './node-binary.js';
-import { cpuMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
+import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
 import { pinSelf, type Pinning } from './processes.js';
 import { cellsOf, requestBody, scenarios, type Cell, type Pacing } from './scenarios.js';
 import { startSwitchyard } from './switchyard-target.js';
@@ -23,6 +23,11 @@ import { directTarget, startUpstream, type BenchUpstream, type Target } from './
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const log = (line: string) => process.stderr.write(line + '\n');
+
+function selfCpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
 
 function pinning(opts: BenchOptions): Pinning {
   const pin: Pinning = { enabled: false, loadCore: 0, proxyCore: 1 };
@@ -46,7 +51,12 @@ async function preflight(target: Target, pacings: Pacing[]): Promise<void> {
     for (const stream of [false, true]) {
       const { origin, model } = target.endpoint(pacing);
       const body = requestBody({ id: 'preflight', label: '', stream, pacing, concurrency: [1] }, model);
-      const res = await fetch(`${origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${origin}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
       const text = await res.text();
       const ok = res.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"choices"'));
       if (!ok) throw new Error(`${target.name} (${pacing}, stream=${stream}) answered HTTP ${res.status}: ${text.slice(0, 300)}`);
@@ -56,11 +66,8 @@ async function preflight(target: Target, pacings: Pacing[]): Promise<void> {
 
 async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts: BenchOptions): Promise<CellResult> {
   const { origin, model } = target.endpoint(cell.scenario.pacing);
-  let before = { proxy: 0, load: 0 };
-  const loadCpu = () => {
-    const u = process.cpuUsage();
-    return u.user + u.system + cpuMicros(upstream.proc.pid);
-  };
+  let before = { proxy: 0, load: 0, machine: 0 };
+  const loadCpu = () => selfCpuMicros() + cpuMicros(upstream.proc.pid);
   const load = await runLoad({
     origin,
     path: '/v1/chat/completions',
@@ -70,20 +77,45 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
     warmupMs: opts.warmupSeconds * 1000,
     durationMs: opts.seconds * 1000,
     onMeasureStart: () => {
-      before = { proxy: totalCpuMicros(target.pids()), load: loadCpu() };
+      before = { proxy: totalCpuMicros(target.pids()), load: loadCpu(), machine: machineBusyMicros() };
     },
   });
+  const machine = machineBusyMicros() - before.machine;
   const pids = target.pids();
   const proxy = pids.length ? totalCpuMicros(pids) - before.proxy : undefined;
   const rss = pids.length ? pids.reduce((sum, pid) => sum + rssKiB(pid), 0) : undefined;
-  return cellResult(cell, target, load, { proxyCpuUs: proxy, proxyRssKiB: rss, loadCpuUs: loadCpu() - before.load });
+  return cellResult(cell, target, load, {
+    proxyCpuUs: proxy,
+    proxyRssKiB: rss,
+    loadCpuUs: loadCpu() - before.load,
+    machineCpuUs: machine,
+  });
+}
+
+/** CPU used by processes outside the bench over `ms`, in % of one core. */
+async function othersCpuPct(ours: () => number[], ms: number): Promise<number> {
+  const before = { machine: machineBusyMicros(), ours: totalCpuMicros(ours()) + selfCpuMicros() };
+  await new Promise((r) => setTimeout(r, ms));
+  const oursUs = totalCpuMicros(ours()) + selfCpuMicros() - before.ours;
+  return Math.max(0, ((machineBusyMicros() - before.machine - oursUs) / 1000 / ms) * 100);
+}
+
+/** Waits until other processes are quiet (< 15% of a core over 1 s), at most `seconds`. */
+async function waitQuiet(ours: () => number[], seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  let pct = await othersCpuPct(ours, 1000);
+  if (pct < 15) return;
+  log(`  waiting for other processes to go quiet (${pct.toFixed(0)}% of a core) …`);
+  while (pct >= 15 && Date.now() < deadline) pct = await othersCpuPct(ours, 1000);
+  if (pct >= 15) log(`  still ${pct.toFixed(0)}% of a core busy after ${seconds} s, measuring anyway`);
 }
 
 function progress(r: CellResult): string {
   const ttft = r.ttftMs ? ` ttft p50 ${r.ttftMs.p50.toFixed(2)} p99 ${r.ttftMs.p99.toFixed(2)}` : '';
   const cpu = r.cpuUsPerReq === undefined ? '' : ` cpu ${Math.round(r.cpuUsPerReq)} µs/req`;
+  const noise = r.otherCpuPct >= 10 ? ` (other processes used ${r.otherCpuPct.toFixed(0)}% of a core)` : '';
   const err = r.errors ? ` ERRORS ${r.errors}: ${r.firstError}` : '';
-  return `  ${r.target.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} p99 ${r.latencyMs.p99.toFixed(2)} ms${ttft}${cpu}${err}`;
+  return `  ${r.target.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} p99 ${r.latencyMs.p99.toFixed(2)} ms${ttft}${cpu}${noise}${err}`;
 }
 
 function hostInfo(): string {
@@ -100,6 +132,7 @@ async function main(): Promise<number> {
   if (process.platform !== 'linux') throw new Error('the benchmark reads /proc and pins with taskset: Linux only');
   const outDir = resolve(REPO, opts.outDir);
   mkdirSync(outDir, { recursive: true });
+  const loadAtStart = loadavg()[0]!;
   const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
   const pin = pinning(opts);
   const list = scenarios(opts.concurrency).filter((s) => !opts.scenarios || opts.scenarios.includes(s.id));
@@ -134,11 +167,16 @@ async function main(): Promise<number> {
       `bench: ${cells.length} cells × ${targets.length} targets (${targets.map((t) => t.name).join(', ')}), ` +
         `${opts.warmupSeconds}+${opts.seconds} s each, pinning ${pin.enabled ? `load+upstream → core ${pin.loadCore}, proxy → core ${pin.proxyCore}` : 'off'}`,
     );
+    const ours = () => [upstream!.proc.pid, ...targets.flatMap((t) => t.pids())];
+    const quiet = await othersCpuPct(ours, 1000);
+    if (quiet >= 15)
+      log(`bench: warning: other processes are using ${quiet.toFixed(0)}% of a core; results will be noisy (see --wait-quiet)`);
     const results: CellResult[] = [];
     for (const cell of cells) {
       log(`${cell.scenario.id} c=${cell.concurrency}`);
       const row: CellResult[] = [];
       for (const target of targets) {
+        if (opts.waitQuietSeconds > 0) await waitQuiet(ours, opts.waitQuietSeconds);
         const r = await measure(cell, target, upstream, opts);
         log(progress(r));
         row.push(r);
@@ -151,6 +189,7 @@ async function main(): Promise<number> {
     const info: RunInfo = {
       date: new Date().toISOString(),
       host: hostInfo(),
+      loadAverage: [loadAtStart, loadavg()[0]!],
       loadGeneratorNode: process.versions.node,
       switchyardNodes: nodes.map((n) => n.version),
       nginx: targets.find((t) => t.kind === 'nginx')?.version,

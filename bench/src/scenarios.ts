@@ -28,7 +28,14 @@ export function scenarios(concurrency: number[]): Scenario[] {
     { id: 'chat', label: 'chat, non-streaming', stream: false, pacing: 'fast', concurrency },
     { id: 'stream-0ms', label: `stream, ${CHUNKS} chunks 0 ms apart`, stream: true, pacing: 'fast', concurrency },
     { id: 'stream-5ms', label: `stream, ${CHUNKS} chunks ${GAP_MS} ms apart`, stream: true, pacing: 'paced', concurrency },
-    { id: 'body-256k', label: '256 KB request body, non-streaming', stream: false, pacing: 'fast', bodyBytes: 256 * 1024, concurrency: [16] },
+    {
+      id: 'body-256k',
+      label: '256 KB request body, non-streaming',
+      stream: false,
+      pacing: 'fast',
+      bodyBytes: 256 * 1024,
+      concurrency: [16],
+    },
   ];
 }
 

@@ -47,7 +47,16 @@ export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opt
     mkdirSync(opts.cpuProfDir, { recursive: true });
     nodeFlags.push('--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `switchyard-node${opts.node.version}.cpuprofile`);
   }
-  const args = [...nodeFlags, GATEWAY_MAIN, '--config', configFile, '--listen', `127.0.0.1:${port}`, '--metrics-listen', `127.0.0.1:${metricsPort}`];
+  const args = [
+    ...nodeFlags,
+    GATEWAY_MAIN,
+    '--config',
+    configFile,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--metrics-listen',
+    `127.0.0.1:${metricsPort}`,
+  ];
   const name = opts.labelVersion ? `switchyard@${opts.node.version}` : 'switchyard';
   const proc = spawnPinned(name, pin, pin.proxyCore, opts.node.path, args);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, 20_000, proc);

@@ -2,7 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
+import { JournalModule, KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
+import { AnthropicController } from './http/anthropic.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { ModelsController } from './http/models.controller.js';
 import { OpenAIController } from './http/openai.controller.js';
@@ -20,9 +21,10 @@ export class AppModule {
         LoggerModule.forRoot({ useExisting: true, renameContext: 'context' }),
         KernelModule.forRoot(kernel),
         ObservabilityModule,
+        JournalModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
       ],
-      controllers: [OpenAIController, ModelsController, HealthController],
+      controllers: [OpenAIController, AnthropicController, ModelsController, HealthController],
       providers: [LifecycleState],
       exports: [LifecycleState],
     };

@@ -1,8 +1,9 @@
 import { PluginRegistry } from '@switchyard/kernel';
+import anthropic from '@switchyard/plugin-anthropic';
 import mock from '@switchyard/plugin-mock';
 import openai from '@switchyard/plugin-openai';
 
 /** The registry with the provider plugins that ship in this repository. */
 export function createBuiltinRegistry(): PluginRegistry {
-  return new PluginRegistry().register(openai).register(mock);
+  return new PluginRegistry().register(openai).register(anthropic).register(mock);
 }

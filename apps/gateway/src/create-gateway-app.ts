@@ -9,6 +9,7 @@ import { InboundAuth } from './http/inbound-auth.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
 import { requestIdFor } from './http/request-id.js';
 import { NestLoggerBridge } from './nest-logger-bridge.js';
+import { LifecycleState } from './lifecycle-state.js';
 
 export interface GatewayAppOptions extends KernelOptions {
   /** Secret for naming clients by an HMAC of their key (journal `client_key_id`). */
@@ -36,7 +37,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     abortOnError: false,
   });
   const auth = new InboundAuth(config.server.api_keys, options.installSecret ?? randomBytes(32).toString('hex'));
-  installHttpHooks(app.getHttpAdapter().getInstance(), auth, logger);
+  installHttpHooks(app.getHttpAdapter().getInstance(), auth, logger, app.get(LifecycleState));
   app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));
   if (config.server.cors.origins.length > 0) {
     app.enableCors({ origin: config.server.cors.origins, exposedHeaders: ['x-request-id', 'x-switchyard-real-model'] });

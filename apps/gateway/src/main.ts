@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { ConfigError, createLogger, UsageError, resolveConfig, type LoadedConfig } from '@switchyard/kernel';
 import { createBuiltinRegistry } from './builtin-plugins.js';
+import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
 import { LifecycleState } from './lifecycle-state.js';
@@ -10,6 +11,7 @@ import { startMeterProvider } from './telemetry/start-meter-provider.js';
 const VERSION = '0.1.0';
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'journal') return runJournalCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
   let args;
   try {
     args = parseCliArgs(argv);
@@ -75,6 +77,15 @@ async function main(argv: string[]): Promise<number> {
     logger.info({ signal }, 'shutting down');
     const grace = setTimeout(() => process.exit(0), loaded.config.server.shutdown_grace_seconds * 1000 + 1000);
     grace.unref();
+    const server = app.getHttpServer();
+    // In-flight requests finish; once none is left, every remaining (keep-alive) connection is closed,
+    // whatever the client does with it, so close() never waits out the grace period for nothing.
+    let ticks = 0;
+    const drain = setInterval(() => {
+      if (lifecycle.inFlight === 0) server.closeAllConnections();
+      else if (++ticks % 20 === 0) logger.info({ inFlight: lifecycle.inFlight }, 'waiting for in-flight requests to finish');
+    }, 50);
+    drain.unref();
     void app
       .close()
       .then(() => telemetry.shutdown())
@@ -96,7 +107,10 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`switchyard: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+    // A start-up ConfigError (e.g. journal.path not writable) is the user's to fix: no stack.
+    process.stderr.write(
+      err instanceof ConfigError ? `switchyard: ${err.message}\n` : `switchyard: fatal: ${(err as Error)?.stack ?? String(err)}\n`,
+    );
     process.exit(1);
   },
 );

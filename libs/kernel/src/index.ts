@@ -17,3 +17,4 @@ export * from './kernel.module.js';
 export * from './config/index.js';
 export * from './profile/index.js';
 export * from './observability/index.js';
+export * from './journal/index.js';

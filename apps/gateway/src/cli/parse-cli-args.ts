@@ -45,6 +45,10 @@ Overrides:
   --help, -h               show this help
   --version, -v            show the version
 
+Commands:
+  switchyard journal summary FILE...   per-model counts, error rates, TTFT, duration and tokens/s
+                                       from request journal files (see docs/journal.md)
+
 Secrets are read from the environment, never from flags: SWITCHYARD_API_KEY (inbound auth),
 SWITCHYARD_BACKEND_API_KEY (single-backend mode), \${ENV} / \${file:path} in the config file.
 See docs/configuration.md.

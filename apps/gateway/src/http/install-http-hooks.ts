@@ -2,6 +2,7 @@ import { GatewayError, encodeErrorBody, type KernelLogger } from '@switchyard/ke
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorDialectForUrl } from './error-dialect.js';
 import type { InboundAuth } from './inbound-auth.js';
+import type { LifecycleState } from '../lifecycle-state.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,8 +31,13 @@ export function sendError(reply: FastifyReply, url: string, err: GatewayError): 
  * the request id on every response, inbound auth before the body is read, JSON parsing that
  * keeps the raw bytes and fails in the client's error format.
  */
-export function installHttpHooks(fastify: FastifyInstance, auth: InboundAuth, logger: KernelLogger): void {
+export function installHttpHooks(fastify: FastifyInstance, auth: InboundAuth, logger: KernelLogger, lifecycle: LifecycleState): void {
+  const requestClosed = (): void => {
+    lifecycle.inFlight--;
+  };
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    lifecycle.inFlight++;
+    reply.raw.once('close', requestClosed);
     reply.header('x-request-id', request.id);
     if (auth.enabled && !OPEN_PATHS.has(pathOf(request.url))) {
       const id = auth.check(request.headers.authorization, request.headers['x-api-key']);

@@ -14,6 +14,8 @@ export async function proxyThroughPipeline(
   protocol: Protocol,
   request: FastifyRequest,
   reply: FastifyReply,
+  /** A sub-operation of the endpoint (`count_tokens`), served on passthrough only. */
+  operation?: string,
 ): Promise<FastifyReply> {
   const body = request.body;
   if (!isPlainObject(body)) {
@@ -34,6 +36,7 @@ export async function proxyThroughPipeline(
     rawBody: request.rawBody,
     headers: request.headers,
     query: q >= 0 ? request.url.slice(q + 1) : undefined,
+    operation,
     requestId: request.id,
     clientKeyId: request.clientKeyId ?? null,
     signal: controller.signal,

@@ -53,7 +53,8 @@ export function measureExchange(exchange: Exchange): Promise<Measurement> {
           const out = usage?.outputTokens ?? 0;
           let tokensPerSecond: number | null = null;
           let timePerOutputTokenMs: number | null = null;
-          if (out > 0 && end.error === null) {
+          // A client abort ends with no error but a partial count: no rate from it.
+          if (out > 0 && end.error === null && !end.aborted) {
             const genMs = first !== null ? end.endedAt - first : durationMs;
             if (genMs > 0) tokensPerSecond = (first !== null ? Math.max(out - 1, 1) : out) / (genMs / 1000);
             if (first !== null && out > 1) timePerOutputTokenMs = genMs / (out - 1);

@@ -16,7 +16,7 @@ export function usageFromOpenAI(u: Json): IrUsage {
   };
 }
 
-/** Anthropic `usage`: input counts cache reads and cache writes too. */
+/** Anthropic `usage`: input counts cache reads and cache writes too; reasoning is `output_tokens_details.thinking_tokens`. */
 export function usageFromAnthropic(u: Json, previous?: IrUsage | null): IrUsage {
   const cacheRead = num(u.cache_read_input_tokens);
   const cacheWrite = num(u.cache_creation_input_tokens);
@@ -26,7 +26,7 @@ export function usageFromAnthropic(u: Json, previous?: IrUsage | null): IrUsage 
     outputTokens: num(u.output_tokens) ?? previous?.outputTokens ?? 0,
     cachedInputTokens: cacheRead ?? previous?.cachedInputTokens,
     cacheCreationInputTokens: cacheWrite ?? previous?.cacheCreationInputTokens,
-    reasoningTokens: previous?.reasoningTokens,
+    reasoningTokens: num(obj(u.output_tokens_details)?.thinking_tokens) ?? previous?.reasoningTokens,
   };
 }
 

@@ -36,7 +36,8 @@ function openAIChunkHasContent(chunk: Json): boolean {
   for (const c of choices as Json[]) {
     const d = (c?.delta ?? c) as Json | undefined;
     if (!d) continue;
-    if (nonEmpty(d.content) || nonEmpty(d.reasoning_content) || nonEmpty(d.reasoning) || nonEmpty(d.tool_calls) || nonEmpty(d.text)) return true;
+    if (nonEmpty(d.content) || nonEmpty(d.reasoning_content) || nonEmpty(d.reasoning) || nonEmpty(d.tool_calls) || nonEmpty(d.text))
+      return true;
   }
   return false;
 }
@@ -49,7 +50,8 @@ class OpenAIStreamMeter implements StreamMeter {
   event(e: SseEvent, now: number): void {
     const data = e.data;
     if (data === '[DONE]') return;
-    if (this.firstContentAt !== null && !data.includes('"usage"') && !data.includes('"error"')) return;
+    // OpenAI and DeepSeek put `"usage":null` on every chunk: that one carries no usage either.
+    if (this.firstContentAt !== null && !data.includes('"error"') && (!data.includes('"usage"') || data.includes('"usage":null'))) return;
     const chunk = parse(data);
     if (!chunk) return;
     if (chunk.error) this.errored = true;

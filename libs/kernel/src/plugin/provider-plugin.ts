@@ -25,6 +25,12 @@ export interface UpstreamCall {
   clientHeaders: IncomingHeaders;
   /** The ingress query string without `?` (`beta=true`), passed on where the protocol has one. */
   query?: string;
+  /**
+   * A sub-operation of the protocol's endpoint (`count_tokens` for POST /v1/messages/count_tokens);
+   * undefined for the endpoint itself. Only ever set on passthrough: an adapter that does not
+   * know the operation must refuse it (GatewayError.unsupportedOperation).
+   */
+  operation?: string;
   requestId: string;
   traceparent: string;
   signal: AbortSignal;

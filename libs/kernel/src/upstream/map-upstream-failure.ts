@@ -7,7 +7,9 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 export function mapTransportError(err: unknown, backendId: string): GatewayError {
   if (err instanceof GatewayError) return err;
   const e = err as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
-  const code = e?.code ?? e?.cause?.code ?? '';
+  // Not always a string: an AbortError (DOMException) has the numeric code 20.
+  const raw: unknown = e?.code ?? e?.cause?.code;
+  const code = typeof raw === 'string' ? raw : '';
   if (TIMEOUT_CODES.has(code)) {
     const what =
       code === 'UND_ERR_CONNECT_TIMEOUT'

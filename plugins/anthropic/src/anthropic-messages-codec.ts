@@ -1,0 +1,23 @@
+import type { ProtocolCodec } from '@switchyard/kernel';
+import { decodeAnthropicRequest } from './decode-anthropic-request.js';
+import { decodeAnthropicResponse } from './decode-anthropic-response.js';
+import { createAnthropicStreamDecoder } from './decode-anthropic-stream.js';
+import { encodeAnthropicRequest } from './encode-anthropic-request.js';
+import { encodeAnthropicResponse } from './encode-anthropic-response.js';
+import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
+
+/**
+ * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
+ * backend): decodeRequest, encodeResponse, createStreamEncoder. Backend side (another client
+ * reaching an Anthropic backend, or Claude on Vertex): encodeRequest, decodeResponse,
+ * createStreamDecoder.
+ */
+export const anthropicMessagesCodec: ProtocolCodec = {
+  protocol: 'anthropic.messages',
+  decodeRequest: decodeAnthropicRequest,
+  encodeResponse: encodeAnthropicResponse,
+  createStreamEncoder: createAnthropicStreamEncoder,
+  encodeRequest: encodeAnthropicRequest,
+  decodeResponse: decodeAnthropicResponse,
+  createStreamDecoder: createAnthropicStreamDecoder,
+};

@@ -1,0 +1,21 @@
+import { plugin } from './anthropic-plugin.js';
+
+export { plugin };
+export default plugin;
+
+export { AnthropicAdapter } from './anthropic-adapter.js';
+export { AnthropicBackendConfig } from './anthropic-backend-config.js';
+export { anthropicMessagesCodec } from './anthropic-messages-codec.js';
+export * from './anthropic-api-paths.js';
+export { decodeAnthropicRequest } from './decode-anthropic-request.js';
+export { encodeAnthropicRequest } from './encode-anthropic-request.js';
+export { decodeAnthropicResponse } from './decode-anthropic-response.js';
+export { encodeAnthropicResponse, anthropicMessageId } from './encode-anthropic-response.js';
+export { AnthropicStreamDecoder, createAnthropicStreamDecoder } from './decode-anthropic-stream.js';
+export { AnthropicStreamEncoder, anthropicSseEvent, createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
+export { decodeAnthropicStopReason, encodeAnthropicStopReason } from './map-anthropic-stop-reason.js';
+export { encodeAnthropicUsage } from './map-anthropic-usage.js';
+export { anthropicErrorType, statusForAnthropicErrorType } from './map-anthropic-error.js';
+export { ANTHROPIC_EFFORT_BUDGETS, planAnthropicThinking, type AnthropicThinking } from './encode-anthropic-thinking.js';
+export { fillAnthropicMaxTokens, shapeAnthropicCountTokensBody } from './fill-anthropic-max-tokens.js';
+export { parseAnthropicModelList } from './list-anthropic-models.js';
