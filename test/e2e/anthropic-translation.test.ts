@@ -13,8 +13,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
-import type { BackendContext } from '@switchyard/kernel';
-import openaiPlugin from '@switchyard/plugin-openai';
 import OpenAI from 'openai';
 import { json, readFixtureJson, replayFixture, sse, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { parseSse } from '../helpers/sse.js';
@@ -49,15 +47,6 @@ const WEATHER_TOOL = {
     parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
   },
 };
-
-/** Whether the openai plugin's adapter sends /v1/messages clients through the openai.chat codec. */
-const openaiTranslatesMessages =
-  openaiPlugin
-    .createAdapter(Object.assign({ id: 'probe', type: 'openai' }) as never, {} as BackendContext)
-    .wireProtocolFor('anthropic.messages', 'x') !== null;
-const needsOpenAITranslation = openaiTranslatesMessages
-  ? false
-  : 'the openai adapter does not translate /v1/messages yet (plugins/openai wireProtocolFor)';
 
 /** `event:` names of an SSE body, with the block types of content_block_start. */
 function eventShape(text: string): string[] {
@@ -545,7 +534,7 @@ describe('translation through the IR (anthropic backend, mock, OpenAI-compatible
   });
 
   describe('Anthropic client → OpenAI-compatible backend', () => {
-    it('streamed text and tool calls: the exact Anthropic event sequence', { skip: needsOpenAITranslation }, async () => {
+    it('streamed text and tool calls: the exact Anthropic event sequence', async () => {
       const id = rid('ant-oa-sse');
       openaiScript.on(
         id,
@@ -617,7 +606,7 @@ describe('translation through the IR (anthropic backend, mock, OpenAI-compatible
       assert.equal(got.body.max_tokens ?? got.body.max_completion_tokens, 100);
     });
 
-    it('not streamed: system, images and tool results converted; an Anthropic message back', { skip: needsOpenAITranslation }, async () => {
+    it('not streamed: system, images and tool results converted; an Anthropic message back', async () => {
       const id = rid('ant-oa-json');
       openaiScript.on(id, json(200, chatCompletion('gpt-x', { content: 'It is sunny.' })));
       const message = await ant.messages.create(
@@ -651,7 +640,6 @@ describe('translation through the IR (anthropic backend, mock, OpenAI-compatible
 
     it(
       'an upstream OpenAI error reaches the Anthropic client as an Anthropic error with the same status and message',
-      { skip: needsOpenAITranslation },
       async () => {
         const id = rid('ant-oa-err');
         openaiScript.on(
@@ -769,7 +757,6 @@ describe('translation through the IR (anthropic backend, mock, OpenAI-compatible
 
     it(
       'Anthropic client ↔ OpenAI-compatible backend: tool_use ids are the backend call ids, tool_result goes back as tool messages',
-      { skip: needsOpenAITranslation },
       async () => {
         const id1 = rid('mt-ant-1');
         openaiScript.on(

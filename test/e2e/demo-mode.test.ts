@@ -11,7 +11,7 @@ import OpenAI from 'openai';
 import { stringify as toYaml } from 'yaml';
 import { mockText } from '@switchyard/plugin-mock/standalone';
 import { json, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { runCli, startGateway, writeConfigFile, type RunningGateway } from '../helpers/start-gateway.js';
+import { runCli, startGateway, writeConfigFile, type CliResult, type RunningGateway } from '../helpers/start-gateway.js';
 import { assertOpenAIError, byModel, chatCompletion, post, receivedWithId, rid } from '../helpers/e2e.js';
 
 const SINGLE_KEY = 'sk-single-backend-key-0123456789';
@@ -88,65 +88,70 @@ describe('starting the gateway', () => {
     }
   });
 
-  describe('--check', () => {
-    it('exits 0 on a valid config', async () => {
-      const file = writeConfigFile(dir, { backends: [{ id: 'up', type: 'openai', base_url: 'http://127.0.0.1:9', api_key: '${CHECK_KEY}', models: ['*'] }] });
-      const r = await runCli(['--check', '--config', file], { CHECK_KEY: 'from-env' });
+  describe('--check and usage errors (the CLI runs concurrently)', () => {
+    const results: Record<string, CliResult> = {};
+
+    before(async () => {
+      const valid = writeConfigFile(dir, { backends: [{ id: 'up', type: 'openai', base_url: 'http://127.0.0.1:9', api_key: '${CHECK_KEY}', models: ['*'] }] });
+      const unknownKey = path.join(dir, 'unknown-key.yaml');
+      writeFileSync(unknownKey, toYaml({ backends: [{ id: 'up', type: 'openai', base_urll: 'http://127.0.0.1:9', models: ['*'] }] }));
+      const unresolved = path.join(dir, 'unresolved.yaml');
+      writeFileSync(unresolved, 'backends:\n  - id: up\n    type: openai\n    base_url: http://127.0.0.1:9\n    api_key: ${E2E_UNSET_KEY}\n    models: ["*"]\n');
+      const empty = path.join(dir, 'empty.yaml');
+      writeFileSync(empty, '');
+      const runs: Record<string, Promise<CliResult>> = {
+        valid: runCli(['--check', '--config', valid], { CHECK_KEY: 'from-env' }),
+        unknownKey: runCli(['--check', '--config', unknownKey]),
+        unresolved: runCli(['--check', '--config', unresolved], { E2E_UNSET_KEY: undefined }),
+        emptyServe: runCli(['--config', empty, '--listen', '127.0.0.1:0'], {}, { timeoutMs: 15_000 }),
+        modelWithoutBackend: runCli(['--model', 'gpt-*']),
+        secretFlag: runCli(['--backend', 'openai', '--api-key', 'sk-on-the-command-line']),
+      };
+      await Promise.all(Object.entries(runs).map(async ([k, p]) => (results[k] = await p)));
+    });
+
+    it('--check exits 0 on a valid config (with its ${ENV} set)', () => {
+      const r = results.valid!;
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /OK/);
     });
 
-    it('exits 1 naming the file and the key path of an unknown key (with a suggestion)', async () => {
-      const file = path.join(dir, 'unknown-key.yaml');
-      writeFileSync(file, toYaml({ backends: [{ id: 'up', type: 'openai', base_urll: 'http://127.0.0.1:9', models: ['*'] }] }));
-      const r = await runCli(['--check', '--config', file]);
+    it('--check exits 1 naming the file and the key path of an unknown key (with a suggestion)', () => {
+      const r = results.unknownKey!;
       assert.equal(r.code, 1);
       assert.match(r.stderr, /unknown-key\.yaml/);
       assert.match(r.stderr, /backends\[0\]\.base_urll/);
       assert.match(r.stderr, /base_url\b/);
     });
 
-    it('exits 1 naming an unresolved ${ENV} and its key path', async () => {
-      const file = path.join(dir, 'unresolved.yaml');
-      writeFileSync(file, 'backends:\n  - id: up\n    type: openai\n    base_url: http://127.0.0.1:9\n    api_key: ${E2E_UNSET_KEY}\n    models: ["*"]\n');
-      const r = await runCli(['--check', '--config', file], { E2E_UNSET_KEY: undefined });
+    it('--check exits 1 naming an unresolved ${ENV} and its key path', () => {
+      const r = results.unresolved!;
       assert.equal(r.code, 1);
       assert.match(r.stderr, /unresolved\.yaml/);
       assert.match(r.stderr, /backends\[0\]\.api_key/);
       assert.match(r.stderr, /E2E_UNSET_KEY/);
     });
 
-    it('an empty config file is an error, never demo mode', async () => {
-      const file = path.join(dir, 'empty.yaml');
-      writeFileSync(file, '');
-      const r = await runCli(['--check', '--config', file]);
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /empty\.yaml/);
-      // And the server refuses to start on it.
-      const run = await runCli(['--config', file, '--listen', '127.0.0.1:0'], {}, { timeoutMs: 10_000 });
+    it('an empty config file is an error naming it, never a fall-back to demo mode', () => {
+      const run = results.emptyServe!;
       assert.equal(run.code, 1);
+      assert.match(run.stderr, /empty\.yaml/);
+      assert.match(run.stderr, /empty/);
       assert.doesNotMatch(run.stderr + run.stdout, /listening/i);
     });
 
-    it('validates single-backend mode from the environment too', async () => {
-      const r = await runCli(['--check'], { SWITCHYARD_BACKEND: 'openai', SWITCHYARD_BASE_URL: upstream.url });
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /single-backend/);
-    });
-  });
-
-  describe('usage errors', () => {
-    it('--model without --backend', async () => {
-      const r = await runCli(['--model', 'gpt-*']);
+    it('usage error: --model without --backend', () => {
+      const r = results.modelWithoutBackend!;
       assert.equal(r.code, 2);
       assert.match(r.stderr, /--model/);
       assert.match(r.stderr, /--backend/);
     });
 
-    it('a secret on the command line is refused', async () => {
-      const r = await runCli(['--backend', 'openai', '--api-key', 'sk-on-the-command-line']);
+    it('usage error: a secret on the command line is refused', () => {
+      const r = results.secretFlag!;
       assert.equal(r.code, 2);
       assert.match(r.stderr, /SWITCHYARD_BACKEND_API_KEY/);
+      assert.doesNotMatch(r.stderr, /sk-on-the-command-line/);
     });
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-const SANE = /^[A-Za-z0-9._:@\-]{1,128}$/;
+const SANE = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** The client's `x-request-id` when it is sane, else a new one. Used as Fastify's genReqId. */
 export function requestIdFor(req: IncomingMessage): string {

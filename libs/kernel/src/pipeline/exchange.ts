@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { Protocol } from '../protocol.js';
+import type { IrUsage } from '../ir/ir-response.js';
 import type { RouteDecision } from '../router/model-router.js';
 
 /** HTTP-like status recorded when the client went away before the end (nginx's convention). */
@@ -38,6 +39,8 @@ export class Exchange {
   overheadMs: number | null = null;
   /** The gateway added `stream_options.include_usage` and strips that usage chunk for the client. */
   usageInjected = false;
+  /** The backend's usage as seen by a translating stream (the client's protocol may leave it out). */
+  upstreamUsage: IrUsage | null = null;
   /** Side copy of the upstream bytes as they pass to the client (streams only). */
   chunks$: Observable<Buffer> | null = null;
   /** The response body sent to the client (non-streaming only). */

@@ -200,7 +200,7 @@ export class GatewayPipeline implements RequestPipeline {
     exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
     exchange.startStream(out.chunks$);
     const dialect = errorDialect(req.protocol);
-    const source: Readable = translation ? reply.body.pipe(translation.stream()) : reply.body;
+    const source: Readable = translation ? reply.body.pipe(translation.stream((u) => (exchange.upstreamUsage = u))) : reply.body;
     // A failure after the stream started ends it with an error event in the client's protocol.
     const fail = (error: GatewayError): void => {
       if (req.signal.aborted || out.destroyed || exchange.isEnded) return;

@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
+import type { IrUsage } from '../ir/ir-response.js';
 import type { KernelLogger } from '../logger.js';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
 import type { CodecContext, ProtocolCodec, StreamDecoder, StreamEncoder, WireProtocol } from '../plugin/protocol-codec.js';
@@ -63,9 +64,13 @@ export class Translation {
     return Buffer.from(JSON.stringify(this.client.encodeResponse(ir, this.ctx)));
   }
 
-  /** A Transform from the backend's SSE bytes to the client's, event by event. */
-  stream(): Transform {
-    return new TranslatingStream(this.backend.createStreamDecoder(this.ctx), this.client.createStreamEncoder(this.ctx), this.redact);
+  /**
+   * A Transform from the backend's SSE bytes to the client's, event by event. `onUsage` sees the
+   * backend's usage even when the client's protocol leaves it out (an OpenAI client that did not
+   * ask for usage), so metrics and the journal still count tokens.
+   */
+  stream(onUsage?: (usage: IrUsage) => void): Transform {
+    return new TranslatingStream(this.backend.createStreamDecoder(this.ctx), this.client.createStreamEncoder(this.ctx), this.redact, onUsage);
   }
 }
 
@@ -77,6 +82,7 @@ class TranslatingStream extends Transform {
     private readonly decoder: StreamDecoder,
     private readonly encoder: StreamEncoder,
     private readonly redact: (text: string) => string,
+    private readonly onUsage?: (usage: IrUsage) => void,
   ) {
     super({ highWaterMark: 16 * 1024 });
     this.parser = createSseParser((event) => this.emitAll(this.decoder.push(event)));
@@ -84,6 +90,7 @@ class TranslatingStream extends Transform {
 
   private emitAll(events: IrStreamEvent[]): void {
     for (const e of events) {
+      if (e.type === 'usage') this.onUsage?.(e.usage);
       // An upstream's mid-stream error message may echo a secret.
       this.out += this.encoder.push(e.type === 'error' ? { ...e, message: this.redact(e.message) } : e);
     }
