@@ -1,11 +1,12 @@
-import { test } from 'node:test';
+import { test , after} from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, PluginRegistry, interpolateString, loadConfigFile } from '@switchyard/kernel';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-config-interp-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 function write(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);

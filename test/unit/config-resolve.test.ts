@@ -1,13 +1,19 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DEMO_MODE_WARNING, PluginRegistry, UsageError, resolveConfig, type CliArgs } from '@switchyard/kernel';
 
-/** A fresh working directory, optionally with ./config.yaml and another file. */
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh working directory, optionally with ./config.yaml and another file; removed after the file's tests. */
 function workdir(withLocalConfig: boolean): string {
   const cwd = mkdtempSync(join(tmpdir(), 'switchyard-config-resolve-'));
+  made.push(cwd);
   if (withLocalConfig) writeFileSync(join(cwd, 'config.yaml'), 'backends: [{ id: from-local, type: openai }]\n');
   mkdirSync(join(cwd, 'etc'));
   writeFileSync(join(cwd, 'etc', 'explicit.yaml'), 'backends: [{ id: from-explicit, type: openai }]\n');
