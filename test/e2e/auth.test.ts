@@ -61,7 +61,12 @@ function headOnlyRequest(port: number, path: string, headers: Record<string, str
       }
     });
     socket.on('connect', () => {
-      const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Content-Type: application/json', `Content-Length: ${contentLength}`];
+      const lines = [
+        `POST ${path} HTTP/1.1`,
+        `Host: 127.0.0.1:${port}`,
+        'Content-Type: application/json',
+        `Content-Length: ${contentLength}`,
+      ];
       for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
       socket.write(`${lines.join('\r\n')}\r\n\r\n{"model":`); // the start of a body, never finished
     });
@@ -120,11 +125,14 @@ describe('inbound auth', () => {
       const res = await ok.chat.completions.create({ model: 'any-model', messages: [{ role: 'user', content: 'hi' }] });
       assert.equal(typeof res.choices[0]!.message.content, 'string');
       const bad = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'nope', maxRetries: 0 });
-      await assert.rejects(bad.chat.completions.create({ model: 'any-model', messages: [{ role: 'user', content: 'hi' }] }), (err: unknown) => {
-        assert.ok(err instanceof OpenAI.AuthenticationError);
-        assert.equal(err.status, 401);
-        return true;
-      });
+      await assert.rejects(
+        bad.chat.completions.create({ model: 'any-model', messages: [{ role: 'user', content: 'hi' }] }),
+        (err: unknown) => {
+          assert.ok(err instanceof OpenAI.AuthenticationError);
+          assert.equal(err.status, 401);
+          return true;
+        },
+      );
     });
 
     for (const [what, headers] of [

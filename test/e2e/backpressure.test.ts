@@ -26,7 +26,8 @@ const written = new Map<string, number>();
 /** 200 MB of 64 KB OpenAI chat chunks, written as fast as the reader allows (waits for `drain`). */
 const flood: FakeHandler = async (_req, res, record) => {
   const id = String(record.headers['x-request-id']);
-  const head = 'data: {"id":"chatcmpl-flood","object":"chat.completion.chunk","created":1700000000,"model":"flood","choices":[{"index":0,"delta":{"content":"';
+  const head =
+    'data: {"id":"chatcmpl-flood","object":"chat.completion.chunk","created":1700000000,"model":"flood","choices":[{"index":0,"delta":{"content":"';
   const tail = '"},"finish_reason":null}]}\n\n';
   const event = Buffer.from(head + 'x'.repeat(EVENT_SIZE - head.length - tail.length) + tail);
   assert.equal(event.length, EVENT_SIZE);
@@ -90,7 +91,10 @@ describe('slow client: backpressure and bounded memory', () => {
   before(async () => {
     upstream = await startFakeUpstream(byModel({ flood, warm: sse(textChunks('warm', ['a', 'b'])) }));
     gw = await startGateway({
-      config: { logging: { level: 'error' }, backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, models: ['flood', 'warm'] }] },
+      config: {
+        logging: { level: 'error' },
+        backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, models: ['flood', 'warm'] }],
+      },
     });
     // Warm the streaming path (lazy modules, JIT) so the RSS baseline is the working set.
     for (let i = 0; i < 3; i++) {
@@ -121,7 +125,9 @@ describe('slow client: backpressure and bounded memory', () => {
       samples.push(written.get(id) ?? 0);
     }
     const stalledAt = samples.at(-1)!;
-    t.diagnostic(`client read ${(readBytes / MB).toFixed(1)} MB; fake wrote ${(stalledAt / MB).toFixed(1)} MB; gateway RSS ${(baseline / MB).toFixed(0)} → peak ${(peakRss / MB).toFixed(0)} MB`);
+    t.diagnostic(
+      `client read ${(readBytes / MB).toFixed(1)} MB; fake wrote ${(stalledAt / MB).toFixed(1)} MB; gateway RSS ${(baseline / MB).toFixed(0)} → peak ${(peakRss / MB).toFixed(0)} MB`,
+    );
     assert.ok(stalledAt < MAX_WRITTEN, `the fake wrote ${(stalledAt / MB).toFixed(1)} MB while the client was not reading`);
     assert.ok(got.drainWaits > 0, 'the fake had to wait for drain');
     assert.equal(samples.at(-1), samples.at(-4), 'the upstream is stalled, not still trickling');

@@ -21,7 +21,13 @@ describe('base_url with and without a path prefix', () => {
       config: {
         logging: { level: 'error' },
         backends: [
-          { id: 'prefixed', type: 'openai', base_url: `${upstream.url}/openai/v1/`, api_key: 'sk-prefixed-0123456789', models: ['prefixed-*'] },
+          {
+            id: 'prefixed',
+            type: 'openai',
+            base_url: `${upstream.url}/openai/v1/`,
+            api_key: 'sk-prefixed-0123456789',
+            models: ['prefixed-*'],
+          },
           { id: 'root', type: 'openai', base_url: upstream.url, api_key: 'sk-root-0123456789', models: ['root-*'] },
           { id: 'gemlike', type: 'openai', base_url: `${upstream.url}/api/v1beta/openai`, api_key: 'sk-gem-0123456789', models: ['gem-*'] },
         ],
@@ -59,10 +65,16 @@ describe('base_url with and without a path prefix', () => {
   ] as const) {
     it(`${backend}: chat, completions and embeddings reach ${prefix}/…`, async () => {
       const ids = { chat: rid('chat'), completions: rid('cmpl'), embeddings: rid('emb') };
-      const chat = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': ids.chat } });
+      const chat = await client.chat.completions.create(
+        { model, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-request-id': ids.chat } },
+      );
       assert.equal(typeof chat.choices[0]!.message.content, 'string');
       await client.completions.create({ model, prompt: 'def f(', suffix: ')' }, { headers: { 'x-request-id': ids.completions } });
-      const emb = await client.embeddings.create({ model, input: 'x', encoding_format: 'float' }, { headers: { 'x-request-id': ids.embeddings } });
+      const emb = await client.embeddings.create(
+        { model, input: 'x', encoding_format: 'float' },
+        { headers: { 'x-request-id': ids.embeddings } },
+      );
       assert.ok(emb.data[0]!.embedding.length > 0);
       assert.equal((await receivedWithId(upstream, ids.chat)).path, `${prefix}/chat/completions`);
       assert.equal((await receivedWithId(upstream, ids.completions)).path, `${prefix}/completions`);

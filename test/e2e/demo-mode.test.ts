@@ -21,7 +21,9 @@ describe('starting the gateway', () => {
   let dir: string;
 
   before(async () => {
-    upstream = await startFakeUpstream(byModel({ 'from-cwd-config': json(200, chatCompletion('from-cwd-config', { content: 'configured' })) }));
+    upstream = await startFakeUpstream(
+      byModel({ 'from-cwd-config': json(200, chatCompletion('from-cwd-config', { content: 'configured' })) }),
+    );
     dir = mkdtempSync(path.join(tmpdir(), 'switchyard-e2e-cli-'));
   });
 
@@ -56,7 +58,11 @@ describe('starting the gateway', () => {
       assert.equal(res.model, 'mock');
       assert.equal(res.choices[0]!.message.content, mockText(16));
       let streamed = '';
-      for await (const c of await client.chat.completions.create({ model: 'mock', stream: true, messages: [{ role: 'user', content: 'hello' }] })) {
+      for await (const c of await client.chat.completions.create({
+        model: 'mock',
+        stream: true,
+        messages: [{ role: 'user', content: 'hello' }],
+      })) {
         streamed += c.choices[0]?.delta.content ?? '';
       }
       assert.equal(streamed, mockText(16));
@@ -73,12 +79,19 @@ describe('starting the gateway', () => {
     const cwd = mkdtempSync(path.join(dir, 'cwd-'));
     writeFileSync(
       path.join(cwd, 'config.yaml'),
-      toYaml({ logging: { level: 'info' }, backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, models: ['from-cwd-config'] }] }),
+      toYaml({
+        logging: { level: 'info' },
+        backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, models: ['from-cwd-config'] }],
+      }),
     );
     const gw = await startGateway({ cwd });
     try {
       const id = rid('cwd');
-      const reply = await post(`${gw.url}/v1/chat/completions`, { model: 'from-cwd-config', messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': id });
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: 'from-cwd-config', messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id },
+      );
       assert.equal(reply.status, 200, reply.text);
       assert.equal(reply.json().choices[0].message.content, 'configured');
       await receivedWithId(upstream, id);
@@ -92,11 +105,16 @@ describe('starting the gateway', () => {
     const results: Record<string, CliResult> = {};
 
     before(async () => {
-      const valid = writeConfigFile(dir, { backends: [{ id: 'up', type: 'openai', base_url: 'http://127.0.0.1:9', api_key: '${CHECK_KEY}', models: ['*'] }] });
+      const valid = writeConfigFile(dir, {
+        backends: [{ id: 'up', type: 'openai', base_url: 'http://127.0.0.1:9', api_key: '${CHECK_KEY}', models: ['*'] }],
+      });
       const unknownKey = path.join(dir, 'unknown-key.yaml');
       writeFileSync(unknownKey, toYaml({ backends: [{ id: 'up', type: 'openai', base_urll: 'http://127.0.0.1:9', models: ['*'] }] }));
       const unresolved = path.join(dir, 'unresolved.yaml');
-      writeFileSync(unresolved, 'backends:\n  - id: up\n    type: openai\n    base_url: http://127.0.0.1:9\n    api_key: ${E2E_UNSET_KEY}\n    models: ["*"]\n');
+      writeFileSync(
+        unresolved,
+        'backends:\n  - id: up\n    type: openai\n    base_url: http://127.0.0.1:9\n    api_key: ${E2E_UNSET_KEY}\n    models: ["*"]\n',
+      );
       const empty = path.join(dir, 'empty.yaml');
       writeFileSync(empty, '');
       const runs: Record<string, Promise<CliResult>> = {
@@ -159,7 +177,10 @@ describe('starting the gateway', () => {
     let gw: RunningGateway;
 
     before(async () => {
-      gw = await startGateway({ args: ['--backend', 'openai', '--base-url', upstream.url], env: { SWITCHYARD_BACKEND_API_KEY: SINGLE_KEY } });
+      gw = await startGateway({
+        args: ['--backend', 'openai', '--base-url', upstream.url],
+        env: { SWITCHYARD_BACKEND_API_KEY: SINGLE_KEY },
+      });
     });
 
     after(async () => {
@@ -170,7 +191,10 @@ describe('starting the gateway', () => {
       it(`routes "${model}" to the fake as-is, with SWITCHYARD_BACKEND_API_KEY as the bearer`, async () => {
         const id = rid('single');
         const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'client-key', maxRetries: 0 });
-        const res = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': id } });
+        const res = await client.chat.completions.create(
+          { model, messages: [{ role: 'user', content: 'hi' }] },
+          { headers: { 'x-request-id': id } },
+        );
         assert.equal(res.model, model);
         const got = await receivedWithId(upstream, id);
         assert.equal(got.path, '/v1/chat/completions');
@@ -184,10 +208,17 @@ describe('starting the gateway', () => {
     const gw = await startGateway({ args: ['--backend', 'openai', '--base-url', upstream.url, '--model', 'org/*', '--model', 'small-?'] });
     try {
       const id = rid('glob');
-      const ok = await post(`${gw.url}/v1/chat/completions`, { model: 'org/deep/name', messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': id });
+      const ok = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: 'org/deep/name', messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id },
+      );
       assert.equal(ok.status, 200, ok.text);
       assert.equal((await receivedWithId(upstream, id)).body.model, 'org/deep/name');
-      assert.equal((await post(`${gw.url}/v1/chat/completions`, { model: 'small-1', messages: [{ role: 'user', content: 'x' }] })).status, 200);
+      assert.equal(
+        (await post(`${gw.url}/v1/chat/completions`, { model: 'small-1', messages: [{ role: 'user', content: 'x' }] })).status,
+        200,
+      );
       const no = await post(`${gw.url}/v1/chat/completions`, { model: 'other', messages: [{ role: 'user', content: 'x' }] });
       assert.equal(assertOpenAIError(no, 404).code, 'model_not_found');
     } finally {

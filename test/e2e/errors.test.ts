@@ -13,6 +13,7 @@ import { parseSse } from '../helpers/sse.js';
 import { freePort, startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import {
   allWithId,
+  assertAnthropicError,
   assertOpenAIError,
   byModel,
   chatChunk,
@@ -71,16 +72,25 @@ describe('errors', () => {
   before(async () => {
     upstream = await startFakeUpstream(
       byModel({
-        'up-ok': json(200, chatCompletion('up-ok', { content: 'fine' }), { 'x-request-id': 'upstream-id-77', 'set-cookie': 'sid=secret; Path=/; HttpOnly' }),
-        'up-400': json(400, { error: { message: "'temperature' must be at most 2", type: 'invalid_request_error', param: 'temperature', code: 'invalid_value' } }),
+        'up-ok': json(200, chatCompletion('up-ok', { content: 'fine' }), {
+          'x-request-id': 'upstream-id-77',
+          'set-cookie': 'sid=secret; Path=/; HttpOnly',
+        }),
+        'up-400': json(400, {
+          error: { message: "'temperature' must be at most 2", type: 'invalid_request_error', param: 'temperature', code: 'invalid_value' },
+        }),
         'up-429': json(
           429,
           { error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } },
           { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0', 'set-cookie': 'track=1' },
         ),
-        'up-500': json(500, { error: { message: 'The server had an error while processing your request', type: 'server_error', param: null, code: null } }, {
-          'x-request-id': 'upstream-500-id',
-        }),
+        'up-500': json(
+          500,
+          { error: { message: 'The server had an error while processing your request', type: 'server_error', param: null, code: null } },
+          {
+            'x-request-id': 'upstream-500-id',
+          },
+        ),
         'up-503-html': text(503, '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>'),
         'up-401': json(
           401,
@@ -88,8 +98,17 @@ describe('errors', () => {
           { 'x-request-id': 'upstream-401-id' },
         ),
         'up-403': json(403, { error: { message: 'Project does not have access', type: 'permission_error', param: null, code: null } }),
-        'up-echo': json(400, { error: { message: `Invalid key "${BACKEND_KEY}" for this project (Bearer ${BACKEND_KEY})`, type: 'invalid_request_error', param: null, code: null } }),
-        'up-sse': sse(textChunks('up-sse', ['a', 'b']), { headers: { 'cache-control': 'private, max-age=600', 'set-cookie': 'sse=1', 'x-request-id': 'upstream-sse-id' } }),
+        'up-echo': json(400, {
+          error: {
+            message: `Invalid key "${BACKEND_KEY}" for this project (Bearer ${BACKEND_KEY})`,
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        }),
+        'up-sse': sse(textChunks('up-sse', ['a', 'b']), {
+          headers: { 'cache-control': 'private, max-age=600', 'set-cookie': 'sse=1', 'x-request-id': 'upstream-sse-id' },
+        }),
         'up-reset': destroyMidStream(2, { lines: textChunks('up-reset', ['one', 'two', 'three', 'four']) }),
         'slow-hang': hang(),
         'slow-stall': hang({ chunks: [`data: ${JSON.stringify(chatChunk('slow-stall', { role: 'assistant', content: 'partial' }))}\n\n`] }),
@@ -116,6 +135,7 @@ describe('errors', () => {
           backend('refused', `http://127.0.0.1:${deadPort}`, ['refused-*']),
           backend('dns', 'http://nonexistent.invalid', ['dns-*']),
           backend('garbage', garbage.url, ['garbage-*']),
+          { ...backend('anth', upstream.url, ['claude-*']), type: 'anthropic' },
         ],
       },
     });
@@ -157,6 +177,21 @@ describe('errors', () => {
       assertRequestId(reply, id);
       const malformedBig = await post(`${gw.url}/v1/chat/completions`, `{${'x'.repeat(20_000)}`);
       assertOpenAIError(malformedBig, 413);
+      // Anthropic clients get their own envelope and error type.
+      const anthropic = await post(`${gw.url}/v1/messages`, big, { 'anthropic-version': '2023-06-01' });
+      assertAnthropicError(anthropic, 413, 'request_too_large');
+      assert.equal(allWithId(upstream, id).length, 0);
+    });
+
+    it('a body of an unsupported Content-Type (application/xml): 415 in the OpenAI envelope', async () => {
+      const id = rid('media');
+      const reply = await post(`${gw.url}/v1/chat/completions`, '<model>up-ok</model>', {
+        'content-type': 'application/xml',
+        'x-request-id': id,
+      });
+      const err = assertOpenAIError(reply, 415, /application\/json/);
+      assert.equal(err.code, 'unsupported_media_type');
+      assertRequestId(reply, id);
       assert.equal(allWithId(upstream, id).length, 0);
     });
 
@@ -177,6 +212,15 @@ describe('errors', () => {
       const err = assertOpenAIError(reply, 404, /no-such-model/);
       assert.equal(err.code, 'model_not_found');
       assert.match(err.message, /ok-model/, 'the message lists the models that exist');
+      assertRequestId(reply, id);
+      assert.equal(allWithId(upstream, id).length, 0);
+    });
+    it('embeddings to a backend that cannot serve them: 400 naming the backend, nothing sent upstream', async () => {
+      const id = rid('noemb');
+      const reply = await post(`${gw.url}/v1/embeddings`, { model: 'claude-haiku-4-5', input: 'hello' }, { 'x-request-id': id });
+      const err = assertOpenAIError(reply, 400, /anth/);
+      assert.equal(err.code, 'unsupported_operation');
+      assert.match(err.message, /embeddings/);
       assertRequestId(reply, id);
       assert.equal(allWithId(upstream, id).length, 0);
     });
@@ -353,7 +397,9 @@ describe('errors', () => {
     });
 
     it('a compressing client still gets an uncompressed SSE stream', async () => {
-      const reply = await post(`${gw.url}/v1/chat/completions`, chat('up-sse', { stream: true }), { 'accept-encoding': 'gzip, deflate, br' });
+      const reply = await post(`${gw.url}/v1/chat/completions`, chat('up-sse', { stream: true }), {
+        'accept-encoding': 'gzip, deflate, br',
+      });
       assert.equal(reply.headers.get('content-encoding'), null);
       assert.equal(parseSse(reply.text).at(-1)!.data, '[DONE]');
     });

@@ -41,7 +41,9 @@ function fixtureModel(name: string): string {
 
 function requestBody(endpoint: string, model: string, stream: boolean): Record<string, unknown> {
   const body: Record<string, unknown> =
-    endpoint === '/v1/completions' ? { model, prompt: 'Invent a new holiday.', max_tokens: 16 } : { model, messages: [{ role: 'user', content: 'Hello' }] };
+    endpoint === '/v1/completions'
+      ? { model, prompt: 'Invent a new holiday.', max_tokens: 16 }
+      : { model, messages: [{ role: 'user', content: 'Hello' }] };
   if (stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
@@ -107,11 +109,35 @@ describe('fixture replay through the gateway', () => {
         assert.equal(reply.headers.get('cache-control'), 'no-cache');
         assert.equal(reply.headers.get('x-accel-buffering'), 'no');
         assert.equal(reply.headers.get('content-encoding'), null);
-        assert.ok(reply.bytes.equals(Buffer.from(expected, 'utf8')), `bytes differ (got ${reply.bytes.length}, expected ${Buffer.byteLength(expected)})`);
+        assert.ok(
+          reply.bytes.equals(Buffer.from(expected, 'utf8')),
+          `bytes differ (got ${reply.bytes.length}, expected ${Buffer.byteLength(expected)})`,
+        );
         const got = await receivedWithId(upstream, id);
         assert.equal(got.path, endpoint);
         assert.equal(got.body.stream, true);
         assert.ok(got.chunksSent > 2, 'the fake streamed event by event');
+      });
+
+      it(`${name}: streamed without stream_options, only the usage chunk the gateway asked for is removed`, async () => {
+        const id = rid('replay-usage');
+        script.on(id, replayFixture(name));
+        const body = requestBody(endpoint, fixtureModel(name), true);
+        delete body.stream_options;
+        const events = fixtureEvents(name);
+        // The gateway asks for usage itself; the usage-only chunk (`"choices":[]`) it caused is not passed on.
+        const expected = events
+          .filter((e) => {
+            if (e === 'data: [DONE]\n\n') return true;
+            const chunk = JSON.parse(e.slice('data: '.length)) as { choices?: unknown[]; usage?: unknown };
+            return !(Array.isArray(chunk.choices) && chunk.choices.length === 0 && chunk.usage);
+          })
+          .join('');
+        const reply = await post(`${gw.url}${endpoint}`, body, { 'x-request-id': id });
+        assert.equal(reply.status, 200);
+        assert.equal(reply.text, expected);
+        const got = await receivedWithId(upstream, id);
+        assert.deepEqual(got.body.stream_options, { include_usage: true });
       });
 
       it(`${name}: streamed to a virtual model, only the model name changes (odd write boundaries)`, async () => {

@@ -8,17 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { json, openAiCompatible, sse, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
-import {
-  byModel,
-  chatChunk,
-  chatCompletion,
-  post,
-  receivedWithId,
-  rid,
-  textChunks,
-  TRACEPARENT,
-  waitFor,
-} from '../helpers/e2e.js';
+import { byModel, chatChunk, chatCompletion, post, receivedWithId, rid, textChunks, TRACEPARENT, waitFor } from '../helpers/e2e.js';
 
 const BACKEND_KEY = 'sk-e2e-backend-key-0123456789abcdef';
 const CLIENT_KEY = 'client-key-never-forwarded';
@@ -38,7 +28,12 @@ const VECTOR = [0.5, -0.25, 0.125, 1];
 const VECTOR_B64 = Buffer.from(new Float32Array(VECTOR).buffer).toString('base64');
 
 function embeddingsReply(embedding: unknown): Record<string, unknown> {
-  return { object: 'list', data: [{ object: 'embedding', index: 0, embedding }], model: 'embed-small', usage: { prompt_tokens: 2, total_tokens: 2 } };
+  return {
+    object: 'list',
+    data: [{ object: 'embedding', index: 0, embedding }],
+    model: 'embed-small',
+    usage: { prompt_tokens: 2, total_tokens: 2 },
+  };
 }
 
 describe('openai SDK through the gateway (backend type openai → fake upstream)', () => {
@@ -58,7 +53,9 @@ describe('openai SDK through the gateway (backend type openai → fake upstream)
           'gpt-tool': json(200, chatCompletion('gpt-tool', { content: null, tool_calls: [TOOL_CALL] }, 'tool_calls')),
           'gpt-tool-stream': sse([
             chatChunk('gpt-tool-stream', { role: 'assistant', content: null }),
-            chatChunk('gpt-tool-stream', { tool_calls: [{ index: 0, id: TOOL_CALL.id, type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+            chatChunk('gpt-tool-stream', {
+              tool_calls: [{ index: 0, id: TOOL_CALL.id, type: 'function', function: { name: 'get_weather', arguments: '' } }],
+            }),
             chatChunk('gpt-tool-stream', { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
             chatChunk('gpt-tool-stream', { tool_calls: [{ index: 0, function: { arguments: '"Paris","unit"' } }] }),
             chatChunk('gpt-tool-stream', { tool_calls: [{ index: 0, function: { arguments: ':"c"}' } }] }),
@@ -184,7 +181,10 @@ describe('openai SDK through the gateway (backend type openai → fake upstream)
     const id = rid('fim');
     const prompt = 'def add(a, b):\n';
     const suffix = '\n\nprint(add(1, 2))\n';
-    const res = await client.completions.create({ model: 'text-fim', prompt, suffix, max_tokens: 16, temperature: 0 }, { headers: { 'x-request-id': id } });
+    const res = await client.completions.create(
+      { model: 'text-fim', prompt, suffix, max_tokens: 16, temperature: 0 },
+      { headers: { 'x-request-id': id } },
+    );
     assert.equal(res.choices[0]!.text, '  return a + b\n');
     const got = await receivedWithId(upstream, id);
     assert.equal(got.path, '/v1/completions');
@@ -195,7 +195,10 @@ describe('openai SDK through the gateway (backend type openai → fake upstream)
 
   it('embeddings with encoding_format float', async () => {
     const id = rid('embf');
-    const res = await client.embeddings.create({ model: 'embed-float', input: 'hello', encoding_format: 'float' }, { headers: { 'x-request-id': id } });
+    const res = await client.embeddings.create(
+      { model: 'embed-float', input: 'hello', encoding_format: 'float' },
+      { headers: { 'x-request-id': id } },
+    );
     assert.deepEqual(res.data[0]!.embedding, VECTOR);
     const got = await receivedWithId(upstream, id);
     assert.equal(got.path, '/v1/embeddings');
@@ -260,7 +263,8 @@ describe('openai SDK through the gateway (backend type openai → fake upstream)
 
   it('passthrough of a streamed request: exact body bytes upstream', async () => {
     const id = rid('bytes-stream');
-    const raw = '{"model":"gpt-stream","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}],"vendor_x":{"a":1}}';
+    const raw =
+      '{"model":"gpt-stream","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}],"vendor_x":{"a":1}}';
     const reply = await post(`${gw.url}/v1/chat/completions`, raw, { 'x-request-id': id });
     assert.equal(reply.status, 200);
     assert.match(reply.headers.get('content-type') ?? '', /^text\/event-stream/);

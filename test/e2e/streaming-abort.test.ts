@@ -47,7 +47,10 @@ describe('client aborts', () => {
       }),
     );
     gw = await startGateway({
-      config: { logging: { level: 'error' }, backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, api_key: 'sk-abort-0123456789', models: ['*'] }] },
+      config: {
+        logging: { level: 'error' },
+        backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, api_key: 'sk-abort-0123456789', models: ['*'] }],
+      },
     });
   });
 

@@ -24,7 +24,10 @@ describe('Vercel AI SDK through the gateway', () => {
       }),
     );
     gw = await startGateway({
-      config: { logging: { level: 'warn' }, backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, api_key: BACKEND_KEY, models: ['vendor/*'] }] },
+      config: {
+        logging: { level: 'warn' },
+        backends: [{ id: 'fake', type: 'openai', base_url: upstream.url, api_key: BACKEND_KEY, models: ['vendor/*'] }],
+      },
     });
   });
 
@@ -34,7 +37,12 @@ describe('Vercel AI SDK through the gateway', () => {
   });
 
   function provider(id: string) {
-    return createOpenAICompatible({ baseURL: `${gw.url}/v1`, name: 'switchyard', apiKey: 'client-side-key', headers: { 'x-request-id': id } });
+    return createOpenAICompatible({
+      baseURL: `${gw.url}/v1`,
+      name: 'switchyard',
+      apiKey: 'client-side-key',
+      headers: { 'x-request-id': id },
+    });
   }
 
   it('generateText: text out; the upstream got the prompt and the backend key', async () => {

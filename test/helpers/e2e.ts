@@ -25,7 +25,12 @@ export interface RawReply {
 }
 
 /** POSTs `body` (a string is sent verbatim, an object as JSON) and reads the whole reply. */
-export async function post(url: string, body: string | object, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<RawReply> {
+export async function post(
+  url: string,
+  body: string | object,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<RawReply> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -99,7 +104,12 @@ export function byRequestId(fallback: FakeHandler = openAiCompatible()): FakeHan
 }
 
 /** Polls `check` until it returns a truthy value (returned) or the time is up (throws). */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = 'condition', intervalMs = 20): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5000,
+  what = 'condition',
+  intervalMs = 20,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -133,7 +143,11 @@ export function rssBytes(pid: number): number {
 }
 
 /** Asserts an OpenAI error envelope `{"error":{"message","type","param","code"}}` and returns its `error`. */
-export function assertOpenAIError(reply: RawReply, status: number, messagePattern?: RegExp): { message: string; type: string; param: string | null; code: string | null } {
+export function assertOpenAIError(
+  reply: RawReply,
+  status: number,
+  messagePattern?: RegExp,
+): { message: string; type: string; param: string | null; code: string | null } {
   assert.equal(reply.status, status, `status ${reply.status} (expected ${status}): ${reply.text}`);
   assert.match(reply.headers.get('content-type') ?? '', /^application\/json/);
   const body = reply.json() as { error?: Record<string, unknown> };
@@ -188,5 +202,9 @@ export function chatChunk(model: string, delta: Record<string, unknown>, finish:
 
 /** Chunks of a streamed text answer (role, the pieces, a finish chunk). */
 export function textChunks(model: string, pieces: string[]): Record<string, unknown>[] {
-  return [chatChunk(model, { role: 'assistant', content: '' }), ...pieces.map((p) => chatChunk(model, { content: p })), chatChunk(model, {}, 'stop')];
+  return [
+    chatChunk(model, { role: 'assistant', content: '' }),
+    ...pieces.map((p) => chatChunk(model, { content: p })),
+    chatChunk(model, {}, 'stop'),
+  ];
 }

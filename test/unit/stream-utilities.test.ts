@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { firstValueFrom, toArray } from 'rxjs';
-import { createModelRewriter, ObservedStream, rewriteModelInBody, sseEvents, type SseEvent } from '@switchyard/kernel';
+import { createModelRewriter, createSseParser, createUsageChunkStripper, ObservedStream, rewriteModelInBody, sseEvents, type SseEvent } from '@switchyard/kernel';
 
 function rewriteChunks(chunks: string[], real: string, client: string): string {
   const rw = createModelRewriter(real, client)!;
@@ -23,6 +23,16 @@ describe('model field rewrite (no re-serialisation)', () => {
       const got = rewriteChunks([event.slice(0, cut), event.slice(cut)], 'real-model', 'virtual');
       assert.equal(got, event.replace('real-model', 'virtual'), `cut at ${cut}`);
     }
+  });
+
+  it('replaces whatever the upstream named: a dated snapshot of the real model', () => {
+    const got = rewriteChunks(['data: {"model":"gpt-4.1-nano-2025-04-14","choices":[]}\n\n'], 'gpt-4.1-nano', 'fast');
+    assert.equal(got, 'data: {"model":"fast","choices":[]}\n\n');
+  });
+
+  it('leaves a null model and escaped text alone', () => {
+    const got = rewriteChunks(['{"model":null,"content":"say \\"model\\": \\"x\\""}'], 'r', 'v');
+    assert.equal(got, '{"model":null,"content":"say \\"model\\": \\"x\\""}');
   });
 
   it('never holds back the end of a complete event', () => {
@@ -98,5 +108,33 @@ describe('sseEvents', () => {
         [undefined, `long:${long.length}`],
       ],
     );
+  });
+});
+
+describe('bounded buffering on streams that never end an event', () => {
+  it('the usage-chunk stripper forwards an unfinished event rather than holding it without bound', () => {
+    const strip = createUsageChunkStripper();
+    let forwarded = 0;
+    for (let i = 0; i < 64; i++) forwarded += strip(Buffer.alloc(16 * 1024, 0x61)).length;
+    assert.ok(forwarded >= 60 * 16 * 1024, `forwarded ${forwarded} bytes`);
+  });
+
+  it('still strips the usage-only chunk it asked for, and nothing else', () => {
+    const strip = createUsageChunkStripper();
+    const events = 'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: {"choices":[],"usage":{"prompt_tokens":1}}\n\ndata: [DONE]\n\n';
+    assert.equal(strip(Buffer.from(events)).toString(), 'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: [DONE]\n\n');
+  });
+
+  it('the SSE parser drops an oversized event, reports it, and keeps parsing later events', () => {
+    const seen: string[] = [];
+    let overflows = 0;
+    const p = createSseParser((e) => seen.push(e.data), () => overflows++, 1024);
+    p.feed('data: ' + 'x'.repeat(4096));
+    p.feed('\n\n');
+    p.feed('data: ok\n\n');
+    p.end();
+    assert.equal(overflows, 1);
+    assert.ok(seen.includes('ok'));
+    assert.ok(!seen.some((d) => d.length > 1024));
   });
 });

@@ -6,7 +6,7 @@ import type { KernelLogger } from '../logger.js';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
 import type { CodecContext, ProtocolCodec, StreamDecoder, StreamEncoder, WireProtocol } from '../plugin/protocol-codec.js';
 import type { Protocol } from '../protocol.js';
-import { createSseParser } from '../stream/sse-events.js';
+import { createSseParser, MAX_SSE_EVENT_BYTES } from '../stream/sse-events.js';
 
 type ClientSide = Required<Pick<ProtocolCodec, 'decodeRequest' | 'encodeResponse' | 'createStreamEncoder'>>;
 type BackendSide = Required<Pick<ProtocolCodec, 'encodeRequest' | 'decodeResponse' | 'createStreamDecoder'>>;
@@ -69,12 +69,13 @@ export class Translation {
    * backend's usage even when the client's protocol leaves it out (an OpenAI client that did not
    * ask for usage), so metrics and the journal still count tokens.
    */
-  stream(onUsage?: (usage: IrUsage) => void): Transform {
+  stream(onUsage?: (usage: IrUsage) => void): TranslatingStream {
     return new TranslatingStream(this.backend.createStreamDecoder(this.ctx), this.client.createStreamEncoder(this.ctx), this.redact, onUsage);
   }
 }
 
-class TranslatingStream extends Transform {
+/** The byte Transform of a translated stream (Translation.stream). */
+export class TranslatingStream extends Transform {
   private readonly parser;
   private out = '';
 
@@ -85,7 +86,20 @@ class TranslatingStream extends Transform {
     private readonly onUsage?: (usage: IrUsage) => void,
   ) {
     super({ highWaterMark: 16 * 1024 });
-    this.parser = createSseParser((event) => this.emitAll(this.decoder.push(event)));
+    this.parser = createSseParser(
+      (event) => this.emitAll(this.decoder.push(event)),
+      () => this.destroy(GatewayError.badGateway(`the backend sent a stream event larger than ${MAX_SSE_EVENT_BYTES} bytes`)),
+    );
+  }
+
+  /**
+   * The client-protocol event(s) ending the stream for a failure outside the upstream's stream
+   * (transport error, timeout), when the client's encoder writes its own (StreamEncoder.failure);
+   * null to let the kernel write its generic error event.
+   */
+  failureEvent(error: GatewayError): string | null {
+    if (!this.encoder.failure) return null;
+    return this.encoder.failure(new GatewayError({ status: error.status, kind: error.kind, message: this.redact(error.message), code: error.code }));
   }
 
   private emitAll(events: IrStreamEvent[]): void {

@@ -20,6 +20,8 @@ export class ObservedStream extends Transform {
   private readonly side = new Subject<Buffer>();
   readonly chunks$: Observable<Buffer> = this.side.asObservable();
   private bytes = 0;
+  /** The last four bytes sent, big-endian (for atEventBoundary). */
+  private last4 = 0x0d0a0d0a;
 
   constructor(private readonly rewrite?: ChunkRewriter) {
     super({ highWaterMark: 16 * 1024 });
@@ -29,12 +31,20 @@ export class ObservedStream extends Transform {
     return this.bytes;
   }
 
+  /** Whether what was sent so far ends with a complete SSE event (a blank line), or nothing was sent. */
+  get atEventBoundary(): boolean {
+    return (this.last4 & 0xffff) === 0x0a0a || this.last4 === 0x0d0a0d0a;
+  }
+
+  private sent(out: Buffer): void {
+    this.bytes += out.length;
+    for (let i = Math.max(0, out.length - 4); i < out.length; i++) this.last4 = ((this.last4 << 8) | out[i]!) >>> 0;
+    this.push(out);
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     const out = this.rewrite ? this.rewrite(chunk) : chunk;
-    if (out.length > 0) {
-      this.bytes += out.length;
-      this.push(out);
-    }
+    if (out.length > 0) this.sent(out);
     done();
     if (this.side.observed) this.side.next(chunk);
   }
@@ -42,10 +52,7 @@ export class ObservedStream extends Transform {
   override _flush(done: TransformCallback): void {
     if (this.rewrite) {
       const rest = this.rewrite(EMPTY);
-      if (rest.length > 0) {
-        this.bytes += rest.length;
-        this.push(rest);
-      }
+      if (rest.length > 0) this.sent(rest);
     }
     done();
     this.side.complete();

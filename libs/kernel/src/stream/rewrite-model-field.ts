@@ -1,65 +1,96 @@
 import type { ChunkRewriter } from './observed-stream.js';
 
+const KEY = Buffer.from('"model"');
+/** A value longer than this is not a model name: the bytes are forwarded untouched. */
+const MAX_HELD = 1024;
+
 /**
- * Writes the model name the client asked for into each streamed chunk's `model` field, as a
- * byte substitution (no JSON parse or re-serialisation). `"model":"real"` and `"model": "real"`
- * are both recognised. A needle split across two reads is handled by holding back only a chunk
- * tail that is a proper prefix of a needle (which never ends a complete SSE event).
+ * Writes the model name the client asked for into the `model` field of each streamed chunk,
+ * whatever value the upstream put there (the real model, or a dated snapshot of it such as
+ * `gpt-4.1-nano-2025-04-14`), as a byte substitution: no JSON parse, no re-serialisation. An
+ * unescaped `"model"` in JSON text is always a key (quotes inside strings are escaped), so the
+ * scan cannot touch content. A field split across two reads is completed from the next read: only
+ * the tail from its key on is held, and such a tail never ends a complete SSE event.
  */
 export function createModelRewriter(realModel: string, clientModel: string): ChunkRewriter | undefined {
   if (realModel === clientModel) return undefined;
-  const quotedReal = JSON.stringify(realModel);
-  const quotedClient = JSON.stringify(clientModel);
-  const pairs = [
-    [Buffer.from(`"model":${quotedReal}`), Buffer.from(`"model":${quotedClient}`)],
-    [Buffer.from(`"model": ${quotedReal}`), Buffer.from(`"model": ${quotedClient}`)],
-  ] as const;
-  const maxNeedle = Math.max(pairs[0][0].length, pairs[1][0].length);
+  const replacement = Buffer.from(JSON.stringify(clientModel));
   let carry: Buffer | null = null;
 
   return (chunk: Buffer): Buffer => {
-    let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const flushing = chunk.length === 0;
+    const buf = carry ? (flushing ? carry : Buffer.concat([carry, chunk])) : chunk;
     carry = null;
-    for (const [needle, replacement] of pairs) buf = replaceAll(buf, needle, replacement);
-    const hold = partialNeedleTail(buf, pairs, maxNeedle);
-    if (hold > 0) {
-      carry = Buffer.from(buf.subarray(buf.length - hold));
-      buf = buf.subarray(0, buf.length - hold);
+    if (flushing) return buf;
+    const parts: Buffer[] = [];
+    let from = 0;
+    let at = buf.indexOf(KEY);
+    while (at >= 0) {
+      const field = scanModelValue(buf, at + KEY.length);
+      if (field === 'partial') {
+        if (buf.length - at <= MAX_HELD) {
+          carry = Buffer.from(buf.subarray(at));
+          parts.push(buf.subarray(from, at));
+          from = buf.length;
+        }
+        break;
+      }
+      if (field !== null) {
+        parts.push(buf.subarray(from, field.start), replacement);
+        from = field.end;
+      }
+      at = buf.indexOf(KEY, at + KEY.length);
     }
-    return buf;
+    if (carry === null) {
+      // A key cut short at the end of this read (`"mod`) is completed by the next one.
+      const tail = keyPrefixTail(buf, from);
+      if (tail > 0) {
+        carry = Buffer.from(buf.subarray(buf.length - tail));
+        parts.push(buf.subarray(from, buf.length - tail));
+        from = buf.length;
+      }
+    }
+    if (from === 0) return buf;
+    if (from < buf.length) parts.push(buf.subarray(from));
+    return Buffer.concat(parts);
   };
 }
 
-function replaceAll(buf: Buffer, needle: Buffer, replacement: Buffer): Buffer {
-  let at = buf.indexOf(needle);
-  if (at < 0) return buf;
-  const parts: Buffer[] = [];
-  let from = 0;
-  while (at >= 0) {
-    parts.push(buf.subarray(from, at), replacement);
-    from = at + needle.length;
-    at = buf.indexOf(needle, from);
-  }
-  parts.push(buf.subarray(from));
-  return Buffer.concat(parts);
-}
-
-/** Length of the longest chunk tail that is a proper prefix of a needle (0 almost always). */
-function partialNeedleTail(buf: Buffer, pairs: ReadonlyArray<readonly [Buffer, Buffer]>, maxNeedle: number): number {
-  const quote = buf.lastIndexOf(0x22, buf.length - 1); // '"'
-  if (quote < 0 || buf.length - quote >= maxNeedle) return 0;
-  for (let start = Math.max(0, buf.length - maxNeedle + 1); start < buf.length; start++) {
-    if (buf[start] !== 0x22) continue;
-    const tail = buf.subarray(start);
-    for (const [needle] of pairs) if (tail.length < needle.length && needle.subarray(0, tail.length).equals(tail)) return tail.length;
+/** Length of the tail of `buf` (after `from`) that is a proper prefix of `"model"`, or 0. */
+function keyPrefixTail(buf: Buffer, from: number): number {
+  for (let len = Math.min(KEY.length - 1, buf.length - from); len > 0; len--) {
+    if (buf[buf.length - len] === 0x22 && KEY.subarray(0, len).equals(buf.subarray(buf.length - len))) return len;
   }
   return 0;
 }
 
-/** The same byte substitution for a complete (non-streamed) JSON body. */
+const SPACE = (c: number | undefined): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * After a `"model"` key: the span of its string value (quotes included), null when it is not a
+ * `: "string"` (e.g. `"model": null`), or 'partial' when the buffer ends before the value does.
+ */
+function scanModelValue(buf: Buffer, i: number): { start: number; end: number } | null | 'partial' {
+  while (i < buf.length && SPACE(buf[i])) i++;
+  if (i >= buf.length) return 'partial';
+  if (buf[i] !== 0x3a) return null; // ':'
+  i++;
+  while (i < buf.length && SPACE(buf[i])) i++;
+  if (i >= buf.length) return 'partial';
+  if (buf[i] !== 0x22) return null; // '"'
+  const start = i;
+  for (i = start + 1; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 0x5c) i++; // backslash escape
+    else if (c === 0x22) return { start, end: i + 1 };
+  }
+  return 'partial';
+}
+
+/** The same substitution for a complete (non-streamed) JSON body. */
 export function rewriteModelInBody(body: Buffer, realModel: string, clientModel: string): Buffer {
-  if (realModel === clientModel) return body;
-  const rewrite = createModelRewriter(realModel, clientModel)!;
+  const rewrite = createModelRewriter(realModel, clientModel);
+  if (!rewrite) return body;
   const out = rewrite(body);
   const rest = rewrite(Buffer.alloc(0));
   return rest.length ? Buffer.concat([out, rest]) : out;

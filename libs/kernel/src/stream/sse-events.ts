@@ -1,44 +1,29 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { Observable } from 'rxjs';
 import type { SseEvent } from '../plugin/protocol-codec.js';
 
-/**
- * Parses a byte stream into server-sent events with eventsource-parser (CRLF, `data:` with or
- * without the space, events split across reads, long lines), for observers and decoders.
- */
-export function sseEvents(chunks$: Observable<Buffer>): Observable<SseEvent> {
-  return new Observable<SseEvent>((subscriber) => {
-    const decoder = new TextDecoder('utf-8');
-    const parser = createParser({
-      onEvent(message: EventSourceMessage) {
-        subscriber.next({ event: message.event, data: message.data, id: message.id });
-      },
-    });
-    const sub = chunks$.subscribe({
-      next(chunk) {
-        parser.feed(decoder.decode(chunk, { stream: true }));
-      },
-      error(err) {
-        subscriber.error(err);
-      },
-      complete() {
-        parser.feed(decoder.decode());
-        parser.reset({ consume: true });
-        subscriber.complete();
-      },
-    });
-    return () => sub.unsubscribe();
-  });
-}
+/** An event (or an unfinished line) larger than this is not buffered further. */
+export const MAX_SSE_EVENT_BYTES = 8 * 1024 * 1024;
 
-/** A push-style SSE parser for code that is not Observable-based (stream decoders). */
-export function createSseParser(onEvent: (event: SseEvent) => void): { feed(chunk: Buffer | string): void; end(): void } {
+/**
+ * Feeds a parser while bounding what it can hold: past `limit` bytes without a complete event,
+ * the parser is reset (the oversized event is skipped) and `onOverflow` is told.
+ */
+function boundedFeeder(parser: EventSourceParser, limit: number, onOverflow?: () => void) {
   const decoder = new TextDecoder('utf-8');
-  const parser = createParser({
-    onEvent: (m) => onEvent({ event: m.event, data: m.data, id: m.id }),
-  });
+  let sinceEvent = 0;
   return {
-    feed(chunk) {
+    eventSeen() {
+      sinceEvent = 0;
+    },
+    feed(chunk: Buffer | string) {
+      sinceEvent += chunk.length;
+      if (sinceEvent > limit) {
+        parser.reset();
+        sinceEvent = 0;
+        onOverflow?.();
+        return;
+      }
       parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     },
     end() {
@@ -46,4 +31,55 @@ export function createSseParser(onEvent: (event: SseEvent) => void): { feed(chun
       parser.reset({ consume: true });
     },
   };
+}
+
+/**
+ * Parses a byte stream into server-sent events with eventsource-parser (CRLF, `data:` with or
+ * without the space, events split across reads, long lines), for observers and decoders.
+ */
+export function sseEvents(chunks$: Observable<Buffer>, limit = MAX_SSE_EVENT_BYTES): Observable<SseEvent> {
+  return new Observable<SseEvent>((subscriber) => {
+    let feeder: ReturnType<typeof boundedFeeder> | null = null;
+    const parser = createParser({
+      onEvent(message: EventSourceMessage) {
+        feeder?.eventSeen();
+        subscriber.next({ event: message.event, data: message.data, id: message.id });
+      },
+    });
+    feeder = boundedFeeder(parser, limit);
+    const f = feeder;
+    const sub = chunks$.subscribe({
+      next(chunk) {
+        f.feed(chunk);
+      },
+      error(err) {
+        subscriber.error(err);
+      },
+      complete() {
+        f.end();
+        subscriber.complete();
+      },
+    });
+    return () => sub.unsubscribe();
+  });
+}
+
+/**
+ * A push-style SSE parser for code that is not Observable-based (stream decoders). An event over
+ * `limit` bytes calls `onOverflow` (a translating stream fails: it cannot translate half an event).
+ */
+export function createSseParser(
+  onEvent: (event: SseEvent) => void,
+  onOverflow?: () => void,
+  limit = MAX_SSE_EVENT_BYTES,
+): { feed(chunk: Buffer | string): void; end(): void } {
+  let feeder: ReturnType<typeof boundedFeeder> | null = null;
+  const parser = createParser({
+    onEvent: (m) => {
+      feeder?.eventSeen();
+      onEvent({ event: m.event, data: m.data, id: m.id });
+    },
+  });
+  feeder = boundedFeeder(parser, limit, onOverflow);
+  return feeder;
 }

@@ -4,6 +4,8 @@ const LF_LF = Buffer.from('\n\n');
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
 const EMPTY_CHOICES = Buffer.from('"choices":[]');
 const USAGE_OBJECT = Buffer.from('"usage":{');
+/** The usage chunk is small; an unfinished event larger than this is forwarded, not held. */
+const MAX_HELD = 64 * 1024;
 
 /** Index just past the last complete SSE event in `buf` (0 when none is complete). */
 function lastEventEnd(buf: Buffer): number {
@@ -31,6 +33,10 @@ export function createUsageChunkStripper(): ChunkRewriter {
     if (chunk.length === 0) return buf; // flush: send whatever was held
     if (removed) return buf;
     const end = lastEventEnd(buf);
+    if (end < buf.length && buf.length - end > MAX_HELD) {
+      // Not an SSE stream of small events (or a giant one): forward as is, never buffer without bound.
+      return buf;
+    }
     if (end < buf.length) {
       carry = Buffer.from(buf.subarray(end));
       if (end === 0) return Buffer.alloc(0);
