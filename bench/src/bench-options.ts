@@ -15,6 +15,8 @@ export interface BenchOptions {
   strict: boolean;
   /** Before each cell, wait up to this many seconds for other processes to go quiet (0 = don't). */
   waitQuietSeconds: number;
+  /** Measure a target's cell again (up to this many times) when other processes used ≥ 10% of a core. */
+  retryNoisy: number;
   outDir: string;
 }
 
@@ -32,6 +34,8 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
   --strict           exit 1 when a target FAILs           BENCH_STRICT=1
   --wait-quiet N     before each cell, wait up to N s until other processes use
                      < 15% of a core (shared machines)    BENCH_WAIT_QUIET   (default 0: don't wait)
+  --retry-noisy N    measure a cell again, up to N times, when other processes used
+                     ≥ 10% of a core; keeps the quietest   BENCH_RETRY_NOISY  (default 0)
   --out DIR          where results go                     BENCH_OUT          (default .bench)
 `;
 
@@ -63,6 +67,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       'no-pin': { type: 'boolean' },
       strict: { type: 'boolean' },
       'wait-quiet': { type: 'string' },
+      'retry-noisy': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +88,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     cpuProf: values['cpu-prof'] ?? ['1', 'true'].includes(env.BENCH_CPU_PROF ?? ''),
     pin: !(values['no-pin'] ?? env.BENCH_PIN === '0'),
     strict: values.strict ?? ['1', 'true'].includes(env.BENCH_STRICT ?? ''),
+    retryNoisy: Math.floor(positive(values['retry-noisy'] ?? env.BENCH_RETRY_NOISY ?? '0', '--retry-noisy', true)),
     waitQuietSeconds: positive(values['wait-quiet'] ?? env.BENCH_WAIT_QUIET ?? '0', '--wait-quiet', true),
     outDir: values.out ?? env.BENCH_OUT ?? '.bench',
   };

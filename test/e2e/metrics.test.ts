@@ -459,11 +459,18 @@ describe('metrics: series as scraped from the metrics port (SPEC §4)', () => {
         getCounter: (n, o) => meter.createCounter(n, o),
         getUpDownCounter: (n, o) => meter.createUpDownCounter(n, o),
         getHistogram: (n, o) => meter.createHistogram(n, o),
+        getObservableGauge: (n, o) => meter.createObservableGauge(n, o),
       };
       const metrics = new GatewayMetrics(factory);
-      for (const instrument of Object.values(metrics) as Array<{ add?: (v: number) => void; record?: (v: number) => void }>) {
+      type AnyInstrument = {
+        add?: (v: number) => void;
+        record?: (v: number) => void;
+        addCallback?: (cb: (r: { observe(v: number): void }) => void) => void;
+      };
+      for (const instrument of Object.values(metrics) as AnyInstrument[]) {
         if (instrument.add) instrument.add(1);
-        else instrument.record!(1);
+        else if (instrument.record) instrument.record(1);
+        else instrument.addCallback!((r) => r.observe(1));
       }
       const s = await scrapeMetrics(`http://127.0.0.1:${port}`);
       assert.deepEqual(s.seriesNames(), [...PINNED_SERIES]);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
@@ -5,14 +6,18 @@ import { LoggerModule } from 'nestjs-pino';
 import { JournalModule, KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
 import { AnthropicController } from './http/anthropic.controller.js';
 import { HealthController } from './http/health.controller.js';
+import { InboundAuth } from './http/inbound-auth.js';
 import { ModelsController } from './http/models.controller.js';
 import { OpenAIController } from './http/openai.controller.js';
+import { ResponsesController } from './http/responses.controller.js';
 import { LifecycleState } from './lifecycle-state.js';
 
 /** The gateway application: the kernel plus its HTTP ingress. */
 @Module({})
 export class AppModule {
-  static forRoot(kernel: KernelOptions): DynamicModule {
+  static forRoot(kernel: KernelOptions & { installSecret?: string }): DynamicModule {
+    // Inbound keys: one instance the HTTP hooks check and a configuration reload updates.
+    const auth = new InboundAuth(kernel.config.server.api_keys, kernel.installSecret ?? randomBytes(32).toString('hex'));
     return {
       module: AppModule,
       imports: [
@@ -24,9 +29,9 @@ export class AppModule {
         JournalModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
       ],
-      controllers: [OpenAIController, AnthropicController, ModelsController, HealthController],
-      providers: [LifecycleState],
-      exports: [LifecycleState],
+      controllers: [OpenAIController, ResponsesController, AnthropicController, ModelsController, HealthController],
+      providers: [LifecycleState, { provide: InboundAuth, useValue: auth }],
+      exports: [LifecycleState, InboundAuth],
     };
   }
 }

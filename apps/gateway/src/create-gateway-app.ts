@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
@@ -10,6 +10,7 @@ import { installHttpHooks } from './http/install-http-hooks.js';
 import { requestIdFor } from './http/request-id.js';
 import { NestLoggerBridge } from './nest-logger-bridge.js';
 import { LifecycleState } from './lifecycle-state.js';
+import { loadServerTls } from './ops/server-tls.js';
 
 export interface GatewayAppOptions extends KernelOptions {
   /** Secret for naming clients by an HMAC of their key (journal `client_key_id`). */
@@ -30,14 +31,15 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // server.tls: HTTPS; a reload (SIGHUP) replaces the certificate with setSecureContext.
+    ...(config.server.tls ? { https: loadServerTls(config.server.tls).material } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bodyParser: false,
     logger: new NestLoggerBridge(logger),
     abortOnError: false,
   });
-  const auth = new InboundAuth(config.server.api_keys, options.installSecret ?? randomBytes(32).toString('hex'));
-  installHttpHooks(app.getHttpAdapter().getInstance(), auth, logger, app.get(LifecycleState));
+  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(InboundAuth), logger, app.get(LifecycleState));
   app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));
   if (config.server.cors.origins.length > 0) {
     app.enableCors({ origin: config.server.cors.origins, exposedHeaders: ['x-request-id', 'x-switchyard-real-model'] });
@@ -51,7 +53,7 @@ export async function listenGateway(app: NestFastifyApplication, host: string, p
   if (host === '0.0.0.0') {
     try {
       await app.listen(port, '::');
-      return `http://0.0.0.0:${port}`;
+      return `${schemeOf(app)}://0.0.0.0:${port}`;
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw err;
@@ -60,5 +62,9 @@ export async function listenGateway(app: NestFastifyApplication, host: string, p
   await app.listen(port, host);
   const address = app.getHttpServer().address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  return `${schemeOf(app)}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+}
+
+function schemeOf(app: NestFastifyApplication): 'http' | 'https' {
+  return app.getHttpServer() instanceof HttpsServer ? 'https' : 'http';
 }

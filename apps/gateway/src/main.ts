@@ -5,7 +5,7 @@ import { createBuiltinRegistry } from './builtin-plugins.js';
 import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
-import { LifecycleState } from './lifecycle-state.js';
+import { startOperations } from './ops/start-operations.js';
 import { startMeterProvider } from './telemetry/start-meter-provider.js';
 
 const VERSION = '0.1.0';
@@ -68,37 +68,8 @@ async function main(argv: string[]): Promise<number> {
       : `Switchyard listening on ${url}; backends: ${backends}`,
   );
 
-  const lifecycle = app.get(LifecycleState);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    lifecycle.shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
-    const grace = setTimeout(() => process.exit(0), loaded.config.server.shutdown_grace_seconds * 1000 + 1000);
-    grace.unref();
-    const server = app.getHttpServer();
-    // In-flight requests finish; once none is left, every remaining (keep-alive) connection is closed,
-    // whatever the client does with it, so close() never waits out the grace period for nothing.
-    let ticks = 0;
-    const drain = setInterval(() => {
-      if (lifecycle.inFlight === 0) server.closeAllConnections();
-      else if (++ticks % 20 === 0) logger.info({ inFlight: lifecycle.inFlight }, 'waiting for in-flight requests to finish');
-    }, 50);
-    drain.unref();
-    void app
-      .close()
-      .then(() => telemetry.shutdown())
-      .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // SIGHUP / --watch reloads, SIGTERM / SIGINT graceful shutdown (docs/operations.md).
+  startOperations({ app, loaded, args, env: process.env, registry, logger, flushTelemetry: () => telemetry.shutdown() });
   return -1;
 }
 

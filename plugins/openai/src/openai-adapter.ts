@@ -32,10 +32,10 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.auth = authHeaders(config.auth_type, config.api_key);
   }
 
-  /** OpenAI protocols pass through; Anthropic Messages clients are translated to chat completions. */
+  /** OpenAI protocols pass through; Anthropic Messages and Responses clients are translated to chat completions. */
   wireProtocolFor(ingress: Protocol): WireProtocol | null {
     if (OPENAI_API_PATHS[ingress]) return ingress;
-    return ingress === 'anthropic.messages' ? 'openai.chat' : null;
+    return ingress === 'anthropic.messages' || ingress === 'openai.responses' ? 'openai.chat' : null;
   }
 
   send(call: UpstreamCall): Promise<UpstreamReply> {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { ModelCatalogService, RuntimeHolder } from '@switchyard/kernel';
+import { BackendMonitorService, RuntimeHolder } from '@switchyard/kernel';
 import type { FastifyReply } from 'fastify';
 import { LifecycleState } from '../lifecycle-state.js';
 
@@ -11,7 +11,7 @@ export class HealthController {
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
     @Inject(HealthIndicatorService) private readonly indicator: HealthIndicatorService,
     @Inject(RuntimeHolder) private readonly runtimes: RuntimeHolder,
-    @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
+    @Inject(BackendMonitorService) private readonly monitor: BackendMonitorService,
     @Inject(LifecycleState) private readonly lifecycle: LifecycleState,
   ) {}
 
@@ -31,20 +31,31 @@ export class HealthController {
     }
   }
 
+  /** The configuration is loaded (always, once listening) and the gateway is not shutting down. */
   private gateway(): HealthIndicatorResult {
     const session = this.indicator.check('gateway');
-    return this.lifecycle.shuttingDown ? session.down({ reason: 'shutting down' }) : session.up();
+    const config = { backends: this.runtimes.current().backends.size, routes: this.runtimes.current().config.routes.length };
+    return this.lifecycle.shuttingDown ? session.down({ reason: 'shutting down', ...config }) : session.up(config);
   }
 
-  /** A backend is up unless its plugin is missing or its last model listing failed; one up suffices. */
+  /**
+   * Each backend's state from its background probe (never probed here, on the request's path);
+   * `skip_probe` backends count as up, a backend not checked yet is `unknown`. One up suffices.
+   */
   private backends(): HealthIndicatorResult {
-    const detail: Record<string, { status: 'up' | 'down'; type: string; checked: boolean }> = {};
+    const detail: Record<string, Record<string, unknown>> = {};
     let anyUp = false;
-    for (const [id, b] of this.runtimes.current().backends) {
-      const listed = this.catalog.isUp(id);
-      const up = b.adapter !== null && listed !== false;
-      anyUp ||= up;
-      detail[id] = { status: up ? 'up' : 'down', type: b.config.type, checked: listed !== undefined };
+    for (const [id, health] of this.monitor.all()) {
+      const b = this.runtimes.current().backends.get(id)!;
+      anyUp ||= health.status === 'up';
+      detail[id] = {
+        status: health.status,
+        type: b.config.type,
+        probed: health.probed,
+        ...(health.checkedAt !== undefined ? { checked_at: new Date(health.checkedAt).toISOString() } : {}),
+        ...(health.since !== undefined ? { since: new Date(health.since).toISOString() } : {}),
+        ...(health.error !== undefined ? { error: this.runtimes.current().redactor.redact(health.error) } : {}),
+      };
     }
     const session = this.indicator.check('backends');
     return anyUp ? session.up(detail) : session.down({ reason: 'no backend is up', ...detail });

@@ -12,14 +12,22 @@ interface KeyDigest {
  * key's configured name, or an HMAC of the key with a per-install secret — never the key.
  */
 export class InboundAuth {
-  private readonly keys: KeyDigest[];
+  private keys: KeyDigest[] = [];
 
-  constructor(entries: readonly ApiKeyEntry[], installSecret: string) {
+  constructor(
+    entries: readonly ApiKeyEntry[],
+    private readonly installSecret: string,
+  ) {
+    this.update(entries);
+  }
+
+  /** Replaces the accepted keys (a configuration reload); requests already past auth are not affected. */
+  update(entries: readonly ApiKeyEntry[]): void {
     this.keys = entries
       .filter((e) => e.key.length > 0)
       .map((e) => ({
         digest: sha256(e.key),
-        id: e.name ?? `key-${createHmac('sha256', installSecret).update(e.key).digest('hex').slice(0, 16)}`,
+        id: e.name ?? `key-${createHmac('sha256', this.installSecret).update(e.key).digest('hex').slice(0, 16)}`,
       }));
   }
 

@@ -17,6 +17,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'ServerConfig.passthrough_unrouted': 'Send unknown model names to the backend marked default: true (instead of 404).',
   'ServerConfig.shutdown_grace_seconds': 'On SIGTERM: fail readiness, then drain in-flight requests for up to this long.',
   'ServerConfig.models_refresh_seconds': 'How often backends\' model lists are fetched in the background for GET /v1/models.',
+  'ServerConfig.probe_interval_seconds':
+    'How often each backend is probed in the background (readiness, switchyard_backend_up); never on the request path.',
   'ApiKeyEntry.name': 'A name the journal records for this client (never the key).',
   'ApiKeyEntry.key': 'The key itself; use ${ENV} or ${file:path}.',
   'CorsConfig.origins': 'Allowed browser origins ("*" for any).',
@@ -46,7 +48,7 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'BackendConfig.headers': 'Extra headers added to every upstream request.',
   'BackendConfig.models': 'Globs of model names this backend serves; * also matches /; case-sensitive; none = matches nothing.',
   'BackendConfig.default': 'The backend passthrough_unrouted sends unknown model names to (at most one).',
-  'BackendConfig.skip_probe': 'Leave this backend out of readiness probes.',
+  'BackendConfig.skip_probe': 'Never probe this backend; it counts as up for readiness.',
   'BackendConfig.max_concurrency': 'Most requests in flight to this backend at once; 0 = unlimited.',
   'BackendConfig.thinking':
     'How enable_thinking is expressed (openai type): chat_template_kwargs (vLLM/SGLang, default) | reasoning_effort (OpenAI) | none.',

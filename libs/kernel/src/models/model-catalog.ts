@@ -65,17 +65,40 @@ export class ModelCatalog {
       [...rt.backends.values()].map(async ({ config, adapter }) => {
         if (!adapter?.listModels) return;
         try {
-          const models = await adapter.listModels(AbortSignal.timeout(this.requestTimeoutMs));
-          this.reported.set(config.id, { up: true, models, checkedAt: Date.now() });
-          this.version++;
+          this.recordListing(config.id, await adapter.listModels(AbortSignal.timeout(this.requestTimeoutMs)));
         } catch (err) {
-          const was = this.reported.get(config.id);
-          if (was?.up !== false) this.logger.warn({ backend: config.id, err: (err as Error).message }, 'backend did not list its models');
-          this.reported.set(config.id, { up: false, models: [], checkedAt: Date.now() });
-          this.version++;
+          this.recordListing(config.id, null, err);
         }
       }),
     );
+  }
+
+  /**
+   * Records one backend's listing: its models, or null when the listing failed (its models then
+   * drop out until it answers again). Called by refresh() and by the background backend monitor.
+   */
+  recordListing(backendId: string, models: ModelInfo[] | null, err?: unknown): void {
+    if (models) {
+      this.reported.set(backendId, { up: true, models, checkedAt: Date.now() });
+    } else {
+      const was = this.reported.get(backendId);
+      if (was?.up !== false) {
+        this.logger.warn({ backend: backendId, err: err instanceof Error ? err.message : String(err) }, 'backend did not list its models');
+      }
+      this.reported.set(backendId, { up: false, models: [], checkedAt: Date.now() });
+    }
+    this.version++;
+  }
+
+  /** Forgets the listings of backends not in `ids` (after a reload removed them). */
+  retainOnly(ids: ReadonlySet<string>): void {
+    for (const id of this.reported.keys()) if (!ids.has(id)) this.reported.delete(id);
+    this.version++;
+  }
+
+  /** The runtime changed (a reload): names are recomputed on the next lookup. */
+  invalidate(): void {
+    this.version++;
   }
 
   /** Whether the last listing of a backend succeeded (undefined: not checked yet). */

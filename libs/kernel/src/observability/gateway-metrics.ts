@@ -1,10 +1,11 @@
-import type { Attributes, Counter, Histogram, MetricOptions, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, MetricOptions, ObservableGauge, UpDownCounter } from '@opentelemetry/api';
 
 /** What creates instruments: nestjs-otel's MetricService, or any adapter over an OpenTelemetry Meter. */
 export interface InstrumentFactory {
   getCounter(name: string, options?: MetricOptions): Counter<Attributes>;
   getUpDownCounter(name: string, options?: MetricOptions): UpDownCounter<Attributes>;
   getHistogram(name: string, options?: MetricOptions): Histogram<Attributes>;
+  getObservableGauge(name: string, options?: MetricOptions): ObservableGauge<Attributes>;
 }
 
 /** The GenAI semantic conventions' boundaries, extended to 300 s for reasoning models. */
@@ -34,6 +35,8 @@ export class GatewayMetrics {
   readonly upstreamErrors: Counter<Attributes>;
   readonly configReloads: Counter<Attributes>;
   readonly journalDropped: Counter<Attributes>;
+  /** 1 while a backend's background probe succeeds, 0 while it fails (observed, by `switchyard.backend`). */
+  readonly backendUp: ObservableGauge<Attributes>;
 
   constructor(f: InstrumentFactory) {
     this.requestDuration = f.getHistogram('gen_ai.server.request.duration', hist('Time from request received to response end', 's', DURATION_BUCKETS));
@@ -53,5 +56,6 @@ export class GatewayMetrics {
     this.upstreamErrors = f.getCounter('switchyard.upstream.errors', { description: 'Failed upstream calls, by error.type', unit: '{error}' });
     this.configReloads = f.getCounter('switchyard.config.reloads', { description: 'Configuration reloads, by result', unit: '{reload}' });
     this.journalDropped = f.getCounter('switchyard.journal.dropped', { description: 'Journal lines dropped because the writer fell behind', unit: '{line}' });
+    this.backendUp = f.getObservableGauge('switchyard.backend.up', { description: 'Whether a backend answers its background probe (1) or not (0)' });
   }
 }

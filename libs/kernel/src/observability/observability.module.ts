@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { MetricService, OpenTelemetryModule } from 'nestjs-otel';
-import { ModelCatalogService } from '../kernel.module.js';
+import { BackendMonitorService, ModelCatalogService } from '../kernel.module.js';
 import { PluginRegistry } from '../plugin/plugin-registry.js';
 import { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -16,12 +16,18 @@ export class MetricsRecorder implements OnModuleInit {
     @Inject(GatewayPipeline) private readonly pipeline: GatewayPipeline,
     @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
     @Inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @Inject(BackendMonitorService) private readonly monitor: BackendMonitorService,
   ) {
     this.metrics = new GatewayMetrics(metricService);
   }
 
   onModuleInit(): void {
     const registry = this.registry;
+    this.metrics.backendUp.addCallback((result) => {
+      for (const [id, health] of this.monitor.all()) {
+        if (health.status !== 'unknown') result.observe(health.status === 'up' ? 1 : 0, { 'switchyard.backend': id });
+      }
+    });
     this.pipeline.addObserver(
       new MetricsObserver(
         this.metrics,

@@ -28,6 +28,11 @@ const ENDPOINT_NAMES: Record<Protocol, string> = {
   'anthropic.messages': '/v1/messages',
 };
 
+/** A request in flight that the gateway can end early (shutdown grace expired). */
+interface Interruptible {
+  interrupt(error: GatewayError): void;
+}
+
 /** Where the pipeline reads its current runtime; a reload swaps what it returns. */
 export interface RuntimeSource {
   current(): GatewayRuntime;
@@ -41,6 +46,8 @@ export class GatewayPipeline implements RequestPipeline {
   private readonly observers: ExchangeObserver[] = [];
   /** An observer records bodies (journal include_bodies): set `exchange.requestBody`. */
   private wantBodies = false;
+  /** Requests in flight, each with how to end it now (see interruptAll). */
+  private readonly open = new Set<Interruptible>();
 
   constructor(
     private readonly runtimes: RuntimeSource,
@@ -52,8 +59,29 @@ export class GatewayPipeline implements RequestPipeline {
     if (observer.wantsBodies) this.wantBodies = true;
   }
 
+  /** Requests in flight (from the pipeline taking them until their response ended). */
+  get inFlight(): number {
+    return this.open.size;
+  }
+
+  /**
+   * Ends every request in flight with `error` (shutdown after its grace period): a stream gets a
+   * final error event in its client's protocol, then ends; a request still waiting for the
+   * upstream fails with `error` as its response. Returns how many were interrupted.
+   */
+  interruptAll(error: GatewayError): number {
+    const open = [...this.open];
+    for (const entry of open) entry.interrupt(error);
+    return open.length;
+  }
+
   async handle(req: GatewayRequest): Promise<GatewayReply> {
     const runtime = this.runtimes.current();
+    // The runtime this request started on stays in use (and open) until the request ends.
+    runtime.retain();
+    const cut = new AbortController();
+    const signal = AbortSignal.any([req.signal, cut.signal]);
+    const entry: Interruptible = { interrupt: (error) => cut.abort(error) };
     const model = req.body.model;
     const stream = req.body.stream === true;
     const exchange = new Exchange(
@@ -64,6 +92,11 @@ export class GatewayPipeline implements RequestPipeline {
       req.rawBody?.length ?? 0,
       req.clientKeyId ?? null,
     );
+    this.open.add(entry);
+    void exchange.done.then(() => {
+      this.open.delete(entry);
+      runtime.release();
+    });
     if (this.wantBodies) exchange.requestBody = req.body;
     for (const o of this.observers) o.observe(exchange);
     try {
@@ -103,6 +136,13 @@ export class GatewayPipeline implements RequestPipeline {
       let upstreamBody = shaped.body;
       if (translation) {
         upstreamBody = translation.request(shaped.body, decision.realModel, stream);
+        const droppedTools = translation.ctx.droppedTools;
+        if (droppedTools?.length) {
+          logger.warn(
+            { requestId: req.requestId, backend: backend.config.id, tools: droppedTools },
+            `tools dropped from the request: backend ${backend.config.id} cannot run ${droppedTools.join(', ')}`,
+          );
+        }
         adaptThinkingDialect(upstreamBody, wire, backend.config.thinking);
         applyNativeProfileKeys(upstreamBody, decision.profile);
       }
@@ -128,7 +168,7 @@ export class GatewayPipeline implements RequestPipeline {
         operation: req.operation,
         requestId: req.requestId,
         traceparent: nextTraceparent(req.headers['traceparent']),
-        signal: req.signal,
+        signal,
       });
       exchange.upstreamHeadersAt = performance.now();
       exchange.upstreamStatus = reply.status;
@@ -137,9 +177,12 @@ export class GatewayPipeline implements RequestPipeline {
       if (reply.status >= 400) {
         throw await this.upstreamError(reply, backend, runtime, req.protocol, wire);
       }
-      return await this.forward(reply, exchange, req, decision.realModel, decision.clientModel, backend, translation);
+      return await this.forward(reply, exchange, req, decision.realModel, decision.clientModel, backend, translation, entry);
     } catch (err) {
-      const error = this.toGatewayError(err, req, runtime.backends.get(exchange.decision?.backendId ?? ''));
+      const error =
+        cut.signal.aborted && !req.signal.aborted && isGatewayError(cut.signal.reason)
+          ? cut.signal.reason
+          : this.toGatewayError(err, req, runtime.backends.get(exchange.decision?.backendId ?? ''));
       exchange.end(req.signal.aborted ? CLIENT_CLOSED_REQUEST : error.status, error, 0, req.signal.aborted);
       throw error;
     }
@@ -175,11 +218,14 @@ export class GatewayPipeline implements RequestPipeline {
     clientModel: string,
     backend: RuntimeBackend,
     translation: Translation | null,
+    entry: Interruptible,
   ): Promise<GatewayReply> {
     const contentType = reply.headers['content-type'];
     const sse = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
     const headers = filterReplyHeaders(reply.headers, sse);
     headers['x-switchyard-real-model'] = realModel;
+    const droppedTools = translation?.ctx.droppedTools;
+    if (droppedTools?.length) headers['x-switchyard-dropped-tools'] = [...new Set(droppedTools)].join(', ');
     if (!sse) {
       const raw = await collect(reply.body);
       const bodyDoneAt = performance.now();
@@ -200,14 +246,23 @@ export class GatewayPipeline implements RequestPipeline {
     exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
     exchange.startStream(out.chunks$);
     const dialect = errorDialect(req.protocol);
-    const source: Readable = translation ? reply.body.pipe(translation.stream((u) => (exchange.upstreamUsage = u))) : reply.body;
+    const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u)) : null;
+    const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
     // A failure after the stream started ends it with an error event in the client's protocol.
     const fail = (error: GatewayError): void => {
       if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
       (req.logger ?? this.logger).warn({ requestId: req.requestId, backend: backend.config.id, err: error.message }, 'stream failed after it started');
       if (source !== reply.body) source.unpipe(out);
-      out.finishWith(encodeErrorEvent(dialect, error));
+      out.finishWith(translating?.failureEvent(error) ?? encodeErrorEvent(dialect, error));
       exchange.end(error.status, error, out.bytesOut);
+    };
+    // Shutdown: the stream ends now with an error event (on an event boundary), and the upstream request is dropped.
+    entry.interrupt = (error: GatewayError): void => {
+      if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
+      source.unpipe(out);
+      out.finishWith((out.atEventBoundary ? '' : '\n\n') + encodeErrorEvent(dialect, error));
+      exchange.end(error.status, error, out.bytesOut);
+      reply.body.destroy();
     };
     reply.body.on('error', (err: Error) => fail(mapTransportError(err, backend.config.id)));
     if (source !== reply.body) {

@@ -66,7 +66,31 @@ export class GatewayRuntime {
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([...this.backends.values()].map((b) => b.adapter?.close()));
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
+  private closing: Promise<void> | null = null;
+
+  /** Requests currently holding this runtime (taken at a request's start, released at its end). */
+  get inFlight(): number {
+    return this.active;
+  }
+
+  retain(): void {
+    this.active++;
+  }
+
+  release(): void {
+    if (this.active > 0 && --this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** After a reload: closes the adapters (connection pools) once no request holds this runtime. */
+  async closeWhenIdle(): Promise<void> {
+    if (this.active > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.close();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.backends.values()].map((b) => b.adapter?.close())).then(() => undefined);
+    return this.closing;
   }
 }

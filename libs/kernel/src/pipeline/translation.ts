@@ -99,7 +99,9 @@ export class TranslatingStream extends Transform {
    */
   failureEvent(error: GatewayError): string | null {
     if (!this.encoder.failure) return null;
-    return this.encoder.failure(new GatewayError({ status: error.status, kind: error.kind, message: this.redact(error.message), code: error.code }));
+    return this.encoder.failure(
+      new GatewayError({ status: error.status, kind: error.kind, message: this.redact(error.message), code: error.code }),
+    );
   }
 
   private emitAll(events: IrStreamEvent[]): void {

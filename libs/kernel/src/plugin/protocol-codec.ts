@@ -1,3 +1,4 @@
+import type { GatewayError } from '../errors/gateway-error.js';
 import type { IrRequest } from '../ir/ir-request.js';
 import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
@@ -21,6 +22,12 @@ export interface CodecContext {
   includeUsage?: boolean;
   /** Receives the names of fields the target cannot express (logged at debug). */
   dropped(field: string): void;
+  /**
+   * Tools of the client's request that the decoder left out because the backend cannot run them
+   * (hosted tools such as `web_search`): the kernel logs them at warn and names them in the
+   * `x-switchyard-dropped-tools` response header. A decoder appends to it (creating it if absent).
+   */
+  droppedTools?: string[];
 }
 
 /** Turns one upstream stream into IR events, event by event. */
@@ -33,6 +40,12 @@ export interface StreamDecoder {
 export interface StreamEncoder {
   push(event: IrStreamEvent): string;
   end(): string;
+  /**
+   * The final event(s) for a failure the kernel detected outside the upstream's stream (transport
+   * error, idle timeout) after the stream started, in the client's protocol. Optional: without it
+   * the kernel writes its generic error event for the ingress's dialect.
+   */
+  failure?(error: GatewayError): string;
 }
 
 /**

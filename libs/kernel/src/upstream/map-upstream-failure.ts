@@ -44,9 +44,28 @@ interface ParsedUpstreamError {
   type?: string;
   code?: string | null;
   param?: string | null;
+  /** Google's `google.rpc.RetryInfo.retryDelay` (`"34.4s"`) in whole seconds, rounded up. */
+  retryAfterSeconds?: number;
 }
 
-/** Reads `message` / `type` / `code` from OpenAI, Anthropic and Google error bodies. */
+/** `retryDelay` of a `google.rpc.RetryInfo` entry in Google's error `details`, in whole seconds. */
+function googleRetryDelay(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details) {
+    const entry = d as Record<string, unknown> | null;
+    if (typeof entry?.['@type'] !== 'string' || !entry['@type'].endsWith('google.rpc.RetryInfo')) continue;
+    const delay = entry.retryDelay;
+    const m = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay.trim()) : null;
+    if (m) return Math.max(1, Math.ceil(Number(m[1])));
+    if (delay && typeof delay === 'object') {
+      const seconds = Number((delay as { seconds?: unknown }).seconds ?? 0) + Number((delay as { nanos?: unknown }).nanos ?? 0) / 1e9;
+      if (Number.isFinite(seconds) && seconds > 0) return Math.ceil(seconds);
+    }
+  }
+  return undefined;
+}
+
+/** Reads `message` / `type` / `code` from OpenAI, Anthropic and Google error bodies (and Google's RetryInfo delay). */
 export function parseUpstreamErrorBody(text: string): ParsedUpstreamError {
   let json: unknown;
   try {
@@ -59,10 +78,16 @@ export function parseUpstreamErrorBody(text: string): ParsedUpstreamError {
   const err = (root && typeof root.error === 'object' && root.error !== null ? root.error : root) as Record<string, unknown> | null;
   if (!err) return {};
   const message = typeof err.message === 'string' ? err.message : typeof root?.message === 'string' ? (root.message as string) : undefined;
-  const type = typeof err.type === 'string' ? err.type : typeof err.status === 'string' ? err.status : undefined;
-  const code = typeof err.code === 'string' ? err.code : typeof err.code === 'number' ? String(err.code) : null;
+  // Google: {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message", "details"}}: the
+  // status names the error (kept as `code`); it is no error `type` of any client's protocol.
+  const google = typeof err.code === 'number' && typeof err.status === 'string';
+  const type = typeof err.type === 'string' ? err.type : typeof err.status === 'string' && !google ? err.status : undefined;
+  const code = google ? (err.status as string) : typeof err.code === 'string' ? err.code : typeof err.code === 'number' ? String(err.code) : null;
   const param = typeof err.param === 'string' ? err.param : null;
-  return { message, type, code, param };
+  const parsed: ParsedUpstreamError = { message, type, code, param };
+  const retryAfterSeconds = googleRetryDelay(err.details);
+  if (retryAfterSeconds !== undefined) parsed.retryAfterSeconds = retryAfterSeconds;
+  return parsed;
 }
 
 const PASSED_ERROR_HEADERS = /^(retry-after|x-ratelimit-|anthropic-ratelimit-|retry-after-ms)/;
@@ -97,6 +122,8 @@ export function mapUpstreamHttpError(
     });
   }
   const parsed = parseUpstreamErrorBody(bodyText);
+  // Google says when to retry in the body (RetryInfo), not in a header.
+  if (parsed.retryAfterSeconds !== undefined && passHeaders['retry-after'] === undefined) passHeaders['retry-after'] = String(parsed.retryAfterSeconds);
   const rawMessage = parsed.message ?? (bodyText.trim().slice(0, 500) || `upstream status ${status}`);
   const message = redactor.redact(rawMessage);
   const kind =

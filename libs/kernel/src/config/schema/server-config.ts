@@ -53,4 +53,8 @@ export class ServerConfig {
   /** How often backends' model lists are refreshed in the background for GET /v1/models. */
   @IsNumber() @Min(0.1) @Max(86400)
   models_refresh_seconds = 30;
+
+  /** How often each backend is probed in the background for readiness (GET /readyz) and `switchyard_backend_up`. */
+  @IsNumber() @Min(0.1) @Max(86400)
+  probe_interval_seconds = 15;
 }

@@ -1,0 +1,163 @@
+import {
+  GatewayError,
+  type CodecContext,
+  type IrMessage,
+  type IrRequest,
+  type IrResponseFormat,
+  type IrThinking,
+} from '@switchyard/kernel';
+import { decodeResponsesInput, statelessError } from './decode-responses-input.js';
+import { decodeResponsesToolChoice, decodeResponsesTools } from './decode-responses-tools.js';
+import { asObject, asString, booleanField, isObject, numberField, stringField, type Json } from './responses-json.js';
+import { rememberRequestState, type ResponsesRequestState } from './responses-request-state.js';
+
+/** Fields read below, or accepted and ignored on purpose (the gateway stores nothing and always sends what it can). */
+const HANDLED = new Set([
+  'model',
+  'input',
+  'instructions',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'max_output_tokens',
+  'temperature',
+  'top_p',
+  'reasoning',
+  'text',
+  'user',
+  'safety_identifier',
+  'stream',
+  'stream_options',
+  'store',
+  'include',
+  'previous_response_id',
+  'conversation',
+  'prompt',
+  'background',
+]);
+
+/** `reasoning.effort` (none/minimal: off; xhigh: high). `reasoning.summary` is a display choice the IR does not carry. */
+function decodeThinking(reasoning: Json | undefined, ctx: CodecContext): IrThinking | undefined {
+  if (!reasoning) return undefined;
+  if (reasoning.summary !== undefined && reasoning.summary !== null) ctx.dropped('reasoning.summary');
+  const effort = reasoning.effort;
+  switch (effort) {
+    case undefined:
+    case null:
+      return undefined;
+    case 'none':
+      return { enabled: false };
+    case 'minimal':
+      return { enabled: false, effort };
+    case 'low':
+    case 'medium':
+    case 'high':
+      return { enabled: true, effort };
+    case 'xhigh':
+      return { enabled: true, effort: 'high' };
+    default:
+      throw GatewayError.invalidRequest("reasoning.effort: expected 'none', 'minimal', 'low', 'medium' or 'high'", 'reasoning.effort');
+  }
+}
+
+/** `text.format`: text, json_object, or json_schema (name, schema and strictness at the top level of the format). */
+function decodeTextFormat(text: Json | undefined, ctx: CodecContext): IrResponseFormat | undefined {
+  if (!text) return undefined;
+  if (text.verbosity !== undefined && text.verbosity !== null) ctx.dropped('text.verbosity');
+  const format = asObject(text.format);
+  if (!format) return undefined;
+  switch (format.type) {
+    case 'text':
+      return { type: 'text' };
+    case 'json_object':
+      return { type: 'json_object' };
+    case 'json_schema': {
+      if (!isObject(format.schema)) throw GatewayError.invalidRequest('text.format.schema: required, a JSON Schema object', 'text.format');
+      const out: IrResponseFormat = { type: 'json_schema', schema: format.schema };
+      const name = asString(format.name);
+      if (name) out.name = name;
+      if (typeof format.strict === 'boolean') out.strict = format.strict;
+      return out;
+    }
+    default:
+      throw GatewayError.invalidRequest("text.format.type: expected 'text', 'json_object' or 'json_schema'", 'text.format');
+  }
+}
+
+/** `instructions`: a string, or (as some clients send) a list of input items whose text is taken. */
+function decodeInstructions(instructions: unknown, ctx: CodecContext): IrMessage[] {
+  if (instructions === undefined || instructions === null || instructions === '') return [];
+  if (typeof instructions === 'string') return [{ role: 'system', parts: [{ type: 'text', text: instructions }] }];
+  const decoded = decodeResponsesInput(instructions, ctx);
+  return [...decoded.system, ...decoded.messages.map((m): IrMessage => ({ role: 'system', parts: m.parts }))];
+}
+
+/** The request fields a Response object echoes back to the client. */
+function echoOf(body: Json): Json {
+  const pick = (key: string, fallback: unknown) => (body[key] === undefined ? fallback : body[key]);
+  return {
+    instructions: pick('instructions', null),
+    tools: pick('tools', []),
+    tool_choice: pick('tool_choice', 'auto'),
+    parallel_tool_calls: pick('parallel_tool_calls', true),
+    temperature: pick('temperature', null),
+    top_p: pick('top_p', null),
+    max_output_tokens: pick('max_output_tokens', null),
+    reasoning: pick('reasoning', { effort: null, summary: null }),
+    text: pick('text', { format: { type: 'text' } }),
+    metadata: pick('metadata', {}),
+    previous_response_id: null,
+    // Nothing is stored, whatever the client asked.
+    store: false,
+    background: false,
+    truncation: pick('truncation', 'disabled'),
+    ...(typeof body.user === 'string' ? { user: body.user } : {}),
+    ...(typeof body.safety_identifier === 'string' ? { safety_identifier: body.safety_identifier } : {}),
+    ...(typeof body.prompt_cache_key === 'string' ? { prompt_cache_key: body.prompt_cache_key } : {}),
+  };
+}
+
+/**
+ * A /v1/responses request body in the IR (the client side of the openai.responses codec), for a
+ * backend that does not speak the Responses API. Stateless: `store: true` is accepted and ignored;
+ * `previous_response_id`, `conversation`, stored `prompt`s, `background` and `item_reference`
+ * items get a 400 naming the limitation. `model` and `stream` are set again by the kernel.
+ */
+export function decodeResponsesRequest(body: Record<string, unknown>, ctx: CodecContext): IrRequest {
+  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
+    throw statelessError('previous_response_id', 'previous_response_id', ctx);
+  }
+  if (body.conversation !== undefined && body.conversation !== null) throw statelessError('conversation', 'conversation', ctx);
+  if (body.prompt !== undefined && body.prompt !== null) throw statelessError('prompt (a stored prompt template)', 'prompt', ctx);
+  if (body.background === true) throw statelessError('background: true', 'background', ctx);
+  const state: ResponsesRequestState = { tools: new Map(), echo: echoOf(body) };
+  rememberRequestState(ctx, state);
+
+  const input = decodeResponsesInput(body.input, ctx);
+  const ir: IrRequest = {
+    model: typeof body.model === 'string' ? body.model : '',
+    system: [...decodeInstructions(body.instructions, ctx), ...input.system],
+    messages: input.messages,
+    stream: body.stream === true,
+  };
+  const tools = decodeResponsesTools(body.tools, state, ctx);
+  if (tools) ir.tools = tools;
+  const toolChoice = decodeResponsesToolChoice(body.tool_choice, ctx);
+  if (toolChoice) ir.toolChoice = toolChoice;
+  const set = <K extends keyof IrRequest>(key: K, value: IrRequest[K] | undefined) => {
+    if (value !== undefined) ir[key] = value;
+  };
+  set('parallelToolCalls', booleanField(body, 'parallel_tool_calls'));
+  set('maxTokens', numberField(body, 'max_output_tokens'));
+  set('temperature', numberField(body, 'temperature'));
+  set('topP', numberField(body, 'top_p'));
+  set('thinking', decodeThinking(asObject(body.reasoning), ctx));
+  set('responseFormat', decodeTextFormat(asObject(body.text), ctx));
+  set('user', stringField(body, 'user') ?? stringField(body, 'safety_identifier'));
+  // Responses streams always end with the usage (response.completed).
+  if (ir.stream) ir.includeUsage = true;
+  for (const key of Object.keys(body)) {
+    if (!HANDLED.has(key) && body[key] !== undefined && body[key] !== null) ctx.dropped(key);
+  }
+  return ir;
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import type { CodecContext, IrFinishReason, IrUsage } from '@switchyard/kernel';
+import { CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
+import { asString, isObject, parseJson, type Json } from './responses-json.js';
+import { requestStateOf } from './responses-request-state.js';
+
+/** Ids of one Response and its output items (`resp_…`, `msg_…`, `rs_…`, `fc_…`, `ctc_…`). */
+export class ResponsesIds {
+  readonly responseId: string;
+  private readonly base = randomBytes(8).toString('hex');
+  private n = 0;
+
+  constructor(requestId: string) {
+    // The gateway's request id stays readable in the response id (x-request-id, journal, logs).
+    const rid = requestId.replace(/[^A-Za-z0-9]/g, '');
+    this.responseId = `resp_${rid || this.base}`;
+  }
+
+  item(prefix: 'msg' | 'rs' | 'fc' | 'ctc'): string {
+    return `${prefix}_${this.base}${(this.n++).toString(16).padStart(2, '0')}`;
+  }
+}
+
+/** IR usage as the Responses API's `usage` (details always present, as clients type them). */
+export function encodeResponsesUsage(usage: IrUsage | null | undefined): Json {
+  const input = usage?.inputTokens ?? 0;
+  const output = usage?.outputTokens ?? 0;
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: usage?.cachedInputTokens ?? 0 },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: usage?.reasoningTokens ?? 0 },
+    total_tokens: input + output,
+  };
+}
+
+/** A Response's `status` (and `incomplete_details`) for an IR finish reason. */
+export function responseStatusFor(reason: IrFinishReason): { status: 'completed' | 'incomplete' | 'failed'; incomplete: Json | null } {
+  switch (reason) {
+    case 'length':
+      return { status: 'incomplete', incomplete: { reason: 'max_output_tokens' } };
+    case 'content_filter':
+      return { status: 'incomplete', incomplete: { reason: 'content_filter' } };
+    case 'error':
+      return { status: 'failed', incomplete: null };
+    default:
+      return { status: 'completed', incomplete: null };
+  }
+}
+
+/** The Responses error `code` for a failure (what agents such as Codex branch on). */
+export function responsesErrorCode(status: number, errorType: string): string {
+  if (status === 429 || errorType === 'rate_limit' || errorType === 'rate_limit_error') return 'rate_limit_exceeded';
+  if (status === 529 || status === 503 || errorType === 'overloaded' || errorType === 'overloaded_error') return 'server_is_overloaded';
+  if (status >= 400 && status < 500) return 'invalid_request_error';
+  return 'server_error';
+}
+
+/** A tool call as the client declared the tool: function_call or custom_tool_call, namespace restored. */
+export interface RestoredToolCall {
+  type: 'function_call' | 'custom_tool_call';
+  name: string;
+  namespace?: string;
+}
+
+export function restoreToolCall(ctx: CodecContext, upstreamName: string): RestoredToolCall {
+  const tool = requestStateOf(ctx).tools.get(upstreamName);
+  if (!tool) return { type: 'function_call', name: upstreamName };
+  return {
+    type: tool.kind === 'custom' ? 'custom_tool_call' : 'function_call',
+    name: tool.name,
+    ...(tool.namespace ? { namespace: tool.namespace } : {}),
+  };
+}
+
+/** A custom tool's free-form input from the `{"input": "…"}` arguments it was called with upstream (raw text otherwise). */
+export function customToolInput(args: string): string {
+  const parsed = parseJson(args);
+  if (isObject(parsed)) {
+    const input = asString(parsed[CUSTOM_TOOL_ARGUMENT]);
+    if (input !== undefined) return input;
+    const values = Object.values(parsed);
+    if (values.length === 1 && typeof values[0] === 'string') return values[0];
+  }
+  return typeof parsed === 'string' ? parsed : args;
+}
+
+/** Arguments a client can JSON.parse: a call without any is `{}`. */
+export const functionArguments = (args: string): string => (args.trim() === '' ? '{}' : args);
+
+/** A tool call output item (completed), as the client declared the tool. */
+export function toolCallItem(ctx: CodecContext, ids: ResponsesIds, callId: string, upstreamName: string, args: string): Json {
+  const restored = restoreToolCall(ctx, upstreamName);
+  const ns = restored.namespace ? { namespace: restored.namespace } : {};
+  if (restored.type === 'custom_tool_call') {
+    return {
+      id: ids.item('ctc'),
+      type: 'custom_tool_call',
+      status: 'completed',
+      call_id: callId,
+      name: restored.name,
+      input: customToolInput(args),
+      ...ns,
+    };
+  }
+  return {
+    id: ids.item('fc'),
+    type: 'function_call',
+    status: 'completed',
+    arguments: functionArguments(args),
+    call_id: callId,
+    name: restored.name,
+    ...ns,
+  };
+}
+
+export interface ResponseObjectInit {
+  ids: ResponsesIds;
+  createdAt: number;
+  status: 'in_progress' | 'completed' | 'incomplete' | 'failed';
+  output: Json[];
+  usage: IrUsage | null | undefined;
+  completedAt?: number | null;
+  incomplete?: Json | null;
+  error?: Json | null;
+}
+
+/** A Response object naming the model the client asked for, with the request fields it echoes. */
+export function responseObject(ctx: CodecContext, init: ResponseObjectInit): Json {
+  const echo = requestStateOf(ctx).echo;
+  return {
+    id: init.ids.responseId,
+    object: 'response',
+    created_at: init.createdAt,
+    status: init.status,
+    completed_at: init.completedAt ?? null,
+    error: init.error ?? null,
+    incomplete_details: init.incomplete ?? null,
+    model: ctx.clientModel,
+    output: init.output,
+    usage: init.status === 'in_progress' ? null : encodeResponsesUsage(init.usage),
+    instructions: null,
+    tools: [],
+    tool_choice: 'auto',
+    parallel_tool_calls: true,
+    temperature: null,
+    top_p: null,
+    previous_response_id: null,
+    store: false,
+    metadata: {},
+    ...echo,
+  };
+}

@@ -1,0 +1,75 @@
+import type { CodecContext, IrReasoningPart, IrResponse } from '@switchyard/kernel';
+import { ResponsesIds, responseObject, responseStatusFor, toolCallItem } from './encode-responses-output.js';
+import { sealReasoning } from './responses-reasoning-envelope.js';
+import type { Json } from './responses-json.js';
+
+/** A reasoning output item: the text as `reasoning_text` content, replay data sealed in `encrypted_content`. */
+export function reasoningItem(id: string, part: Pick<IrReasoningPart, 'text' | 'signature' | 'redactedData'>): Json {
+  const item: Json = {
+    id,
+    type: 'reasoning',
+    status: 'completed',
+    summary: [],
+    content: part.text ? [{ type: 'reasoning_text', text: part.text }] : [],
+  };
+  const sealed = sealReasoning(part);
+  if (sealed) item.encrypted_content = sealed;
+  return item;
+}
+
+export function messageItem(id: string, text: string): Json {
+  return {
+    id,
+    type: 'message',
+    status: 'completed',
+    role: 'assistant',
+    content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+  };
+}
+
+/**
+ * A complete IR response as a Responses API object (client side): output items in order
+ * (reasoning, one message per run of text, function_call / custom_tool_call with namespaces
+ * restored), status from the finish reason, usage with its details.
+ */
+export function encodeResponsesResponse(response: IrResponse, ctx: CodecContext): Record<string, unknown> {
+  const ids = new ResponsesIds(ctx.requestId);
+  const output: Json[] = [];
+  let text: string | null = null;
+  const flushText = () => {
+    if (text) output.push(messageItem(ids.item('msg'), text));
+    text = null;
+  };
+  for (const part of response.parts) {
+    switch (part.type) {
+      case 'text':
+        text = (text ?? '') + part.text;
+        break;
+      case 'reasoning':
+        flushText();
+        output.push(reasoningItem(ids.item('rs'), part));
+        break;
+      case 'tool_call':
+        flushText();
+        output.push(toolCallItem(ctx, ids, part.id, part.name, part.arguments));
+        break;
+      default:
+        ctx.dropped(`response ${part.type} part`);
+    }
+  }
+  flushText();
+  const { status, incomplete } = responseStatusFor(response.finishReason);
+  const now = Math.floor(Date.now() / 1000);
+  return responseObject(ctx, {
+    ids,
+    createdAt: response.created ?? now,
+    completedAt: now,
+    status,
+    incomplete,
+    output,
+    usage: response.usage,
+    ...(status === 'failed'
+      ? { error: { code: 'server_error', message: `the backend ended the response: ${response.rawFinishReason ?? 'error'}` } }
+      : {}),
+  });
+}

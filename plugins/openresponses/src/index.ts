@@ -1,0 +1,20 @@
+import { plugin } from './openresponses-plugin.js';
+
+export { plugin };
+export default plugin;
+
+export { OpenResponsesAdapter } from './openresponses-adapter.js';
+export { openaiResponsesCodec } from './openresponses-codec.js';
+export * from './openresponses-api-paths.js';
+export { parseOpenResponsesModelList } from './list-openresponses-models.js';
+export { decodeResponsesRequest } from './decode-responses-request.js';
+export { decodeResponsesInput, statelessError } from './decode-responses-input.js';
+export { decodeResponsesTools, decodeResponsesToolChoice, CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
+export { encodeResponsesResponse, messageItem, reasoningItem } from './encode-responses-response.js';
+export { ResponsesStreamEncoder, createResponsesStreamEncoder } from './encode-responses-stream.js';
+export { encodeResponsesRequest } from './encode-responses-request.js';
+export { decodeResponsesResponse, decodeResponsesStatus } from './decode-responses-response.js';
+export { ResponsesStreamDecoder, createResponsesStreamDecoder } from './decode-responses-stream.js';
+export { encodeResponsesUsage, responsesErrorCode, customToolInput } from './encode-responses-output.js';
+export { sealReasoning, openReasoning } from './responses-reasoning-envelope.js';
+export { NAMESPACE_SEPARATOR, flattenToolName, requestStateOf, type ResponsesRequestState } from './responses-request-state.js';

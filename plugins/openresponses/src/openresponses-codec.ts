@@ -1,0 +1,23 @@
+import type { ProtocolCodec } from '@switchyard/kernel';
+import { decodeResponsesRequest } from './decode-responses-request.js';
+import { decodeResponsesResponse } from './decode-responses-response.js';
+import { createResponsesStreamDecoder } from './decode-responses-stream.js';
+import { encodeResponsesRequest } from './encode-responses-request.js';
+import { encodeResponsesResponse } from './encode-responses-response.js';
+import { createResponsesStreamEncoder } from './encode-responses-stream.js';
+
+/**
+ * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
+ * that does not speak the Responses API: OpenAI-compatible chat, Anthropic, the mock):
+ * decodeRequest, encodeResponse, createStreamEncoder. Backend side (chat and messages clients
+ * reaching an OpenResponses backend): encodeRequest, decodeResponse, createStreamDecoder.
+ */
+export const openaiResponsesCodec: ProtocolCodec = {
+  protocol: 'openai.responses',
+  decodeRequest: decodeResponsesRequest,
+  encodeResponse: encodeResponsesResponse,
+  createStreamEncoder: createResponsesStreamEncoder,
+  encodeRequest: encodeResponsesRequest,
+  decodeResponse: decodeResponsesResponse,
+  createStreamDecoder: createResponsesStreamDecoder,
+};

@@ -1,0 +1,43 @@
+import type { CodecContext } from '@switchyard/kernel';
+import type { Json } from './responses-json.js';
+
+/** A client tool as the client declared it, behind the (possibly flattened) name sent upstream. */
+export interface ResponsesClientTool {
+  /** The tool's own name (without its namespace). */
+  name: string;
+  /** The `namespace` tool group it came from, if any. */
+  namespace?: string;
+  /** `custom` tools take one free-form string: upstream they are a function with one `input` argument. */
+  kind: 'function' | 'custom';
+}
+
+/**
+ * What the client side of the codec learns from a /v1/responses request and needs again for the
+ * reply: which upstream tool names stand for custom or namespaced tools, and the request fields a
+ * Response object echoes. Kept per request, keyed by the request's CodecContext (the kernel hands
+ * the same context to the decoder and to the encoders of one translation).
+ */
+export interface ResponsesRequestState {
+  /** Upstream tool name → the client's tool. */
+  tools: Map<string, ResponsesClientTool>;
+  /** Request fields echoed in the Response object (instructions, tools, tool_choice, …). */
+  echo: Json;
+}
+
+const states = new WeakMap<CodecContext, ResponsesRequestState>();
+
+export function rememberRequestState(ctx: CodecContext, state: ResponsesRequestState): void {
+  states.set(ctx, state);
+}
+
+/** The request's state; an empty one when the encoder runs without a decoded request (tests, other callers). */
+export function requestStateOf(ctx: CodecContext): ResponsesRequestState {
+  return states.get(ctx) ?? { tools: new Map(), echo: {} };
+}
+
+/** Separator of a namespace and a tool name in the flattened name sent upstream (`crm__get_contact`). */
+export const NAMESPACE_SEPARATOR = '__';
+
+export function flattenToolName(name: string, namespace: string | undefined): string {
+  return namespace ? `${namespace}${NAMESPACE_SEPARATOR}${name}` : name;
+}

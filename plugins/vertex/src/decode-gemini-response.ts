@@ -1,0 +1,88 @@
+import { GatewayError, type CodecContext, type IrPart, type IrReasoningPart, type IrResponse, type IrTextPart, type IrToolCallPart } from '@switchyard/kernel';
+import { arr, isObject, str, type Json } from './gemini-json.js';
+import { geminiPromptBlocked } from './gemini-errors.js';
+import { geminiToolCallId } from './gemini-tool-call-ids.js';
+import { decodeGeminiFinishReason } from './map-gemini-finish-reason.js';
+import { decodeGeminiUsage } from './map-gemini-usage.js';
+
+const signatureMetadata = (signature: string) => ({ google: { thoughtSignature: signature } });
+
+/** `createTime` (RFC 3339) as Unix seconds. */
+export function geminiCreated(body: Json): number | undefined {
+  const t = str(body.createTime);
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/**
+ * A candidate's parts as IR parts, reasoning first, then text, then tool calls: thought parts →
+ * reasoning (with their signature); function calls → tool calls with generated ids and their
+ * `thoughtSignature` under providerMetadata.google; a signature on a text part (Gemini 3 puts one
+ * on the answer's last part) → the signature of the reasoning, so a client can send it back.
+ */
+export function decodeGeminiParts(parts: unknown, responseId: string, ctx: CodecContext): IrPart[] {
+  const reasoning: IrReasoningPart[] = [];
+  const texts: IrTextPart[] = [];
+  const calls: IrToolCallPart[] = [];
+  for (const raw of arr(parts)) {
+    if (!isObject(raw)) continue;
+    const signature = str(raw.thoughtSignature) || undefined;
+    if (isObject(raw.functionCall)) {
+      const fc = raw.functionCall;
+      const call: IrToolCallPart = {
+        type: 'tool_call',
+        id: geminiToolCallId(responseId, calls.length, fc.id),
+        name: str(fc.name) ?? '',
+        arguments: JSON.stringify(isObject(fc.args) ? fc.args : {}),
+      };
+      if (signature) call.providerMetadata = signatureMetadata(signature);
+      calls.push(call);
+    } else if (raw.thought === true) {
+      const part: IrReasoningPart = { type: 'reasoning', text: str(raw.text) ?? '' };
+      if (signature) {
+        part.signature = signature;
+        part.providerMetadata = signatureMetadata(signature);
+      }
+      reasoning.push(part);
+    } else if (typeof raw.text === 'string') {
+      if (raw.text.length > 0) texts.push({ type: 'text', text: raw.text });
+      if (signature) {
+        const open = reasoning.findLast((r) => r.signature === undefined);
+        if (open) {
+          open.signature = signature;
+          open.providerMetadata = signatureMetadata(signature);
+        } else reasoning.push({ type: 'reasoning', text: '', signature, providerMetadata: signatureMetadata(signature) });
+      }
+    } else {
+      const kind = Object.keys(raw).find((k) => k !== 'thoughtSignature') ?? 'unknown';
+      ctx.dropped(`response part ${kind}`);
+    }
+  }
+  return [...reasoning, ...texts, ...calls];
+}
+
+/** A complete `generateContent` response → IR (backend side of the google.generate-content codec). */
+export function decodeGeminiResponse(body: unknown, ctx: CodecContext): IrResponse {
+  if (!isObject(body)) throw GatewayError.badGateway('the backend sent a reply that is not a Gemini response', 'upstream_malformed');
+  const candidate = arr(body.candidates).find(isObject);
+  if (!candidate) {
+    const blocked = geminiPromptBlocked(body);
+    if (blocked) throw blocked;
+  }
+  const responseId = str(body.responseId) ?? ctx.requestId;
+  const content = isObject(candidate?.content) ? candidate.content : undefined;
+  const parts = decodeGeminiParts(content?.parts, responseId, ctx);
+  const rawFinishReason = str(candidate?.finishReason);
+  const response: IrResponse = {
+    id: responseId,
+    model: str(body.modelVersion) ?? '',
+    parts,
+    finishReason: decodeGeminiFinishReason(rawFinishReason, parts.some((p) => p.type === 'tool_call')),
+  };
+  const created = geminiCreated(body);
+  if (created !== undefined) response.created = created;
+  if (rawFinishReason !== undefined) response.rawFinishReason = rawFinishReason;
+  if (isObject(body.usageMetadata)) response.usage = decodeGeminiUsage(body.usageMetadata);
+  if (arr(body.candidates).length > 1) ctx.dropped('candidates[1..]');
+  return response;
+}

@@ -1,0 +1,18 @@
+import type { ProtocolCodec } from '@switchyard/kernel';
+import { decodeGeminiResponse } from './decode-gemini-response.js';
+import { createGeminiStreamDecoder } from './decode-gemini-stream.js';
+import { encodeGeminiRequest } from './encode-gemini-request.js';
+
+/** The wire protocol of Gemini's `generateContent` / `streamGenerateContent` (Vertex AI and the Gemini API share the body). */
+export const GOOGLE_GENERATE_CONTENT = 'google.generate-content';
+
+/**
+ * The google.generate-content codec, backend side only (Gemini is not an ingress): encodeRequest
+ * (IR → generateContent body), decodeResponse, createStreamDecoder (`?alt=sse` events → IR).
+ */
+export const googleGenerateContentCodec: ProtocolCodec = {
+  protocol: GOOGLE_GENERATE_CONTENT,
+  encodeRequest: encodeGeminiRequest,
+  decodeResponse: decodeGeminiResponse,
+  createStreamDecoder: createGeminiStreamDecoder,
+};

@@ -1,0 +1,165 @@
+import {
+  buildUpstreamHeaders,
+  GatewayError,
+  UpstreamClient,
+  type BackendContext,
+  type ModelInfo,
+  type Protocol,
+  type ProviderAdapter,
+  type UpstreamCall,
+  type UpstreamReply,
+  type WireProtocol,
+} from '@switchyard/kernel';
+import { credentialsRejected, discard } from './google-error-reply.js';
+import { GOOGLE_GENERATE_CONTENT } from './google-generate-content-codec.js';
+import { shapeVertexClaudeBody, shapeVertexClaudeCountTokensBody } from './shape-vertex-claude-body.js';
+import type { VertexBackendConfig } from './vertex-backend-config.js';
+import { AdcCredentials, StaticCredentials, type AuthHeaders, type VertexCredentials } from './vertex-credentials.js';
+import { vertexModelId, vertexPublisherOf } from './vertex-model-ids.js';
+import { VERTEX_DEFAULT_LOCATION, vertexModelUrl } from './vertex-urls.js';
+
+/** Ingress protocols Claude on Vertex serves: all in the Anthropic Messages format (/v1/messages passes through). */
+const CLAUDE_WIRE: Partial<Record<Protocol, WireProtocol>> = {
+  'anthropic.messages': 'anthropic.messages',
+  'openai.chat': 'anthropic.messages',
+  'openai.responses': 'anthropic.messages',
+};
+
+/** Ingress protocols Gemini serves, translated to generateContent. */
+const GEMINI_WIRE: Partial<Record<Protocol, WireProtocol>> = {
+  'openai.chat': GOOGLE_GENERATE_CONTENT,
+  'anthropic.messages': GOOGLE_GENERATE_CONTENT,
+  'openai.responses': GOOGLE_GENERATE_CONTENT,
+};
+
+const GLOB = /[*?[\]{}]/;
+
+interface Target {
+  url: string;
+  body: string;
+}
+
+/**
+ * A Vertex AI backend. Gemini models (`gemini-*`, and any other name that is not Claude) are
+ * reached through `generateContent` / `streamGenerateContent?alt=sse` with bodies the kernel
+ * translates through the google.generate-content codec; Claude models (`claude-*`) through
+ * `rawPredict` / `streamRawPredict` in the Anthropic Messages format (the anthropic.messages
+ * codec, unchanged), reshaped for Vertex: the model in the URL, `anthropic_version` in the body.
+ * Requests carry an OAuth token from Application Default Credentials; a 401 forces one token
+ * refresh and one retry.
+ */
+export class VertexAdapter implements ProviderAdapter {
+  readonly backendId: string;
+  private readonly client: UpstreamClient;
+  private readonly credentials: VertexCredentials;
+  private readonly location: string;
+  private project: Promise<string> | null = null;
+
+  constructor(
+    private readonly config: VertexBackendConfig,
+    private readonly ctx: BackendContext,
+  ) {
+    this.backendId = config.id;
+    this.client = new UpstreamClient(config.id, config);
+    this.location = config.location ?? VERTEX_DEFAULT_LOCATION;
+    const authType = config.auth_type ?? 'adc';
+    this.credentials =
+      authType === 'adc' ? new AdcCredentials(config.id, ctx.redactor) : new StaticCredentials(authType === 'bearer' ? config.api_key : undefined);
+  }
+
+  wireProtocolFor(ingress: Protocol, model: string): WireProtocol | null {
+    return (vertexPublisherOf(model) === 'anthropic' ? CLAUDE_WIRE : GEMINI_WIRE)[ingress] ?? null;
+  }
+
+  async send(call: UpstreamCall): Promise<UpstreamReply> {
+    const target = this.target(call, await this.projectId(call.signal));
+    const headers = buildUpstreamHeaders(call.clientHeaders, {
+      auth: {},
+      extra: this.config.headers,
+      forwardClientAuth: this.config.forward_client_auth && this.config.auth_type === 'none',
+      requestId: call.requestId,
+      traceparent: call.traceparent,
+      contentType: 'application/json',
+    });
+    let auth = await this.credentials.headers(call.signal);
+    let reply = await this.post(target, headers, auth, call.signal);
+    if (reply.status === 401) {
+      const fresh = await this.credentials.refreshed(auth, call.signal);
+      if (fresh) {
+        await discard(reply);
+        auth = fresh;
+        reply = await this.post(target, headers, auth, call.signal);
+      }
+    }
+    if (reply.status === 401 || reply.status === 403) throw await credentialsRejected(reply, this.backendId, this.ctx.redactor);
+    return reply;
+  }
+
+  /** The models named literally (no glob) in the backend's `models`; Vertex has no listing of publisher models to ask. */
+  listModels(): Promise<ModelInfo[]> {
+    const names = (this.config.models ?? []).filter((m) => !GLOB.test(m));
+    return Promise.resolve(names.map((id) => ({ id, owned_by: vertexPublisherOf(id) })));
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private post(target: Target, headers: Record<string, string>, auth: AuthHeaders, signal: AbortSignal): Promise<UpstreamReply> {
+    return this.client.send({ method: 'POST', url: target.url, headers: { ...headers, ...auth }, body: target.body, signal });
+  }
+
+  /** The configured project, else the one of the Application Default Credentials (looked up once). */
+  private async projectId(signal: AbortSignal): Promise<string> {
+    if (this.config.project) return this.config.project;
+    this.project ??= this.credentials.projectId(signal).then((p) => {
+      if (p) return p;
+      throw new GatewayError({
+        status: 500,
+        kind: 'internal',
+        code: 'backend_misconfigured',
+        message: `backend ${this.backendId} (type gcp-vertex) has no project: set project: in its configuration (or --project / GOOGLE_CLOUD_PROJECT); the Application Default Credentials name none`,
+      });
+    });
+    try {
+      return await this.project;
+    } catch (err) {
+      this.project = null;
+      throw err;
+    }
+  }
+
+  private target(call: UpstreamCall, project: string): Target {
+    const base = { project, location: this.location, baseUrl: this.config.base_url };
+    const model = vertexModelId(call.model);
+    if (call.protocol === GOOGLE_GENERATE_CONTENT) {
+      if (call.operation !== undefined) throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation} for Gemini`);
+      return {
+        url: vertexModelUrl({
+          ...base,
+          publisher: 'google',
+          model,
+          method: call.stream ? 'streamGenerateContent' : 'generateContent',
+          ...(call.stream ? { query: 'alt=sse' } : {}),
+        }),
+        body: JSON.stringify(call.body),
+      };
+    }
+    if (call.protocol !== 'anthropic.messages') throw new Error(`the gcp-vertex plugin does not speak ${call.protocol}`);
+    if (vertexPublisherOf(call.model) !== 'anthropic') {
+      throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) serves the Anthropic Messages format for claude-* models only`);
+    }
+    // Vertex takes no query string on rawPredict (`?beta=true` from Anthropic clients is left out).
+    if (call.operation === 'count_tokens') {
+      return {
+        url: vertexModelUrl({ ...base, publisher: 'anthropic', model: 'count-tokens', method: 'rawPredict' }),
+        body: JSON.stringify(shapeVertexClaudeCountTokensBody(call.body, model)),
+      };
+    }
+    if (call.operation !== undefined) throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation}`);
+    return {
+      url: vertexModelUrl({ ...base, publisher: 'anthropic', model, method: call.stream ? 'streamRawPredict' : 'rawPredict' }),
+      body: JSON.stringify(shapeVertexClaudeBody(call.body, this.config.default_max_tokens)),
+    };
+  }
+}

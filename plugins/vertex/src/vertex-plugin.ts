@@ -1,0 +1,20 @@
+import type { ProviderPlugin } from '@switchyard/kernel';
+import { anthropicMessagesCodec } from '@switchyard/plugin-anthropic';
+import { googleGenerateContentCodec } from './google-generate-content-codec.js';
+import { VertexAdapter } from './vertex-adapter.js';
+import { VertexBackendConfig } from './vertex-backend-config.js';
+
+/**
+ * `type: gcp-vertex`: Google Cloud Vertex AI with Application Default Credentials. Gemini through
+ * the google.generate-content codec this package contributes; Claude through the anthropic.messages
+ * codec (also registered here, so the plugin works on its own), /v1/messages passing through.
+ */
+export const plugin: ProviderPlugin<VertexBackendConfig> = {
+  type: 'gcp-vertex',
+  configClass: VertexBackendConfig,
+  nativeProtocols: ['anthropic.messages'],
+  codecs: [googleGenerateContentCodec, anthropicMessagesCodec],
+  providerName: 'gcp.vertex_ai',
+  authTypes: ['adc', 'bearer', 'none'],
+  createAdapter: (config, ctx) => new VertexAdapter(config, ctx),
+};
