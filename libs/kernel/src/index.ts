@@ -19,3 +19,4 @@ export * from './config/index.js';
 export * from './profile/index.js';
 export * from './observability/index.js';
 export * from './journal/index.js';
+export * from './codec/json-readers.js';

@@ -1,27 +1,8 @@
 /** Small guards over parsed JSON, shared by the anthropic.messages decoders and encoders. */
 
-export type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** `JSON.parse` that returns undefined instead of throwing. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
+export { isObject, parseJson, type Json } from '@switchyard/kernel';
+export { asString as str, asNumber as num } from '@switchyard/kernel';
+import { isObject, type Json } from '@switchyard/kernel';
 
 /** The `cache_control` of a block, as IR provider metadata (`{ anthropic: { cacheControl } }`). */
 export function cacheControlMetadata(block: Json): { anthropic: Json } | undefined {
