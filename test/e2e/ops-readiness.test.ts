@@ -84,11 +84,13 @@ describe('readiness follows background probes', () => {
     const n0 = probes();
     await delay(1000);
     const n1 = probes();
-    assert.ok(n1 - n0 >= 3 && n1 - n0 <= 8, `about 5 probes per second, got ${n1 - n0}`);
-    for (let i = 0; i < 20; i++) await readyz(gw);
+    assert.ok(n1 - n0 >= 2 && n1 - n0 <= 10, `about 5 probes per second, got ${n1 - n0}`);
+    const t1 = Date.now();
+    for (let i = 0; i < 50; i++) await readyz(gw);
     const r = await post(`${gw.url}/v1/chat/completions`, { model: 'flaky-model', messages: [{ role: 'user', content: 'x' }] });
     assert.equal(r.status, 200);
-    assert.ok(probes() - n1 <= 2, 'readiness checks and requests do not probe');
+    const expected = (Date.now() - t1) / 200 + 2;
+    assert.ok(probes() - n1 <= expected, `readiness checks and requests do not probe: ${probes() - n1} probes, at most ${expected} expected`);
   });
 
   it('5xx: down in /readyz (503, with the error) and in the metric; back up when it recovers', async () => {
@@ -137,7 +139,6 @@ describe('skip_probe, hanging backends and start-up', () => {
     hanging = await startFakeUpstream(hang());
     skipped = await startFakeUpstream(json(500, { error: { message: 'never asked' } }));
     const deadPort = await freePort();
-    const t0 = Date.now();
     gw = await startGateway({
       config: {
         server: { probe_interval_seconds: 0.3, models_refresh_seconds: 60 },
@@ -148,7 +149,6 @@ describe('skip_probe, hanging backends and start-up', () => {
         ],
       },
     });
-    assert.ok(Date.now() - t0 < 8000, 'a hanging backend does not hold up start-up');
   });
   after(async () => {
     await gw?.stop('SIGKILL');
@@ -175,6 +175,9 @@ describe('skip_probe, hanging backends and start-up', () => {
     assert.ok(['unknown', 'down'].includes(backendState(r, 'hangs')!.status));
     const down = await readyzWhen(gw, 200, 'hangs', 'down');
     assert.match(backendState(down, 'hangs')!.error!, /timed out/);
+    // Start-up did not wait for it: the gateway was listening before the probe gave up.
+    const log = gw.stderr();
+    assert.ok(log.indexOf('Switchyard listening') >= 0 && log.indexOf('Switchyard listening') < log.indexOf('backend hangs is down'));
   });
 });
 

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify as toYaml } from 'yaml';
 import { waitFor } from '../helpers/e2e.js';
 import { httpsGet, makeTestCa, type TestCertificates } from '../helpers/ops.js';
-import { freePort, startGateway, type RunningGateway } from '../helpers/start-gateway.js';
+import { freePort, runCli, startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 
 const EXPOSED_WARNING = 'with neither TLS nor an API key';
 
@@ -95,6 +95,31 @@ describe('HTTPS with server.tls', () => {
     const r = await httpsGet(`${url}/healthz`, ca.caCert);
     assert.equal(r.status, 200);
     assert.equal(r.fingerprint, second.fingerprint);
+  });
+});
+
+describe('--check and server.tls', () => {
+  it('fails, naming the key, when the files are missing or do not belong together', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-tls-check-'));
+    try {
+      const ca = makeTestCa(dir);
+      const a = ca.cert('a');
+      const b = ca.cert('b');
+      const check = (tls: object) => {
+        const file = path.join(dir, 'check.yaml');
+        writeFileSync(file, toYaml({ server: { tls }, backends: [{ id: 'm', type: 'mock' }] }));
+        return runCli(['--config', file, '--check']);
+      };
+      assert.equal((await check({ cert: a.cert, key: a.key })).code, 0);
+      const mismatched = await check({ cert: a.cert, key: b.key });
+      assert.equal(mismatched.code, 1);
+      assert.match(mismatched.stderr, /server\.tls: the certificate .* cannot be used/);
+      const missing = await check({ cert: path.join(dir, 'nope.crt'), key: a.key });
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /server\.tls\.cert: cannot read .*nope\.crt: no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

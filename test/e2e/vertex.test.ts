@@ -14,8 +14,17 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { json, readFixtureJson, readFixtureLines, replayFixture, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
-import { allWithId, assertAnthropicError, assertOpenAIError, post, receivedWithId, rid } from '../helpers/e2e.js';
+import {
+  json,
+  readFixtureJson,
+  readFixtureLines,
+  replayFixture,
+  startFakeUpstream,
+  type FakeUpstream,
+  type RecordedRequest,
+} from '../helpers/fake-upstream.js';
+import { allWithId, assertAnthropicError, assertOpenAIError, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
+import { scrapeMetrics } from '../helpers/prometheus-text.js';
 import { freePort, startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { anthropicClient, openaiClient } from '../helpers/anthropic-e2e.js';
 import { fakeVertex, googleError, startFakeGoogleAuth, vertexTarget, type FakeGoogleAuth } from '../helpers/vertex-e2e.js';
@@ -24,8 +33,10 @@ const PROJECT = 'proj-e2e';
 const LOCATION = 'us-east5';
 const GEMINI3 = 'gemini-3-pro-preview';
 const SONNET = 'claude-sonnet-4-5-20250929';
-const GEMINI_PATH = (model: string, method: string) => `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/${model}:${method}`;
-const CLAUDE_PATH = (model: string, method: string) => `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/anthropic/models/${model}:${method}`;
+const GEMINI_PATH = (model: string, method: string) =>
+  `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/${model}:${method}`;
+const CLAUDE_PATH = (model: string, method: string) =>
+  `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/anthropic/models/${model}:${method}`;
 
 const TOOL_CALL_SIGNATURE = (JSON.parse(readFixtureLines('gemini/google-tool-call.chunks.txt')[0]!) as any).candidates[0].content.parts[0]
   .thoughtSignature as string;
@@ -59,7 +70,15 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
         // debug: the most the gateway ever logs, checked for tokens at the end.
         logging: { level: 'debug' },
         backends: [
-          { id: 'vertex', type: 'gcp-vertex', project: PROJECT, location: LOCATION, base_url: vertex.url, default_max_tokens: 2048, models: ['gemini-*', 'claude-*'] },
+          {
+            id: 'vertex',
+            type: 'gcp-vertex',
+            project: PROJECT,
+            location: LOCATION,
+            base_url: vertex.url,
+            default_max_tokens: 2048,
+            models: ['gemini-*', 'claude-*'],
+          },
         ],
         routes: [
           { virtual_model: 'flash-thinker', backend: 'vertex', real_model: 'gemini-2.5-flash', clamp: { enable_thinking: true } },
@@ -102,7 +121,10 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
         { headers: { 'x-request-id': id } },
       );
       assert.equal(completion.model, GEMINI3);
-      assert.equal(completion.choices[0]!.message.content, "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.");
+      assert.equal(
+        completion.choices[0]!.message.content,
+        "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
+      );
       assert.equal(completion.choices[0]!.finish_reason, 'stop');
       assert.deepEqual(completion.usage, {
         prompt_tokens: 9,
@@ -111,7 +133,9 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
         completion_tokens_details: { reasoning_tokens: 244 },
       });
       // Gemini 3's answer signature comes back as a thinking block a client can send back.
-      assert.deepEqual((completion.choices[0]!.message as any).thinking_blocks, [{ type: 'thinking', thinking: '', signature: TEXT_SIGNATURE }]);
+      assert.deepEqual((completion.choices[0]!.message as any).thinking_blocks, [
+        { type: 'thinking', thinking: '', signature: TEXT_SIGNATURE },
+      ]);
       const got = await receivedWithId(vertex, id);
       assert.equal(got.url, GEMINI_PATH(GEMINI3, 'generateContent'));
       assert.equal(got.headers.authorization, `Bearer ${auth.issued[0]}`);
@@ -129,6 +153,27 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       assert.equal(form.get('grant_type'), 'urn:ietf:params:oauth:grant-type:token-exchange');
       assert.equal(form.get('scope'), 'https://www.googleapis.com/auth/cloud-platform');
       assert.equal(form.get('subject_token'), 'subject-token-from-the-workload');
+
+      // The client sends the answer back as it got it (thinking_blocks included): the signature returns on the text.
+      const next = rid('vx-gem-json-2');
+      script.on(next, replayFixture('gemini/google-text.json'));
+      await oa.chat.completions.create(
+        {
+          model: GEMINI3,
+          messages: [
+            { role: 'user', content: 'How many r in strawberry?' },
+            completion.choices[0]!.message as any,
+            { role: 'user', content: 'And in raspberry?' },
+          ],
+        },
+        { headers: { 'x-request-id': next } },
+      );
+      assert.deepEqual((await receivedWithId(vertex, next)).body.contents[1], {
+        role: 'model',
+        parts: [
+          { text: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.", thoughtSignature: TEXT_SIGNATURE },
+        ],
+      });
     });
 
     it('OpenAI client, streamed: streamGenerateContent?alt=sse, text deltas, usage, finish; the cached token is reused', async () => {
@@ -162,7 +207,12 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       const id = rid('vx-gem-args');
       script.on(id, replayFixture('gemini/google-stream-tool-call-arguments.chunks.txt'));
       const stream = await oa.chat.completions.create(
-        { model: 'gemini-3.1-pro-preview', messages: [{ role: 'user', content: 'Weather in Boston and SF?' }], tools: [WEATHER_TOOL], stream: true },
+        {
+          model: 'gemini-3.1-pro-preview',
+          messages: [{ role: 'user', content: 'Weather in Boston and SF?' }],
+          tools: [WEATHER_TOOL],
+          stream: true,
+        },
         { headers: { 'x-request-id': id } },
       );
       const calls = new Map<number, { id?: string; name?: string; args: string; sig?: string }>();
@@ -191,7 +241,11 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       assert.deepEqual(got.body.tools, [
         {
           functionDeclarations: [
-            { name: 'weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+            {
+              name: 'weather',
+              description: 'Current weather',
+              parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+            },
           ],
         },
       ]);
@@ -228,7 +282,11 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       const answer = await oa.chat.completions.create(
         {
           model: GEMINI3,
-          messages: [...messages, { role: 'assistant', content: null, tool_calls: [call as any] }, { role: 'tool', tool_call_id: (call as any).id, content: '{"temperature":18,"sky":"fog"}' }],
+          messages: [
+            ...messages,
+            { role: 'assistant', content: null, tool_calls: [call as any] },
+            { role: 'tool', tool_call_id: (call as any).id, content: '{"temperature":18,"sky":"fog"}' },
+          ],
           tools: [WEATHER_TOOL],
         },
         { headers: { 'x-request-id': second } },
@@ -237,7 +295,10 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       const got = await receivedWithId(vertex, second);
       assert.deepEqual(got.body.contents, [
         { role: 'user', parts: [{ text: 'Weather in San Francisco?' }] },
-        { role: 'model', parts: [{ functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: TOOL_CALL_SIGNATURE }] },
+        {
+          role: 'model',
+          parts: [{ functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: TOOL_CALL_SIGNATURE }],
+        },
         { role: 'user', parts: [{ functionResponse: { name: 'weather', response: { temperature: 18, sky: 'fog' } } }] },
       ]);
 
@@ -246,21 +307,36 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       script.on(third, replayFixture('gemini/google-text.json'));
       const { extra_content: _dropped, ...bare } = call as Record<string, unknown>;
       await oa.chat.completions.create(
-        { model: GEMINI3, messages: [...messages, { role: 'assistant', content: null, tool_calls: [bare as any] }, { role: 'tool', tool_call_id: (call as any).id, content: 'sunny' }] },
+        {
+          model: GEMINI3,
+          messages: [
+            ...messages,
+            { role: 'assistant', content: null, tool_calls: [bare as any] },
+            { role: 'tool', tool_call_id: (call as any).id, content: 'sunny' },
+          ],
+        },
         { headers: { 'x-request-id': third } },
       );
       const dropped = await receivedWithId(vertex, third);
       assert.deepEqual(dropped.body.contents[1], {
         role: 'model',
-        parts: [{ functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: 'skip_thought_signature_validator' }],
+        parts: [
+          { functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: 'skip_thought_signature_validator' },
+        ],
       });
-      assert.deepEqual(dropped.body.contents[2], { role: 'user', parts: [{ functionResponse: { name: 'weather', response: { output: 'sunny' } } }] });
+      assert.deepEqual(dropped.body.contents[2], {
+        role: 'user',
+        parts: [{ functionResponse: { name: 'weather', response: { output: 'sunny' } } }],
+      });
     });
 
     it('a virtual model with clamp {enable_thinking: true} reaches Gemini as thinkingConfig (2.x budget, 3.x level, includeThoughts)', async () => {
       const id = rid('vx-thinker');
       script.on(id, replayFixture('gemini/google-reasoning.json'));
-      const completion = await oa.chat.completions.create({ model: 'flash-thinker', messages: [{ role: 'user', content: 'Think.' }] }, { headers: { 'x-request-id': id } });
+      const completion = await oa.chat.completions.create(
+        { model: 'flash-thinker', messages: [{ role: 'user', content: 'Think.' }] },
+        { headers: { 'x-request-id': id } },
+      );
       assert.equal(completion.model, 'flash-thinker');
       assert.equal(completion.usage!.completion_tokens_details!.reasoning_tokens, 282);
       const got = await receivedWithId(vertex, id);
@@ -270,13 +346,21 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       // The caller asked for no thinking: the clamp wins.
       const off = rid('vx-thinker-3');
       script.on(off, replayFixture('gemini/google-reasoning.json'));
-      await oa.chat.completions.create({ model: 'pro3-thinker', messages: [{ role: 'user', content: 'Think.' }], reasoning_effort: 'minimal' }, { headers: { 'x-request-id': off } });
-      assert.deepEqual((await receivedWithId(vertex, off)).body.generationConfig, { thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
+      await oa.chat.completions.create(
+        { model: 'pro3-thinker', messages: [{ role: 'user', content: 'Think.' }], reasoning_effort: 'minimal' },
+        { headers: { 'x-request-id': off } },
+      );
+      assert.deepEqual((await receivedWithId(vertex, off)).body.generationConfig, {
+        thinkingConfig: { thinkingLevel: 'high', includeThoughts: true },
+      });
 
       // The same virtual model from an Anthropic client: the profile's thinking budget.
       const fromAnthropic = rid('vx-thinker-ant');
       script.on(fromAnthropic, replayFixture('gemini/google-reasoning.json'));
-      await ant.messages.create({ model: 'flash-thinker', max_tokens: 10000, messages: [{ role: 'user', content: 'Think.' }] }, { headers: { 'x-request-id': fromAnthropic } });
+      await ant.messages.create(
+        { model: 'flash-thinker', max_tokens: 10000, messages: [{ role: 'user', content: 'Think.' }] },
+        { headers: { 'x-request-id': fromAnthropic } },
+      );
       assert.deepEqual((await receivedWithId(vertex, fromAnthropic)).body.generationConfig, {
         maxOutputTokens: 10000,
         thinkingConfig: { thinkingBudget: 4096, includeThoughts: true },
@@ -291,14 +375,22 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
           model: GEMINI3,
           max_tokens: 500,
           system: 'You help with weather.',
-          tools: [{ name: 'weather', description: 'Current weather', input_schema: { type: 'object', properties: { location: { type: 'string' } } } }],
+          tools: [
+            {
+              name: 'weather',
+              description: 'Current weather',
+              input_schema: { type: 'object', properties: { location: { type: 'string' } } },
+            },
+          ],
           messages: [{ role: 'user', content: 'Weather in SF?' }],
         },
         { headers: { 'x-request-id': id } },
       );
       assert.equal(message.stop_reason, 'tool_use');
       assert.equal(message.model, GEMINI3);
-      assert.deepEqual(message.content, [{ type: 'tool_use', id: 'call_m36LaZGyCLz1xs0PtNSB-QU_0', name: 'weather', input: { location: 'San Francisco' } }]);
+      assert.deepEqual(message.content, [
+        { type: 'tool_use', id: 'call_m36LaZGyCLz1xs0PtNSB-QU_0', name: 'weather', input: { location: 'San Francisco' } },
+      ]);
       assert.deepEqual(message.usage.output_tokens, 15 + 893);
       const got = await receivedWithId(vertex, id);
       assert.equal(got.url, GEMINI_PATH(GEMINI3, 'generateContent'));
@@ -309,7 +401,10 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       script.on(sid, replayFixture('gemini/google-text.chunks.txt'));
       const events: string[] = [];
       let text = '';
-      const stream = ant.messages.stream({ model: GEMINI3, max_tokens: 100, messages: [{ role: 'user', content: 'Count' }] }, { headers: { 'x-request-id': sid } });
+      const stream = ant.messages.stream(
+        { model: GEMINI3, max_tokens: 100, messages: [{ role: 'user', content: 'Count' }] },
+        { headers: { 'x-request-id': sid } },
+      );
       for await (const e of stream) {
         events.push(e.type === 'content_block_start' ? `${e.type}:${e.content_block.type}` : e.type);
         if (e.type === 'content_block_delta' && e.delta.type === 'text_delta') text += e.delta.text;
@@ -334,8 +429,19 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
 
     it('a blocked prompt is a clear 400 in the client protocol', async () => {
       const id = rid('vx-blocked');
-      script.on(id, json(200, { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 }, modelVersion: GEMINI3 }));
-      const reply = await post(`${gw.url}/v1/chat/completions`, { model: GEMINI3, messages: [{ role: 'user', content: 'bad' }] }, { 'x-request-id': id });
+      script.on(
+        id,
+        json(200, {
+          promptFeedback: { blockReason: 'SAFETY' },
+          usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 },
+          modelVersion: GEMINI3,
+        }),
+      );
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: GEMINI3, messages: [{ role: 'user', content: 'bad' }] },
+        { 'x-request-id': id },
+      );
       const err = assertOpenAIError(reply, 400, /Gemini blocked the prompt \(blockReason SAFETY\)/);
       assert.equal(err.code, 'content_filter');
     });
@@ -350,19 +456,29 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
         { headers: { 'x-request-id': id, 'anthropic-beta': 'fine-grained-tool-streaming-2025-05-14' } },
       );
       assert.equal(message.model, SONNET);
-      assert.equal(message.content[0]!.type === 'text' && message.content[0]!.text, "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?");
+      assert.equal(
+        message.content[0]!.type === 'text' && message.content[0]!.text,
+        "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
+      );
       const got = await receivedWithId(vertex, id);
       assert.equal(got.url, CLAUDE_PATH('claude-sonnet-4-5@20250929', 'rawPredict'));
       assert.equal(got.headers.authorization, `Bearer ${auth.latest}`);
       assert.equal(got.headers['x-api-key'], undefined, 'the client key is never forwarded');
       assert.equal(got.headers['anthropic-beta'], 'fine-grained-tool-streaming-2025-05-14');
-      assert.deepEqual(got.body, { anthropic_version: 'vertex-2023-10-16', max_tokens: 100, messages: [{ role: 'user', content: 'How are you?' }] });
+      assert.deepEqual(got.body, {
+        anthropic_version: 'vertex-2023-10-16',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'How are you?' }],
+      });
     });
 
     it('streamed: streamRawPredict, the Anthropic event stream passed through', async () => {
       const id = rid('vx-claude-sse');
       script.on(id, replayFixture('anthropic/anthropic-text.chunks.txt'));
-      const stream = ant.messages.stream({ model: 'claude-sonnet-4-5@20250929', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'x-request-id': id } });
+      const stream = ant.messages.stream(
+        { model: 'claude-sonnet-4-5@20250929', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] },
+        { headers: { 'x-request-id': id } },
+      );
       const final = await stream.finalMessage();
       assert.equal(final.stop_reason, 'end_turn');
       assert.match((final.content[0] as Anthropic.TextBlock).text, /^Hello! I'm doing well/);
@@ -376,7 +492,10 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     it('OpenAI client → Claude on Vertex: translated by the anthropic.messages codec, max_tokens from default_max_tokens', async () => {
       const id = rid('vx-oa-claude');
       script.on(id, replayFixture('anthropic/anthropic-text.json'));
-      const completion = await oa.chat.completions.create({ model: SONNET, messages: [{ role: 'user', content: 'How are you?' }] }, { headers: { 'x-request-id': id } });
+      const completion = await oa.chat.completions.create(
+        { model: SONNET, messages: [{ role: 'user', content: 'How are you?' }] },
+        { headers: { 'x-request-id': id } },
+      );
       assert.match(completion.choices[0]!.message.content ?? '', /^Hello!/);
       assert.equal(completion.usage!.prompt_tokens, 12);
       const got = await receivedWithId(vertex, id);
@@ -391,11 +510,18 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     it('count_tokens → count-tokens:rawPredict with the Vertex model id in the body', async () => {
       const id = rid('vx-count');
       script.on(id, json(200, { input_tokens: 14 }));
-      const counted = await ant.messages.countTokens({ model: SONNET, messages: [{ role: 'user', content: 'Hello, Claude' }] }, { headers: { 'x-request-id': id } });
+      const counted = await ant.messages.countTokens(
+        { model: SONNET, messages: [{ role: 'user', content: 'Hello, Claude' }] },
+        { headers: { 'x-request-id': id } },
+      );
       assert.equal(counted.input_tokens, 14);
       const got = await receivedWithId(vertex, id);
       assert.equal(got.url, CLAUDE_PATH('count-tokens', 'rawPredict'));
-      assert.deepEqual(got.body, { anthropic_version: 'vertex-2023-10-16', messages: [{ role: 'user', content: 'Hello, Claude' }], model: 'claude-sonnet-4-5@20250929' });
+      assert.deepEqual(got.body, {
+        anthropic_version: 'vertex-2023-10-16',
+        messages: [{ role: 'user', content: 'Hello, Claude' }],
+        model: 'claude-sonnet-4-5@20250929',
+      });
     });
   });
 
@@ -403,7 +529,11 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     it('429 RESOURCE_EXHAUSTED with RetryInfo → 429 with retry-after in seconds (OpenAI and Anthropic envelopes)', async () => {
       const id = rid('vx-429');
       script.on(id, replayFixture('gemini/google-429-retry-info.json'));
-      const reply = await post(`${gw.url}/v1/chat/completions`, { model: GEMINI3, messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': id });
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: GEMINI3, messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id },
+      );
       const err = assertOpenAIError(reply, 429, /You exceeded your current quota/);
       assert.equal(err.type, 'rate_limit_error');
       assert.equal(err.code, 'RESOURCE_EXHAUSTED');
@@ -411,8 +541,15 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
 
       const aid = rid('vx-429-ant');
       script.on(aid, replayFixture('gemini/google-429-retry-info.json'));
-      const areply = await post(`${gw.url}/v1/messages`, { model: SONNET, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': aid, 'anthropic-version': '2023-06-01' });
-      assert.equal(assertAnthropicError(areply, 429, 'rate_limit_error').message, 'You exceeded your current quota, please check your plan.');
+      const areply = await post(
+        `${gw.url}/v1/messages`,
+        { model: SONNET, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': aid, 'anthropic-version': '2023-06-01' },
+      );
+      assert.equal(
+        assertAnthropicError(areply, 429, 'rate_limit_error').message,
+        'You exceeded your current quota, please check your plan.',
+      );
       assert.equal(areply.headers.get('retry-after'), '35');
       // The OpenAI SDK sees the status and the header too.
       const sid = rid('vx-429-sdk');
@@ -427,10 +564,22 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       const id = rid('vx-403');
       script.on(
         id,
-        googleError(403, 'PERMISSION_DENIED', "Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/proj-e2e/locations/us-east5/publishers/google/models/gemini-3-pro-preview' (or it may not exist)."),
+        googleError(
+          403,
+          'PERMISSION_DENIED',
+          "Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/proj-e2e/locations/us-east5/publishers/google/models/gemini-3-pro-preview' (or it may not exist).",
+        ),
       );
-      const reply = await post(`${gw.url}/v1/chat/completions`, { model: GEMINI3, messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': id });
-      const err = assertOpenAIError(reply, 502, /backend vertex rejected the gateway's credentials \(upstream status 403 PERMISSION_DENIED: Permission 'aiplatform\.endpoints\.predict' denied/);
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: GEMINI3, messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id },
+      );
+      const err = assertOpenAIError(
+        reply,
+        502,
+        /backend vertex rejected the gateway's credentials \(upstream status 403 PERMISSION_DENIED: Permission 'aiplatform\.endpoints\.predict' denied/,
+      );
       assert.equal(err.code, 'upstream_auth_failed');
       assert.match(err.message, /Vertex AI User role/);
       assert.equal(allWithId(vertex, id).length, 1, 'a 403 is not retried');
@@ -438,17 +587,62 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
 
     it('404 NOT_FOUND → 404 with the message (Anthropic: not_found_error); 400 INVALID_ARGUMENT → 400', async () => {
       const id = rid('vx-404');
-      script.on(id, googleError(404, 'NOT_FOUND', 'Publisher Model `projects/proj-e2e/locations/us-east5/publishers/google/models/gemini-9` was not found or your project does not have access to it.'));
-      const reply = await post(`${gw.url}/v1/messages`, { model: 'gemini-9', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': id, 'anthropic-version': '2023-06-01' });
+      script.on(
+        id,
+        googleError(
+          404,
+          'NOT_FOUND',
+          'Publisher Model `projects/proj-e2e/locations/us-east5/publishers/google/models/gemini-9` was not found or your project does not have access to it.',
+        ),
+      );
+      const reply = await post(
+        `${gw.url}/v1/messages`,
+        { model: 'gemini-9', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id, 'anthropic-version': '2023-06-01' },
+      );
       assert.match(assertAnthropicError(reply, 404, 'not_found_error').message, /Publisher Model .* was not found/);
 
       const bad = rid('vx-400');
       script.on(bad, googleError(400, 'INVALID_ARGUMENT', 'Unable to submit request because it has an empty text parameter.'));
-      const r400 = await post(`${gw.url}/v1/chat/completions`, { model: GEMINI3, messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': bad });
+      const r400 = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: GEMINI3, messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': bad },
+      );
       const err = assertOpenAIError(r400, 400, /empty text parameter/);
       assert.equal(err.type, 'invalid_request_error');
       assert.equal(err.code, 'INVALID_ARGUMENT');
     });
+  });
+
+  it('metrics name the provider gcp.vertex_ai and count Gemini tokens (output = candidates + thoughts, reasoning apart) for a virtual model', async () => {
+    const id = rid('vx-metrics');
+    script.on(id, replayFixture('gemini/google-tool-call.json'));
+    await oa.chat.completions.create(
+      { model: 'pro3-thinker', messages: [{ role: 'user', content: 'metrics' }] },
+      { headers: { 'x-request-id': id } },
+    );
+    const scrape = await waitFor(
+      async () => {
+        const sc = await scrapeMetrics(gw.metricsUrl);
+        return sc.find('switchyard_requests_total', { gen_ai_provider_name: 'gcp.vertex_ai', gen_ai_request_model: 'pro3-thinker' })
+          .length > 0
+          ? sc
+          : null;
+      },
+      5000,
+      'vertex metrics',
+    );
+    const sum = (type: string) =>
+      scrape
+        .find('gen_ai_client_token_usage_sum', {
+          gen_ai_provider_name: 'gcp.vertex_ai',
+          gen_ai_request_model: 'pro3-thinker',
+          gen_ai_token_type: type,
+        })
+        .reduce((n, x) => n + x.value, 0);
+    assert.ok(sum('output') >= 15 + 893, `output tokens ${sum('output')}`);
+    assert.ok(sum('reasoning') >= 893, `reasoning tokens ${sum('reasoning')}`);
   });
 
   describe('token refresh', () => {
@@ -458,12 +652,20 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       const stale = auth.latest!;
       script.revoke(stale);
       const tokenRequests = auth.server.requests.length;
-      const completion = await oa.chat.completions.create({ model: GEMINI3, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-request-id': id } });
+      const completion = await oa.chat.completions.create(
+        { model: GEMINI3, messages: [{ role: 'user', content: 'x' }] },
+        { headers: { 'x-request-id': id } },
+      );
       assert.equal(completion.choices[0]!.finish_reason, 'stop');
       assert.equal(auth.server.requests.length, tokenRequests + 1, 'exactly one more token request');
       const tries = allWithId(vertex, id);
       assert.deepEqual(tries.map(bearer), [stale, auth.latest]);
       assert.notEqual(auth.latest, stale);
+      assert.deepEqual(
+        auth.issued,
+        ['vertex-token-1', 'vertex-token-2'],
+        'the token endpoint saw two token requests in all: the first use and the forced refresh',
+      );
       assert.ok(tries.every((t) => t.url === GEMINI_PATH(GEMINI3, 'generateContent')));
       assert.deepEqual(tries[1]!.body, tries[0]!.body, 'the same body is sent again');
     });
@@ -473,9 +675,16 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       script.rejectAllTokens();
       try {
         const tokenRequests = auth.server.requests.length;
-        const reply = await post(`${gw.url}/v1/messages`, { model: SONNET, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': id, 'anthropic-version': '2023-06-01' });
+        const reply = await post(
+          `${gw.url}/v1/messages`,
+          { model: SONNET, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+          { 'x-request-id': id, 'anthropic-version': '2023-06-01' },
+        );
         const err = assertAnthropicError(reply, 502);
-        assert.match(err.message, /backend vertex rejected the gateway's credentials \(upstream status 401 UNAUTHENTICATED: Request had invalid authentication credentials/);
+        assert.match(
+          err.message,
+          /backend vertex rejected the gateway's credentials \(upstream status 401 UNAUTHENTICATED: Request had invalid authentication credentials/,
+        );
         assert.equal(allWithId(vertex, id).length, 2);
         assert.equal(auth.server.requests.length, tokenRequests + 1);
       } finally {
@@ -514,12 +723,21 @@ describe('gcp-vertex single-backend mode and start-up without credentials', () =
     try {
       const id = rid('vx-single');
       script.on(id, replayFixture('gemini/google-text.json'));
-      const completion = await openaiClient(gw.url).chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': id } });
+      const completion = await openaiClient(gw.url).chat.completions.create(
+        { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-request-id': id } },
+      );
       assert.match(completion.choices[0]!.message.content ?? '', /strawberry/);
       const got = await receivedWithId(vertex, id);
       assert.equal(got.url, '/v1/projects/proj-single/locations/europe-west4/publishers/google/models/gemini-2.5-flash:generateContent');
       assert.equal(got.headers.authorization, `Bearer ${auth.latest}`);
-      assert.deepEqual(vertexTarget(got), { project: 'proj-single', location: 'europe-west4', publisher: 'google', model: 'gemini-2.5-flash', method: 'generateContent' });
+      assert.deepEqual(vertexTarget(got), {
+        project: 'proj-single',
+        location: 'europe-west4',
+        publisher: 'google',
+        model: 'gemini-2.5-flash',
+        method: 'generateContent',
+      });
     } finally {
       await gw.stop();
     }
@@ -530,14 +748,26 @@ describe('gcp-vertex single-backend mode and start-up without credentials', () =
     const closedPort = await freePort();
     const startedAt = performance.now();
     const gw = await startGateway({
-      config: { logging: { level: 'warn' }, backends: [{ id: 'vx', type: 'gcp-vertex', project: 'p-none', base_url: vertex.url, models: ['*'] }] },
-      env: { GOOGLE_APPLICATION_CREDENTIALS: undefined, CLOUDSDK_CONFIG: empty, GCE_METADATA_HOST: `127.0.0.1:${closedPort}`, GOOGLE_CLOUD_PROJECT: undefined },
+      config: {
+        logging: { level: 'warn' },
+        backends: [{ id: 'vx', type: 'gcp-vertex', project: 'p-none', base_url: vertex.url, models: ['*'] }],
+      },
+      env: {
+        GOOGLE_APPLICATION_CREDENTIALS: undefined,
+        CLOUDSDK_CONFIG: empty,
+        GCE_METADATA_HOST: `127.0.0.1:${closedPort}`,
+        GOOGLE_CLOUD_PROJECT: undefined,
+      },
     });
     try {
       assert.ok(performance.now() - startedAt < 15_000);
       assert.equal((await fetch(`${gw.url}/readyz`)).status, 200);
       const id = rid('vx-no-adc');
-      const reply = await post(`${gw.url}/v1/chat/completions`, { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': id });
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id },
+      );
       const err = assertOpenAIError(reply, 502, /backend vx could not get a Google access token \(Application Default Credentials\)/);
       assert.equal(err.code, 'upstream_auth_failed');
       assert.equal(allWithId(vertex, id).length, 0, 'nothing reached Vertex without a token');

@@ -126,7 +126,9 @@ export function fakeVertex(): FakeVertex {
   let rejectAll = false;
   const handler: FakeHandler = (req, res, record) => {
     const target = vertexTarget(record);
-    const known = target !== null && (METHODS[target.publisher].includes(target.method) || (target.model === 'count-tokens' && target.method === 'rawPredict'));
+    const known =
+      target !== null &&
+      (METHODS[target.publisher].includes(target.method) || (target.model === 'count-tokens' && target.method === 'rawPredict'));
     if (req.method !== 'POST' || !known) {
       return googleError(404, 'NOT_FOUND', `fake Vertex: no route for ${req.method} ${record.path}`)(req, res, record);
     }

@@ -9,7 +9,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, GatewayError, PluginRegistry, resolveConfig, SecretRedactor, type CliArgs, type KernelLogger } from '@switchyard/kernel';
+import {
+  ConfigError,
+  GatewayError,
+  PluginRegistry,
+  resolveConfig,
+  SecretRedactor,
+  type CliArgs,
+  type KernelLogger,
+} from '@switchyard/kernel';
 import anthropic from '@switchyard/plugin-anthropic';
 import vertex, {
   shapeVertexClaudeBody,
@@ -27,8 +35,18 @@ describe('Vertex URLs', () => {
     assert.equal(vertexHost('us-east5'), 'us-east5-aiplatform.googleapis.com');
     assert.equal(vertexHost('global'), 'aiplatform.googleapis.com');
     const url = (over: Partial<Parameters<typeof vertexModelUrl>[0]>) =>
-      vertexModelUrl({ project: 'my-proj', location: 'us-east5', publisher: 'google', model: 'gemini-2.5-pro', method: 'generateContent', ...over });
-    assert.equal(url({}), 'https://us-east5-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:generateContent');
+      vertexModelUrl({
+        project: 'my-proj',
+        location: 'us-east5',
+        publisher: 'google',
+        model: 'gemini-2.5-pro',
+        method: 'generateContent',
+        ...over,
+      });
+    assert.equal(
+      url({}),
+      'https://us-east5-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:generateContent',
+    );
     assert.equal(
       url({ location: 'global', method: 'streamGenerateContent', query: 'alt=sse' }),
       'https://aiplatform.googleapis.com/v1/projects/my-proj/locations/global/publishers/google/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
@@ -37,9 +55,15 @@ describe('Vertex URLs', () => {
       url({ publisher: 'anthropic', model: 'claude-sonnet-4-5@20250929', method: 'streamRawPredict', location: 'europe-west1' }),
       'https://europe-west1-aiplatform.googleapis.com/v1/projects/my-proj/locations/europe-west1/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict',
     );
-    assert.equal(url({ baseUrl: 'http://127.0.0.1:9000' }), 'http://127.0.0.1:9000/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:generateContent');
+    assert.equal(
+      url({ baseUrl: 'http://127.0.0.1:9000' }),
+      'http://127.0.0.1:9000/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:generateContent',
+    );
     // A base URL with a path is the API root, version included (the gateway's base_url rule).
-    assert.equal(url({ baseUrl: 'https://proxy.internal/vertex/v1/' }), 'https://proxy.internal/vertex/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:generateContent');
+    assert.equal(
+      url({ baseUrl: 'https://proxy.internal/vertex/v1/' }),
+      'https://proxy.internal/vertex/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:generateContent',
+    );
     assert.equal(url({ project: 'example.com:proj' }).includes('/projects/example.com:proj/'), true);
   });
 });
@@ -59,14 +83,34 @@ describe('Vertex model ids', () => {
       assert.equal(vertexPublisherOf(model), publisher, model);
       assert.equal(vertexModelId(model), id, model);
     }
-    assert.throws(() => vertexModelId('gemini/../../x'), (err: unknown) => err instanceof GatewayError && err.status === 400);
+    assert.throws(
+      () => vertexModelId('gemini/../../x'),
+      (err: unknown) => err instanceof GatewayError && err.status === 400,
+    );
   });
 });
 
-const logger = { child: () => logger, debug() {}, info() {}, warn() {}, error() {}, isLevelEnabled: () => false } as unknown as KernelLogger;
+const logger = {
+  child: () => logger,
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  isLevelEnabled: () => false,
+} as unknown as KernelLogger;
 
 function adapter(over: Partial<VertexBackendConfig> = {}): VertexAdapter {
-  const config = { id: 'vx', type: 'gcp-vertex', timeout_seconds: 30, connect_timeout_seconds: 5, forward_client_auth: false, default: false, skip_probe: false, max_concurrency: 0, ...over } as VertexBackendConfig;
+  const config = {
+    id: 'vx',
+    type: 'gcp-vertex',
+    timeout_seconds: 30,
+    connect_timeout_seconds: 5,
+    forward_client_auth: false,
+    default: false,
+    skip_probe: false,
+    max_concurrency: 0,
+    ...over,
+  } as VertexBackendConfig;
   return new VertexAdapter(config, { logger, redactor: new SecretRedactor(), singleBackend: false });
 }
 
@@ -111,20 +155,30 @@ describe('Claude on Vertex bodies', () => {
       max_tokens: 10,
       stream: true,
     });
-    assert.deepEqual(shapeVertexClaudeBody({ model: 'claude-x', messages: [] }, 2000), { anthropic_version: 'vertex-2023-10-16', messages: [], max_tokens: 2000 });
-    assert.deepEqual(shapeVertexClaudeBody({ model: 'claude-x', messages: [], max_tokens: 5, anthropic_version: 'vertex-2099-01-01' }, undefined), {
-      anthropic_version: 'vertex-2099-01-01',
+    assert.deepEqual(shapeVertexClaudeBody({ model: 'claude-x', messages: [] }, 2000), {
+      anthropic_version: 'vertex-2023-10-16',
       messages: [],
-      max_tokens: 5,
+      max_tokens: 2000,
     });
+    assert.deepEqual(
+      shapeVertexClaudeBody({ model: 'claude-x', messages: [], max_tokens: 5, anthropic_version: 'vertex-2099-01-01' }, undefined),
+      {
+        anthropic_version: 'vertex-2099-01-01',
+        messages: [],
+        max_tokens: 5,
+      },
+    );
   });
 
   it('count_tokens: the Vertex model id stays in the body, generation fields leave', () => {
-    assert.deepEqual(shapeVertexClaudeCountTokensBody({ model: 'claude-sonnet-4-5-20250929', messages: [], max_tokens: 5 }, 'claude-sonnet-4-5@20250929'), {
-      anthropic_version: 'vertex-2023-10-16',
-      messages: [],
-      model: 'claude-sonnet-4-5@20250929',
-    });
+    assert.deepEqual(
+      shapeVertexClaudeCountTokensBody({ model: 'claude-sonnet-4-5-20250929', messages: [], max_tokens: 5 }, 'claude-sonnet-4-5@20250929'),
+      {
+        anthropic_version: 'vertex-2023-10-16',
+        messages: [],
+        model: 'claude-sonnet-4-5@20250929',
+      },
+    );
   });
 });
 
@@ -134,7 +188,10 @@ describe('gcp-vertex configuration', () => {
   const resolve = (args: CliArgs, env: NodeJS.ProcessEnv = {}) => resolveConfig({ args, env, cwd, registry: registry() });
 
   it('single-backend mode builds a valid gcp-vertex backend from --project / --location / SWITCHYARD_BASE_URL', async () => {
-    const loaded = await resolve({ backend: 'gcp-vertex', project: 'proj-1', location: 'us-east5' }, { SWITCHYARD_BASE_URL: 'http://127.0.0.1:9' });
+    const loaded = await resolve(
+      { backend: 'gcp-vertex', project: 'proj-1', location: 'us-east5' },
+      { SWITCHYARD_BASE_URL: 'http://127.0.0.1:9' },
+    );
     const b = loaded.config.backends[0]! as VertexBackendConfig;
     assert.equal(b.type, 'gcp-vertex');
     assert.equal(b.project, 'proj-1');

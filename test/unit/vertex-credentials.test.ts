@@ -20,7 +20,15 @@ const signal = () => AbortSignal.timeout(20_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-adc-'));
 
 function clearGoogleEnv(): void {
-  for (const k of ['GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT', 'GCE_METADATA_HOST', 'GCE_METADATA_IP', 'METADATA_SERVER_DETECTION']) delete process.env[k];
+  for (const k of [
+    'GOOGLE_APPLICATION_CREDENTIALS',
+    'GOOGLE_CLOUD_PROJECT',
+    'GCLOUD_PROJECT',
+    'GCE_METADATA_HOST',
+    'GCE_METADATA_IP',
+    'METADATA_SERVER_DETECTION',
+  ])
+    delete process.env[k];
   process.env.CLOUDSDK_CONFIG = path.join(dir, 'no-gcloud');
 }
 

@@ -18,13 +18,15 @@ import { readFileSync } from 'node:fs';
 
 /** The thoughtSignature of part `p` of chunk `line` of a streamed fixture. */
 function streamSignature(file: string, line: number, p = 0): string {
-  const chunk = JSON.parse(readFixtureLines(`gemini/${file}`)[line]!) as { candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }> };
+  const chunk = JSON.parse(readFixtureLines(`gemini/${file}`)[line]!) as {
+    candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }>;
+  };
   return chunk.candidates[0]!.content.parts[p]!.thoughtSignature;
 }
 
 function jsonSignature(file: string): string {
-  return readFixtureJson<{ candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }> }>(`gemini/${file}`).candidates[0]!.content
-    .parts[0]!.thoughtSignature;
+  return readFixtureJson<{ candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }> }>(`gemini/${file}`)
+    .candidates[0]!.content.parts[0]!.thoughtSignature;
 }
 
 const google = (thoughtSignature: string) => ({ google: { thoughtSignature } });
@@ -89,7 +91,12 @@ const EXPECTED_RESPONSES: Record<string, IrResponse> = {
     id: 'Un6LacrVMcjUxs0PmJfWoQc',
     model: 'gemini-3-pro-preview',
     parts: [
-      { type: 'reasoning', text: '', signature: jsonSignature('google-text.json'), providerMetadata: google(jsonSignature('google-text.json')) },
+      {
+        type: 'reasoning',
+        text: '',
+        signature: jsonSignature('google-text.json'),
+        providerMetadata: google(jsonSignature('google-text.json')),
+      },
       { type: 'text', text: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y." },
     ],
     finishReason: 'stop',
@@ -137,7 +144,8 @@ const files = readdirSync(path.join(fixturesDir(), 'gemini')).sort();
 describe('gemini fixtures → IR', () => {
   it('every fixture in the folder has an expectation here', () => {
     assert.ok(files.length >= 8, `expected the recorded fixtures, found ${files.join(', ')}`);
-    for (const f of files) assert.ok(f in EXPECTED_STREAMS || f in EXPECTED_RESPONSES || ERROR_FIXTURES.has(f), `no expectation for fixture ${f}`);
+    for (const f of files)
+      assert.ok(f in EXPECTED_STREAMS || f in EXPECTED_RESPONSES || ERROR_FIXTURES.has(f), `no expectation for fixture ${f}`);
   });
 
   for (const file of files.filter((f) => f.endsWith('.chunks.txt'))) {
@@ -183,6 +191,9 @@ describe('gemini fixtures → IR', () => {
     assert.equal(err.code, 'RESOURCE_EXHAUSTED');
     assert.equal(err.message, 'You exceeded your current quota, please check your plan.');
     // An upstream retry-after header wins over the body's delay.
-    assert.equal(mapUpstreamHttpError(429, text, { 'retry-after': '3' }, 'vertex', new SecretRedactor(), false).headers['retry-after'], '3');
+    assert.equal(
+      mapUpstreamHttpError(429, text, { 'retry-after': '3' }, 'vertex', new SecretRedactor(), false).headers['retry-after'],
+      '3',
+    );
   });
 });

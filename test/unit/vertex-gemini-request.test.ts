@@ -18,7 +18,13 @@ import {
 import { codecContext, plain } from '../helpers/anthropic-codec.js';
 
 const user = (text: string): IrMessage => ({ role: 'user', parts: [{ type: 'text', text }] });
-const ir = (over: Partial<IrRequest>): IrRequest => ({ model: 'gemini-2.5-flash', system: [], messages: [user('Hi')], stream: false, ...over });
+const ir = (over: Partial<IrRequest>): IrRequest => ({
+  model: 'gemini-2.5-flash',
+  system: [],
+  messages: [user('Hi')],
+  stream: false,
+  ...over,
+});
 
 describe('google.generate-content encodeRequest', () => {
   it('systemInstruction, roles (assistant → model), consecutive turns merged, images inline and by URI', () => {
@@ -84,7 +90,13 @@ describe('google.generate-content encodeRequest', () => {
           type: 'json_schema',
           name: 'answer',
           strict: true,
-          schema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false },
+          schema: {
+            $schema: 'http://json-schema.org/draft-07/schema#',
+            type: 'object',
+            properties: { n: { type: 'integer' } },
+            required: ['n'],
+            additionalProperties: false,
+          },
         },
       }),
       ctx,
@@ -154,7 +166,11 @@ describe('google.generate-content encodeRequest', () => {
       [undefined, undefined],
     ];
     for (const [choice, expected] of table) {
-      assert.deepEqual(encodeGeminiRequest(ir({ tools, toolChoice: choice }), codecContext()).toolConfig, expected, String(JSON.stringify(choice)));
+      assert.deepEqual(
+        encodeGeminiRequest(ir({ tools, toolChoice: choice }), codecContext()).toolConfig,
+        expected,
+        String(JSON.stringify(choice)),
+      );
     }
   });
 
@@ -171,7 +187,13 @@ describe('google.generate-content encodeRequest', () => {
             parts: [
               { type: 'reasoning', text: 'Two cities.', signature: 'thought-sig' },
               { type: 'text', text: 'Checking.' },
-              { type: 'tool_call', id: 'call_a', name: 'get_weather', arguments: '{"city":"Boston"}', providerMetadata: { google: { thoughtSignature: sig } } },
+              {
+                type: 'tool_call',
+                id: 'call_a',
+                name: 'get_weather',
+                arguments: '{"city":"Boston"}',
+                providerMetadata: { google: { thoughtSignature: sig } },
+              },
               { type: 'tool_call', id: 'call_b', name: 'get_weather', arguments: '{"city":"Paris"}' },
               { type: 'tool_call', id: 'call_c', name: 'now', arguments: '' },
             ],
@@ -221,21 +243,55 @@ describe('google.generate-content encodeRequest', () => {
       { role: 'tool', parts: [{ type: 'tool_result', toolCallId: 'c1', content: 'a' }] },
       { role: 'tool', parts: [{ type: 'tool_result', toolCallId: 'c2', content: 'b' }] },
     ];
-    const g3 = encodeGeminiRequest(ir({ model: 'gemini-3-pro-preview', messages }), codecContext()) as { contents: Array<{ parts: object[] }> };
+    const g3 = encodeGeminiRequest(ir({ model: 'gemini-3-pro-preview', messages }), codecContext()) as {
+      contents: Array<{ parts: object[] }>;
+    };
     assert.equal(GEMINI_SKIP_THOUGHT_SIGNATURE, 'skip_thought_signature_validator');
     assert.deepEqual(g3.contents[1]!.parts, [
       { functionCall: { name: 'w', args: {} }, thoughtSignature: 'skip_thought_signature_validator' },
       { functionCall: { name: 'w', args: {} } },
     ]);
-    const g31 = encodeGeminiRequest(ir({ model: 'gemini-3.1-pro-preview', messages }), codecContext()) as { contents: Array<{ parts: Array<Record<string, unknown>> }> };
+    const g31 = encodeGeminiRequest(ir({ model: 'gemini-3.1-pro-preview', messages }), codecContext()) as {
+      contents: Array<{ parts: Array<Record<string, unknown>> }>;
+    };
     assert.equal(g31.contents[1]!.parts[0]!.thoughtSignature, GEMINI_SKIP_THOUGHT_SIGNATURE);
-    const g25 = encodeGeminiRequest(ir({ model: 'gemini-2.5-pro', messages }), codecContext()) as { contents: Array<{ parts: Array<Record<string, unknown>> }> };
+    const g25 = encodeGeminiRequest(ir({ model: 'gemini-2.5-pro', messages }), codecContext()) as {
+      contents: Array<{ parts: Array<Record<string, unknown>> }>;
+    };
     assert.equal(g25.contents[1]!.parts[0]!.thoughtSignature, undefined);
+  });
+
+  it("an answer's signature (reasoning without text) goes back on the answer's text; redacted reasoning is dropped", () => {
+    const ctx = codecContext();
+    const body = encodeGeminiRequest(
+      ir({
+        model: 'gemini-3-pro-preview',
+        messages: [
+          user('Count the r in strawberry.'),
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'reasoning', text: '', signature: 'answer-sig' },
+              { type: 'reasoning', text: '', redactedData: 'opaque' },
+              { type: 'text', text: 'There are 3.' },
+            ],
+          },
+          user('Thanks'),
+        ],
+      }),
+      ctx,
+    ) as { contents: unknown[] };
+    assert.deepEqual(body.contents[1], { role: 'model', parts: [{ text: 'There are 3.', thoughtSignature: 'answer-sig' }] });
+    assert.deepEqual(ctx.droppedFields, ['redacted reasoning']);
   });
 
   it('a tool result whose call is unknown and that names no tool is a 400 (Gemini matches results by name)', () => {
     assert.throws(
-      () => encodeGeminiRequest(ir({ messages: [user('x'), { role: 'tool', parts: [{ type: 'tool_result', toolCallId: 'nope', content: 'r' }] }] }), codecContext()),
+      () =>
+        encodeGeminiRequest(
+          ir({ messages: [user('x'), { role: 'tool', parts: [{ type: 'tool_result', toolCallId: 'nope', content: 'r' }] }] }),
+          codecContext(),
+        ),
       (err: unknown) => err instanceof GatewayError && err.status === 400 && /nope/.test(err.message),
     );
   });
@@ -286,11 +342,18 @@ describe('google.generate-content encodeRequest', () => {
       },
       ctx,
     );
-    const chat = openaiChatCodec.encodeResponse!(response, ctx) as { choices: Array<{ message: Record<string, unknown>; finish_reason: string }> };
+    const chat = openaiChatCodec.encodeResponse!(response, ctx) as {
+      choices: Array<{ message: Record<string, unknown>; finish_reason: string }>;
+    };
     const message = chat.choices[0]!.message;
     assert.equal(chat.choices[0]!.finish_reason, 'tool_calls');
     assert.deepEqual(message.tool_calls, [
-      { id: 'call_resp1_0', type: 'function', function: { name: 'weather', arguments: '{"location":"SF"}' }, extra_content: { google: { thought_signature: sig } } },
+      {
+        id: 'call_resp1_0',
+        type: 'function',
+        function: { name: 'weather', arguments: '{"location":"SF"}' },
+        extra_content: { google: { thought_signature: sig } },
+      },
     ]);
     const next = openaiChatCodec.decodeRequest!(
       {
@@ -314,7 +377,9 @@ describe('Gemini schema sanitising', () => {
       $schema: 'http://json-schema.org/draft-07/schema#',
       $id: 'x',
       type: 'object',
-      $defs: { Point: { type: 'object', properties: { x: { type: 'number', format: 'double' }, y: { type: 'number', exclusiveMinimum: 0 } } } },
+      $defs: {
+        Point: { type: 'object', properties: { x: { type: 'number', format: 'double' }, y: { type: 'number', exclusiveMinimum: 0 } } },
+      },
       properties: {
         at: { $ref: '#/$defs/Point', description: 'where' },
         tags: { type: 'array', items: { type: 'string', format: 'email' }, uniqueItems: true, minItems: 1 },
@@ -322,7 +387,9 @@ describe('Gemini schema sanitising', () => {
         level: { type: 'integer', enum: [1, 2, 3] },
         note: { anyOf: [{ type: 'string' }, { type: 'null' }], default: null },
         either: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
-        both: { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'boolean' } } }] },
+        both: {
+          allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'boolean' } } }],
+        },
         self: { $ref: '#' },
         free: { type: 'object', additionalProperties: { type: 'string' } },
       },

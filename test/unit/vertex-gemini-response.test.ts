@@ -6,12 +6,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError, type IrStreamEvent } from '@switchyard/kernel';
-import { applyGeminiPartialArg, decodeGeminiFinishReason, decodeGeminiUsage, googleGenerateContentCodec, parseGeminiJsonPath } from '@switchyard/plugin-vertex';
+import {
+  applyGeminiPartialArg,
+  decodeGeminiFinishReason,
+  decodeGeminiUsage,
+  googleGenerateContentCodec,
+  parseGeminiJsonPath,
+} from '@switchyard/plugin-vertex';
 import { codecContext, plain } from '../helpers/anthropic-codec.js';
 import { decodeGeminiSse, geminiSse } from '../helpers/gemini-codec.js';
 
 const decode = (body: unknown) => plain(googleGenerateContentCodec.decodeResponse!(body, codecContext()));
-const chunk = (parts: object[], extra: object = {}) => ({ candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }], responseId: 'r1', modelVersion: 'gemini-2.5-pro' });
+const chunk = (parts: object[], extra: object = {}) => ({
+  candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }],
+  responseId: 'r1',
+  modelVersion: 'gemini-2.5-pro',
+});
 
 describe('google.generate-content decodeResponse / stream decoder', () => {
   it('thought parts → reasoning (their signature kept); text; the answer signature joins the reasoning', () => {
@@ -20,12 +30,21 @@ describe('google.generate-content decodeResponse / stream decoder', () => {
         {
           content: {
             role: 'model',
-            parts: [{ text: 'Let me count.', thought: true }, { text: 'Three.', thoughtSignature: 'sig-1' }],
+            parts: [
+              { text: 'Let me count.', thought: true },
+              { text: 'Three.', thoughtSignature: 'sig-1' },
+            ],
           },
           finishReason: 'STOP',
         },
       ],
-      usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 2, thoughtsTokenCount: 30, cachedContentTokenCount: 4, totalTokenCount: 42 },
+      usageMetadata: {
+        promptTokenCount: 10,
+        candidatesTokenCount: 2,
+        thoughtsTokenCount: 30,
+        cachedContentTokenCount: 4,
+        totalTokenCount: 42,
+      },
       responseId: 'r1',
       modelVersion: 'gemini-2.5-pro',
       createTime: '2025-10-01T00:00:00Z',
@@ -84,21 +103,37 @@ describe('google.generate-content decodeResponse / stream decoder', () => {
   });
 
   it('usage: output = candidates + thoughts; cached and tool-use prompt tokens reported', () => {
-    assert.deepEqual(decodeGeminiUsage({ promptTokenCount: 100, candidatesTokenCount: 20, thoughtsTokenCount: 5, cachedContentTokenCount: 60, toolUsePromptTokenCount: 7 }), {
-      inputTokens: 107,
-      outputTokens: 25,
-      cachedInputTokens: 60,
-      reasoningTokens: 5,
-    });
+    assert.deepEqual(
+      decodeGeminiUsage({
+        promptTokenCount: 100,
+        candidatesTokenCount: 20,
+        thoughtsTokenCount: 5,
+        cachedContentTokenCount: 60,
+        toolUsePromptTokenCount: 7,
+      }),
+      {
+        inputTokens: 107,
+        outputTokens: 25,
+        cachedInputTokens: 60,
+        reasoningTokens: 5,
+      },
+    );
     assert.deepEqual(decodeGeminiUsage({ promptTokenCount: 3, candidatesTokenCount: 1 }), { inputTokens: 3, outputTokens: 1 });
   });
 
   it('a blocked prompt (promptFeedback.blockReason) is a clear 400, streamed or not', () => {
-    const blocked = { promptFeedback: { blockReason: 'PROHIBITED_CONTENT', blockReasonMessage: 'The prompt was blocked.' }, usageMetadata: { promptTokenCount: 5 }, responseId: 'rb' };
+    const blocked = {
+      promptFeedback: { blockReason: 'PROHIBITED_CONTENT', blockReasonMessage: 'The prompt was blocked.' },
+      usageMetadata: { promptTokenCount: 5 },
+      responseId: 'rb',
+    };
     assert.throws(
       () => googleGenerateContentCodec.decodeResponse!(blocked, codecContext()),
       (err: unknown) =>
-        err instanceof GatewayError && err.status === 400 && err.code === 'content_filter' && /blocked the prompt \(blockReason PROHIBITED_CONTENT\): The prompt was blocked/.test(err.message),
+        err instanceof GatewayError &&
+        err.status === 400 &&
+        err.code === 'content_filter' &&
+        /blocked the prompt \(blockReason PROHIBITED_CONTENT\): The prompt was blocked/.test(err.message),
     );
     const events = decodeGeminiSse(geminiSse([blocked]));
     assert.equal(events.length, 2);
@@ -111,7 +146,11 @@ describe('google.generate-content decodeResponse / stream decoder', () => {
 
   it("an error event mid-stream ends decoding with Google's status and message", () => {
     const events = decodeGeminiSse(
-      geminiSse([chunk([{ text: 'Hel' }]), { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } }, chunk([{ text: 'lo' }])]),
+      geminiSse([
+        chunk([{ text: 'Hel' }]),
+        { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } },
+        chunk([{ text: 'lo' }]),
+      ]),
     );
     assert.deepEqual(plain(events), [
       { type: 'start', id: 'r1', model: 'gemini-2.5-pro' },
@@ -133,7 +172,9 @@ describe('google.generate-content decodeResponse / stream decoder', () => {
   it('parts the IR cannot carry (inline images, code execution) are dropped and reported', () => {
     const ctx = codecContext();
     const ir = googleGenerateContentCodec.decodeResponse!(
-      chunk([{ text: 'Here:' }, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }, { executableCode: { code: 'print(1)' } }], { finishReason: 'STOP' }),
+      chunk([{ text: 'Here:' }, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }, { executableCode: { code: 'print(1)' } }], {
+        finishReason: 'STOP',
+      }),
       ctx,
     );
     assert.deepEqual(plain(ir.parts), [{ type: 'text', text: 'Here:' }]);
@@ -141,7 +182,11 @@ describe('google.generate-content decodeResponse / stream decoder', () => {
   });
 
   it('functionCall.id from Vertex is used as the call id; several calls get distinct ids', () => {
-    const ir = decode(chunk([{ functionCall: { id: 'fc-7', name: 'a', args: {} } }, { functionCall: { name: 'b', args: { x: 1 } } }], { finishReason: 'STOP' }));
+    const ir = decode(
+      chunk([{ functionCall: { id: 'fc-7', name: 'a', args: {} } }, { functionCall: { name: 'b', args: { x: 1 } } }], {
+        finishReason: 'STOP',
+      }),
+    );
     assert.deepEqual(
       ir.parts.map((p) => (p.type === 'tool_call' ? [p.id, p.name, p.arguments] : null)),
       [
@@ -182,7 +227,17 @@ describe('streamed function-call arguments (partialArgs)', () => {
       geminiSse([
         chunk([{ functionCall: { name: 'search', willContinue: true }, thoughtSignature: 's' }]),
         chunk([{ functionCall: { partialArgs: [{ jsonPath: '$.q', stringValue: 'a', willContinue: true }], willContinue: true } }]),
-        chunk([{ functionCall: { partialArgs: [{ jsonPath: '$.q', stringValue: 'b' }, { jsonPath: '$.n', numberValue: 2 }], willContinue: true } }]),
+        chunk([
+          {
+            functionCall: {
+              partialArgs: [
+                { jsonPath: '$.q', stringValue: 'b' },
+                { jsonPath: '$.n', numberValue: 2 },
+              ],
+              willContinue: true,
+            },
+          },
+        ]),
         chunk([{ functionCall: {} }], { finishReason: 'STOP' }),
       ]),
       codecContext(),

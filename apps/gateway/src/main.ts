@@ -5,6 +5,7 @@ import { createBuiltinRegistry } from './builtin-plugins.js';
 import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
+import { loadServerTls } from './ops/server-tls.js';
 import { startOperations } from './ops/start-operations.js';
 import { startMeterProvider } from './telemetry/start-meter-provider.js';
 
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (args.check) {
+    if (loaded.config.server.tls) loadServerTls(loaded.config.server.tls); // unreadable or mismatched files fail the check
     const where = loaded.file ?? (loaded.source === 'single-backend' ? 'single-backend mode' : 'demo mode');
     process.stdout.write(
       `switchyard: configuration OK (${where}: ${loaded.config.backends.length} backend(s), ${loaded.config.routes.length} route(s))\n`,

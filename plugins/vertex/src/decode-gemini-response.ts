@@ -1,4 +1,12 @@
-import { GatewayError, type CodecContext, type IrPart, type IrReasoningPart, type IrResponse, type IrTextPart, type IrToolCallPart } from '@switchyard/kernel';
+import {
+  GatewayError,
+  type CodecContext,
+  type IrPart,
+  type IrReasoningPart,
+  type IrResponse,
+  type IrTextPart,
+  type IrToolCallPart,
+} from '@switchyard/kernel';
 import { arr, isObject, str, type Json } from './gemini-json.js';
 import { geminiPromptBlocked } from './gemini-errors.js';
 import { geminiToolCallId } from './gemini-tool-call-ids.js';
@@ -77,7 +85,10 @@ export function decodeGeminiResponse(body: unknown, ctx: CodecContext): IrRespon
     id: responseId,
     model: str(body.modelVersion) ?? '',
     parts,
-    finishReason: decodeGeminiFinishReason(rawFinishReason, parts.some((p) => p.type === 'tool_call')),
+    finishReason: decodeGeminiFinishReason(
+      rawFinishReason,
+      parts.some((p) => p.type === 'tool_call'),
+    ),
   };
   const created = geminiCreated(body);
   if (created !== undefined) response.created = created;

@@ -43,7 +43,8 @@ export class GeminiStreamDecoder implements StreamDecoder {
     if (data === '' || data === '[DONE]') return [];
     const chunk = parseJson(data);
     const root = Array.isArray(chunk) ? chunk[0] : chunk;
-    if (!isObject(root)) return this.fail({ type: 'error', status: 502, errorType: 'upstream', message: 'the backend sent a stream event that is not JSON' });
+    if (!isObject(root))
+      return this.fail({ type: 'error', status: 502, errorType: 'upstream', message: 'the backend sent a stream event that is not JSON' });
     if (isObject(root.error)) return this.fail(geminiStreamError(root.error));
     const out: IrStreamEvent[] = [];
     if (!this.started) {
@@ -75,7 +76,11 @@ export class GeminiStreamDecoder implements StreamDecoder {
     if (this.failed) return [];
     const out: IrStreamEvent[] = [];
     this.closeCall(out);
-    if (!this.finished) return [...out, ...this.fail({ type: 'error', status: 502, errorType: 'upstream', message: 'the backend ended the stream before it finished' })];
+    if (!this.finished)
+      return [
+        ...out,
+        ...this.fail({ type: 'error', status: 502, errorType: 'upstream', message: 'the backend ended the stream before it finished' }),
+      ];
     if (this.usage) out.push({ type: 'usage', usage: this.usage });
     const reason: IrFinishReason = decodeGeminiFinishReason(this.finishReason, this.calls > 0);
     out.push({ type: 'finish', reason, ...(this.finishReason !== undefined ? { rawReason: this.finishReason } : {}) });

@@ -6,6 +6,7 @@ import {
   encodeGeminiFunctionCall,
   encodeGeminiFunctionResponse,
   encodeGeminiReasoning,
+  reasoningSignature,
 } from './encode-gemini-parts.js';
 
 /**
@@ -29,13 +30,22 @@ function toolNamesById(messages: readonly IrMessage[]): Map<string, string> {
   return names;
 }
 
+/**
+ * An assistant turn's parts. A signature without reasoning text is the one Gemini put on the
+ * answer's text (its last text part): it goes back there, as Gemini sent it.
+ */
 function modelParts(parts: readonly IrPart[], ctx: CodecContext): Json[] {
   const out: Json[] = [];
+  const textSignatures: string[] = [];
   for (const part of parts) {
     switch (part.type) {
       case 'reasoning': {
         const thought = encodeGeminiReasoning(part, ctx);
         if (thought) out.push(thought);
+        else if (!part.text && part.redactedData === undefined) {
+          const signature = reasoningSignature(part);
+          if (signature) textSignatures.push(signature);
+        }
         break;
       }
       case 'tool_call':
@@ -49,6 +59,11 @@ function modelParts(parts: readonly IrPart[], ctx: CodecContext): Json[] {
         if (encoded) out.push(encoded);
       }
     }
+  }
+  for (const signature of textSignatures) {
+    const text = out.findLast((p) => typeof p.text === 'string' && p.thought !== true && p.thoughtSignature === undefined);
+    if (text) text.thoughtSignature = signature;
+    else ctx.dropped('thought signature without text to carry it');
   }
   return out;
 }
@@ -94,7 +109,12 @@ function fillMissingSignatures(contents: GeminiContent[], model: string): void {
  * one content (so a batch of tool results answers its batch of calls), empty turns left out;
  * system messages among the turns join `system` (Gemini has one system instruction).
  */
-export function encodeGeminiContents(messages: readonly IrMessage[], system: IrMessage[], model: string, ctx: CodecContext): GeminiContent[] {
+export function encodeGeminiContents(
+  messages: readonly IrMessage[],
+  system: IrMessage[],
+  model: string,
+  ctx: CodecContext,
+): GeminiContent[] {
   const names = toolNamesById(messages);
   const contents: GeminiContent[] = [];
   for (const message of messages) {

@@ -56,15 +56,24 @@ export function encodeGeminiContentPart(part: IrContentPart, ctx: CodecContext):
   }
 }
 
-/** Reasoning replayed as a thought part with its signature (Anthropic redacted blocks have no Gemini form). */
+/** The thought signature a reasoning part carries (Google's own, else the IR signature). */
+export function reasoningSignature(part: IrReasoningPart): string | undefined {
+  return googleSignature(part.providerMetadata) ?? (part.signature || undefined);
+}
+
+/**
+ * Reasoning with text replayed as a thought part with its signature; null for reasoning without
+ * text (its signature belongs on the answer's text, see encodeGeminiContents) and for Anthropic
+ * redacted blocks, which have no Gemini form.
+ */
 export function encodeGeminiReasoning(part: IrReasoningPart, ctx: CodecContext): Json | null {
   if (part.redactedData !== undefined) {
     ctx.dropped('redacted reasoning');
     return null;
   }
-  const signature = googleSignature(part.providerMetadata) ?? part.signature;
-  if (!part.text && !signature) return null;
+  if (!part.text) return null;
   const out: Json = { text: part.text, thought: true };
+  const signature = reasoningSignature(part);
   if (signature) out.thoughtSignature = signature;
   return out;
 }

@@ -1,6 +1,14 @@
 import type { IrFinishReason } from '@switchyard/kernel';
 
-const CONTENT_FILTER = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT']);
+const CONTENT_FILTER = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+]);
 
 /**
  * A Gemini `finishReason` in the IR's vocabulary: STOP → stop (tool_calls when the answer made

@@ -20,5 +20,7 @@ export function decodeGeminiUsage(usage: Json): IrUsage {
 
 /** Whether a `usageMetadata` carries counts (stream chunks before the last may carry only `trafficType`). */
 export function hasGeminiTokenCounts(usage: Json): boolean {
-  return num(usage.promptTokenCount) !== undefined || num(usage.candidatesTokenCount) !== undefined || num(usage.totalTokenCount) !== undefined;
+  return (
+    num(usage.promptTokenCount) !== undefined || num(usage.candidatesTokenCount) !== undefined || num(usage.totalTokenCount) !== undefined
+  );
 }

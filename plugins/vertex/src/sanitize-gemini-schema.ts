@@ -49,7 +49,8 @@ function resolveRef(ref: string, walk: Walk): Json | undefined {
 }
 
 /** `{type: 'null'}` (or `null` in an enum): what makes a schema nullable rather than a type of its own. */
-const isNullSchema = (s: unknown): boolean => isObject(s) && (s.type === 'null' || (Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null));
+const isNullSchema = (s: unknown): boolean =>
+  isObject(s) && (s.type === 'null' || (Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null));
 
 function sanitizeNode(input: Json, walk: Walk): Json {
   let schema = input;
@@ -91,7 +92,10 @@ function sanitizeNode(input: Json, walk: Walk): Json {
     if (nonNull.length < alternatives.length) nullable = true;
     const { anyOf: _a, oneOf: _o, ...rest } = schema;
     if (nonNull.length === 1) {
-      const single = sanitizeNode({ ...nonNull[0]!, ...(typeof rest.description === 'string' ? { description: rest.description } : {}) }, walk);
+      const single = sanitizeNode(
+        { ...nonNull[0]!, ...(typeof rest.description === 'string' ? { description: rest.description } : {}) },
+        walk,
+      );
       if (nullable) single.nullable = true;
       return single;
     }

@@ -63,8 +63,16 @@ export class VertexAdapter implements ProviderAdapter {
     this.client = new UpstreamClient(config.id, config);
     this.location = config.location ?? VERTEX_DEFAULT_LOCATION;
     const authType = config.auth_type ?? 'adc';
+    if (authType === 'adc' && config.api_key) {
+      ctx.logger.warn(
+        { backend: config.id },
+        `backend ${config.id}: api_key is not used with auth_type adc (set auth_type: bearer to send it as a bearer token)`,
+      );
+    }
     this.credentials =
-      authType === 'adc' ? new AdcCredentials(config.id, ctx.redactor) : new StaticCredentials(authType === 'bearer' ? config.api_key : undefined);
+      authType === 'adc'
+        ? new AdcCredentials(config.id, ctx.redactor)
+        : new StaticCredentials(authType === 'bearer' ? config.api_key : undefined);
   }
 
   wireProtocolFor(ingress: Protocol, model: string): WireProtocol | null {
@@ -133,7 +141,8 @@ export class VertexAdapter implements ProviderAdapter {
     const base = { project, location: this.location, baseUrl: this.config.base_url };
     const model = vertexModelId(call.model);
     if (call.protocol === GOOGLE_GENERATE_CONTENT) {
-      if (call.operation !== undefined) throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation} for Gemini`);
+      if (call.operation !== undefined)
+        throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation} for Gemini`);
       return {
         url: vertexModelUrl({
           ...base,
@@ -147,7 +156,9 @@ export class VertexAdapter implements ProviderAdapter {
     }
     if (call.protocol !== 'anthropic.messages') throw new Error(`the gcp-vertex plugin does not speak ${call.protocol}`);
     if (vertexPublisherOf(call.model) !== 'anthropic') {
-      throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) serves the Anthropic Messages format for claude-* models only`);
+      throw GatewayError.unsupportedOperation(
+        `backend ${this.backendId} (type gcp-vertex) serves the Anthropic Messages format for claude-* models only`,
+      );
     }
     // Vertex takes no query string on rawPredict (`?beta=true` from Anthropic clients is left out).
     if (call.operation === 'count_tokens') {
@@ -156,7 +167,8 @@ export class VertexAdapter implements ProviderAdapter {
         body: JSON.stringify(shapeVertexClaudeCountTokensBody(call.body, model)),
       };
     }
-    if (call.operation !== undefined) throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation}`);
+    if (call.operation !== undefined)
+      throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation}`);
     return {
       url: vertexModelUrl({ ...base, publisher: 'anthropic', model, method: call.stream ? 'streamRawPredict' : 'rawPredict' }),
       body: JSON.stringify(shapeVertexClaudeBody(call.body, this.config.default_max_tokens)),

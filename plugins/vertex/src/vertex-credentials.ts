@@ -1,5 +1,5 @@
 import { GatewayError, type SecretRedactor } from '@switchyard/kernel';
-import { GoogleAuth, type AuthClient } from 'google-auth-library';
+import type { AuthClient, GoogleAuth } from 'google-auth-library';
 
 /** The OAuth scope Vertex AI needs. */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -28,7 +28,8 @@ export interface VertexCredentials {
 async function bounded<T>(work: Promise<T>, signal: AbortSignal, backendId: string): Promise<T> {
   const timeout = AbortSignal.timeout(TOKEN_TIMEOUT_MS);
   const either = AbortSignal.any([signal, timeout]);
-  if (either.aborted) throw signal.aborted ? signal.reason : GatewayError.gatewayTimeout(`backend ${backendId} timed out getting a Google access token`);
+  if (either.aborted)
+    throw signal.aborted ? signal.reason : GatewayError.gatewayTimeout(`backend ${backendId} timed out getting a Google access token`);
   let onAbort!: () => void;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () =>
@@ -81,21 +82,31 @@ export class AdcCredentials implements VertexCredentials {
 
   async projectId(signal: AbortSignal): Promise<string | undefined> {
     try {
-      return (await bounded(this.googleAuth().getProjectId(), signal, this.backendId)) || undefined;
+      return (
+        (await bounded(
+          this.googleAuth().then((auth) => auth.getProjectId()),
+          signal,
+          this.backendId,
+        )) || undefined
+      );
     } catch (err) {
       if (signal.aborted || err instanceof GatewayError) throw err;
       return undefined;
     }
   }
 
-  private googleAuth(): GoogleAuth {
-    this.auth ??= new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+  /** The library is loaded on first use: a gateway without a gcp-vertex request never pays for it. */
+  private async googleAuth(): Promise<GoogleAuth> {
+    if (!this.auth) {
+      const { GoogleAuth } = await import('google-auth-library');
+      this.auth ??= new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+    }
     return this.auth;
   }
 
   private authClient(): Promise<AuthClient> {
     this.client ??= this.googleAuth()
-      .getClient()
+      .then((auth) => auth.getClient())
       .catch((err: unknown) => {
         // Not found now (no credentials yet, metadata server not up): look again next time.
         this.client = null;

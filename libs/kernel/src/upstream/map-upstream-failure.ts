@@ -82,7 +82,13 @@ export function parseUpstreamErrorBody(text: string): ParsedUpstreamError {
   // status names the error (kept as `code`); it is no error `type` of any client's protocol.
   const google = typeof err.code === 'number' && typeof err.status === 'string';
   const type = typeof err.type === 'string' ? err.type : typeof err.status === 'string' && !google ? err.status : undefined;
-  const code = google ? (err.status as string) : typeof err.code === 'string' ? err.code : typeof err.code === 'number' ? String(err.code) : null;
+  const code = google
+    ? (err.status as string)
+    : typeof err.code === 'string'
+      ? err.code
+      : typeof err.code === 'number'
+        ? String(err.code)
+        : null;
   const param = typeof err.param === 'string' ? err.param : null;
   const parsed: ParsedUpstreamError = { message, type, code, param };
   const retryAfterSeconds = googleRetryDelay(err.details);
@@ -123,7 +129,8 @@ export function mapUpstreamHttpError(
   }
   const parsed = parseUpstreamErrorBody(bodyText);
   // Google says when to retry in the body (RetryInfo), not in a header.
-  if (parsed.retryAfterSeconds !== undefined && passHeaders['retry-after'] === undefined) passHeaders['retry-after'] = String(parsed.retryAfterSeconds);
+  if (parsed.retryAfterSeconds !== undefined && passHeaders['retry-after'] === undefined)
+    passHeaders['retry-after'] = String(parsed.retryAfterSeconds);
   const rawMessage = parsed.message ?? (bodyText.trim().slice(0, 500) || `upstream status ${status}`);
   const message = redactor.redact(rawMessage);
   const kind =

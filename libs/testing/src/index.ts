@@ -1,0 +1,3 @@
+export * from './fake-upstream.js';
+export * from './sse.js';
+export * from './codec-harness.js';
