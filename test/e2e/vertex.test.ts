@@ -453,7 +453,13 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       script.on(id, replayFixture('anthropic/anthropic-text.json'));
       const message = await ant.messages.create(
         { model: SONNET, max_tokens: 100, messages: [{ role: 'user', content: 'How are you?' }] },
-        { headers: { 'x-request-id': id, 'anthropic-beta': 'fine-grained-tool-streaming-2025-05-14' } },
+        {
+          headers: {
+            'x-request-id': id,
+            'anthropic-beta': 'fine-grained-tool-streaming-2025-05-14',
+            'x-goog-user-project': 'someone-elses-project',
+          },
+        },
       );
       assert.equal(message.model, SONNET);
       assert.equal(
@@ -465,6 +471,7 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       assert.equal(got.headers.authorization, `Bearer ${auth.latest}`);
       assert.equal(got.headers['x-api-key'], undefined, 'the client key is never forwarded');
       assert.equal(got.headers['anthropic-beta'], 'fine-grained-tool-streaming-2025-05-14');
+      assert.equal(got.headers['x-goog-user-project'], undefined, 'a client does not pick the project that pays');
       assert.deepEqual(got.body, {
         anthropic_version: 'vertex-2023-10-16',
         max_tokens: 100,

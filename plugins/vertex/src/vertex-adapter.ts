@@ -54,6 +54,7 @@ export class VertexAdapter implements ProviderAdapter {
   private readonly credentials: VertexCredentials;
   private readonly location: string;
   private project: Promise<string> | null = null;
+  private readonly quotaProjectConfigured: boolean;
 
   constructor(
     private readonly config: VertexBackendConfig,
@@ -62,6 +63,7 @@ export class VertexAdapter implements ProviderAdapter {
     this.backendId = config.id;
     this.client = new UpstreamClient(config.id, config);
     this.location = config.location ?? VERTEX_DEFAULT_LOCATION;
+    this.quotaProjectConfigured = Object.keys(config.headers ?? {}).some((h) => h.toLowerCase() === 'x-goog-user-project');
     const authType = config.auth_type ?? 'adc';
     if (authType === 'adc' && config.api_key) {
       ctx.logger.warn(
@@ -89,6 +91,8 @@ export class VertexAdapter implements ProviderAdapter {
       traceparent: call.traceparent,
       contentType: 'application/json',
     });
+    // Which project pays is for the gateway's credentials (or its config) to say, never a client.
+    if (!this.quotaProjectConfigured) delete headers['x-goog-user-project'];
     let auth = await this.credentials.headers(call.signal);
     let reply = await this.post(target, headers, auth, call.signal);
     if (reply.status === 401) {
