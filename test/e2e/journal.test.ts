@@ -178,6 +178,7 @@ describe('request journal', () => {
           'bytes_in',
           'bytes_out',
           'upstream_request_id',
+          'attempts',
         ]);
         assert.match(l.ts as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         assert.equal(l.ingress, 'openai.chat');

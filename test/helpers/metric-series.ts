@@ -34,6 +34,7 @@ export const PINNED_SERIES = [
   'switchyard_overhead_sum',
   'switchyard_requests_active',
   'switchyard_requests_total',
+  'switchyard_route_attempts_total',
   'switchyard_upstream_errors_total',
   'target_info',
 ] as const;
@@ -54,6 +55,7 @@ export const PINNED_FAMILIES: Record<string, string> = {
   switchyard_overhead: 'histogram',
   switchyard_requests_active: 'gauge',
   switchyard_requests_total: 'counter',
+  switchyard_route_attempts_total: 'counter',
   switchyard_upstream_errors_total: 'counter',
   target_info: 'gauge',
 };

@@ -19,7 +19,7 @@ test('config.example.yaml passes validation', async () => {
   );
   assert.deepEqual(
     loaded.config.routes.map((r) => r.virtual_model),
-    ['coder', 'vision', 'auto'],
+    ['coder', 'vision', 'auto', 'coder-ha'],
   );
   assert.equal(loaded.config.server.api_keys.length, 0, 'SWITCHYARD_API_KEY unset → no inbound auth');
   assert.equal(loaded.config.journal.enabled, true);

@@ -184,7 +184,7 @@ routes:
 `),
   );
   has(lines, 'cfg.yaml: routes.both: set either backend + real_model or auto_route, not both');
-  has(lines, 'cfg.yaml: routes.neither: expected backend + real_model (a profile), or auto_route');
+  has(lines, 'cfg.yaml: routes.neither: expected backend + real_model (a profile), targets, or auto_route');
   has(lines, 'cfg.yaml: routes.typo.backend: no backend has id "locla"; did you mean "local"? (backends: local)');
   has(
     lines,

@@ -27,6 +27,7 @@ const FIELDS = [
   'bytes_in',
   'bytes_out',
   'upstream_request_id',
+  'attempts',
 ];
 
 function decision(over: Partial<RouteDecision> = {}): RouteDecision {

@@ -128,8 +128,12 @@ export class KernelModule {
         BackendMonitorService,
         {
           provide: GatewayPipeline,
-          useFactory: (holder: RuntimeHolder, logger: KernelLogger) => new GatewayPipeline(holder, logger),
-          inject: [RuntimeHolder, KERNEL_LOGGER],
+          useFactory: (holder: RuntimeHolder, logger: KernelLogger, monitor: BackendMonitorService) => {
+            const pipeline = new GatewayPipeline(holder, logger);
+            pipeline.useHealth((id) => monitor.get(id)?.status === 'down');
+            return pipeline;
+          },
+          inject: [RuntimeHolder, KERNEL_LOGGER, BackendMonitorService],
         },
       ],
       exports: [KERNEL_OPTIONS, KERNEL_LOGGER, PluginRegistry, RuntimeHolder, ModelCatalogService, BackendMonitorService, GatewayPipeline],

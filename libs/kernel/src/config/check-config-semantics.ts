@@ -76,10 +76,25 @@ function checkRoutes(config: SwitchyardConfig, issues: ConfigIssues): void {
   routes.forEach((route, i) => {
     if (route === undefined) return;
     const hasDirect = route.backend != null || route.real_model != null;
-    if (hasDirect && route.auto_route != null) {
+    const hasTargets = route.targets != null;
+    if (hasDirect && route.auto_route != null && !hasTargets) {
       issues.add(['routes', i], 'set either backend + real_model or auto_route, not both');
-    } else if (!hasDirect && route.auto_route == null) {
-      issues.add(['routes', i], 'expected backend + real_model (a profile), or auto_route');
+    } else if ([hasDirect, hasTargets, route.auto_route != null].filter(Boolean).length > 1) {
+      issues.add(['routes', i], 'set one of backend + real_model, targets, or auto_route');
+    } else if (!hasDirect && !hasTargets && route.auto_route == null) {
+      issues.add(['routes', i], 'expected backend + real_model (a profile), targets, or auto_route');
+    } else if (hasTargets) {
+      if (!Array.isArray(route.targets) || route.targets.length === 0) issues.add(['routes', i, 'targets'], 'expected at least one { backend, real_model }');
+      else
+        route.targets.forEach((t, j) => {
+          if (typeof t?.backend === 'string' && !backendIds.includes(t.backend)) {
+            const near = suggestNearestKey(t.backend, backendIds);
+            issues.add(
+              ['routes', i, 'targets', j, 'backend'],
+              `no backend has id "${t.backend}"${near ? `; did you mean "${near}"?` : ''} (backends: ${[...new Set(backendIds)].join(', ') || 'none'})`,
+            );
+          }
+        });
     } else if (hasDirect) {
       if (route.backend == null) issues.add(['routes', i, 'backend'], 'is required with real_model (the id of a backend)');
       if (route.real_model == null) issues.add(['routes', i, 'real_model'], 'is required with backend (the model name the backend knows)');

@@ -1,5 +1,5 @@
 import type { Measurement } from '../observability/exchange-measurement.js';
-import type { Exchange } from '../pipeline/exchange.js';
+import type { AttemptRecord, Exchange } from '../pipeline/exchange.js';
 
 /** One journal line (SPEC §5). Field order is the order written. */
 export interface JournalRecord {
@@ -29,6 +29,10 @@ export interface JournalRecord {
   bytes_in: number;
   bytes_out: number;
   upstream_request_id: string | null;
+  /** Every upstream attempt in order, {backend, real_model, status | error, ms}; more than one after a failover. Always written (empty when none was made). */
+  attempts?: AttemptRecord[];
+  /** Only for an auto_route virtual model: which slot the content chose and the model it points at. */
+  auto_route?: { virtual_model: string; kind: 'text' | 'vision'; target: string };
   /** Only with `journal.include_bodies: true`. */
   request_body?: unknown;
   /** Only with `journal.include_bodies: true`: the JSON reply, or a stream's text as the upstream sent it. */
@@ -96,7 +100,9 @@ export function journalRecord(exchange: Exchange, m: Measurement, bodies?: Captu
     bytes_in: exchange.bytesIn,
     bytes_out: m.end.bytesOut,
     upstream_request_id: exchange.upstreamRequestId,
+    attempts: exchange.attempts,
   };
+  if (d?.autoRoute) record.auto_route = { virtual_model: d.autoRoute.virtualModel, kind: d.autoRoute.kind, target: d.autoRoute.target };
   if (bodies) {
     record.request_body = exchange.requestBody ?? null;
     if (bodies.streamText !== undefined && bodies.streamText !== null) {

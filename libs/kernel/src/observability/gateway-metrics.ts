@@ -35,6 +35,8 @@ export class GatewayMetrics {
   readonly upstreamErrors: Counter<Attributes>;
   readonly configReloads: Counter<Attributes>;
   readonly journalDropped: Counter<Attributes>;
+  /** Upstream attempts (issue #10), by `outcome`: success | failover (failed, the next target was tried) | error (failed, the last). */
+  readonly routeAttempts: Counter<Attributes>;
   /** 1 while a backend's background probe succeeds, 0 while it fails (observed, by `switchyard.backend`). */
   readonly backendUp: ObservableGauge<Attributes>;
 
@@ -56,6 +58,7 @@ export class GatewayMetrics {
     this.upstreamErrors = f.getCounter('switchyard.upstream.errors', { description: 'Failed upstream calls, by error.type', unit: '{error}' });
     this.configReloads = f.getCounter('switchyard.config.reloads', { description: 'Configuration reloads, by result', unit: '{reload}' });
     this.journalDropped = f.getCounter('switchyard.journal.dropped', { description: 'Journal lines dropped because the writer fell behind', unit: '{line}' });
+    this.routeAttempts = f.getCounter('switchyard.route.attempts', { description: 'Upstream attempts per request target, by outcome', unit: '{attempt}' });
     this.backendUp = f.getObservableGauge('switchyard.backend.up', { description: 'Whether a backend answers its background probe (1) or not (0)' });
   }
 }

@@ -57,6 +57,12 @@ export class MetricsObserver implements ExchangeObserver {
     if (err) attrs['error.type'] = err;
 
     this.metrics.requests.add(1, attrs);
+    exchange.attempts.forEach((a, i) => {
+      const outcome = a.status !== undefined && a.status < 400 ? 'success' : i < exchange.attempts.length - 1 ? 'failover' : 'error';
+      const at: Attributes = { 'switchyard.backend': a.backend, outcome };
+      if (d?.virtualModel) at['switchyard.virtual_model'] = d.virtualModel;
+      this.metrics.routeAttempts.add(1, at);
+    });
     this.metrics.requestDuration.record(m.durationMs / 1000, attrs);
     if (exchange.overheadMs !== null) this.metrics.overhead.record(exchange.overheadMs / 1000, attrs);
     if (err && exchange.upstreamStatus !== null && m.end.status !== 499) this.metrics.upstreamErrors.add(1, attrs);

@@ -7,6 +7,18 @@ import type { RouteDecision } from '../router/model-router.js';
 /** HTTP-like status recorded when the client went away before the end (nginx's convention). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
+/** One upstream attempt of a request (journal `attempts`, metric switchyard.route.attempts). */
+export interface AttemptRecord {
+  backend: string;
+  real_model: string;
+  /** The upstream's HTTP status, when it answered. */
+  status?: number;
+  /** Why the attempt failed without an upstream status (connection, timeout, queue), when it did. */
+  error?: string;
+  /** How long the attempt took until its reply's status and headers (or its failure), ms. */
+  ms: number;
+}
+
 export interface ExchangeEnd {
   status: number;
   error: GatewayError | null;
@@ -47,6 +59,8 @@ export class Exchange {
   responseBody: Buffer | null = null;
   /** Which profile fields defaults / clamp / limits set (journal `profile`). */
   profileApplied: Record<string, string[]> | null = null;
+  /** Every upstream attempt, in order (more than one after a failover). */
+  readonly attempts: AttemptRecord[] = [];
   /** The client's request body; set only when an observer wants bodies (journal `include_bodies`). */
   requestBody: Record<string, unknown> | null = null;
   readonly done: Promise<ExchangeEnd>;

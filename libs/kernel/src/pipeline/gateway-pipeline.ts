@@ -3,6 +3,7 @@ import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { encodeErrorEvent } from '../errors/encode-error-envelope.js';
 import type { KernelLogger } from '../logger.js';
 import type { UpstreamReply } from '../plugin/provider-plugin.js';
+import type { WireProtocol } from '../plugin/protocol-codec.js';
 import { errorDialect, type Protocol } from '../protocol.js';
 import { ObservedStream } from '../stream/observed-stream.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
@@ -19,6 +20,9 @@ import { codecContext, Translation } from './translation.js';
 import { adaptThinkingDialect } from './adapt-thinking-dialect.js';
 import { applyNativeProfileKeys } from '../profile/apply-native-profile-keys.js';
 import { nextTraceparent } from './trace-context.js';
+import type { BackendConfig } from '../config/schema/backend-config.js';
+import type { RouteDecision, RouteTarget } from '../router/model-router.js';
+import { retryAfterMs, TargetBalancer, type BackendDownCheck, type ConcurrencyLimits } from './target-balancer.js';
 
 const ENDPOINT_NAMES: Record<Protocol, string> = {
   'openai.chat': '/v1/chat/completions',
@@ -27,6 +31,21 @@ const ENDPOINT_NAMES: Record<Protocol, string> = {
   'openai.responses': '/v1/responses',
   'anthropic.messages': '/v1/messages',
 };
+
+const DEFAULT_RETRY_DEADLINE_MS = 60_000;
+
+/** An upstream reply that will be forwarded (the attempt that won). */
+interface Sent {
+  reply: UpstreamReply;
+  backend: RuntimeBackend;
+  translation: Translation | null;
+}
+
+function concurrencyLimits(b: BackendConfig): ConcurrencyLimits {
+  return { maxConcurrency: b.max_concurrency ?? 0, maxQueue: b.max_queue ?? 100, queueTimeoutMs: (b.queue_timeout_seconds ?? 30) * 1000 };
+}
+
+const round1 = (ms: number): number => Math.round(ms * 10) / 10;
 
 /** A request in flight that the gateway can end early (shutdown grace expired). */
 interface Interruptible {
@@ -44,6 +63,8 @@ export interface RuntimeSource {
  */
 export class GatewayPipeline implements RequestPipeline {
   private readonly observers: ExchangeObserver[] = [];
+  /** Load, queues and cooldowns of backends and targets (issue #10), shared by all requests and kept across reloads. */
+  readonly balancer = new TargetBalancer();
   /** An observer records bodies (journal include_bodies): set `exchange.requestBody`. */
   private wantBodies = false;
   /** Requests in flight, each with how to end it now (see interruptAll). */
@@ -53,6 +74,11 @@ export class GatewayPipeline implements RequestPipeline {
     private readonly runtimes: RuntimeSource,
     private readonly logger: KernelLogger,
   ) {}
+
+  /** Backends the monitor marks down are skipped while another target is up. */
+  useHealth(isDown: BackendDownCheck): void {
+    this.balancer.useHealth(isDown);
+  }
 
   addObserver(observer: ExchangeObserver): void {
     this.observers.push(observer);
@@ -103,81 +129,85 @@ export class GatewayPipeline implements RequestPipeline {
       if (typeof model !== 'string' || model.length === 0) {
         throw GatewayError.invalidRequest('model: required, a non-empty string naming the model', 'model');
       }
-      const decision = runtime.router.route(model);
+      const decision = runtime.router.route(model, { protocol: req.protocol, body: req.body });
       exchange.decision = decision;
-      const backend = runtime.backends.get(decision.backendId);
-      if (!backend?.adapter || !backend.plugin) {
-        throw new GatewayError({
-          status: 501,
-          kind: 'unavailable',
-          message: `backend ${decision.backendId} (type ${backend?.config.type ?? 'unknown'}) has no provider plugin in this build`,
-          code: 'backend_unavailable',
-        });
-      }
-      exchange.backendType = backend.config.type;
-      const wire = backend.adapter.wireProtocolFor(req.protocol, decision.realModel);
-      if (req.operation !== undefined && wire !== req.protocol) {
-        throw GatewayError.unsupportedOperation(
-          `${req.operation} is not available for backend ${backend.config.id} (type ${backend.config.type}): it does not speak ${req.protocol} natively`,
-        );
-      }
-      if (wire === null) {
-        throw GatewayError.unsupportedOperation(
-          `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${ENDPOINT_NAMES[req.protocol]}`,
-        );
-      }
-      exchange.upstreamProtocol = wire;
+      const targets: RouteTarget[] = decision.targets ?? [{ backendId: decision.backendId, realModel: decision.realModel, profile: decision.profile, weight: 1 }];
+      const order = this.balancer.order(decision.virtualModel ?? decision.clientModel, targets, decision.strategy ?? 'failover');
+      const deadline = exchange.startedAt + (decision.retryDeadlineMs ?? DEFAULT_RETRY_DEADLINE_MS);
       const logger = req.logger ?? this.logger;
-      const translation =
-        wire === req.protocol ? null : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger), (t) => runtime.redactor.redact(t));
-      // Translated requests express enable_thinking in the ingress's own effort field, which the codecs carry over.
-      const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, logger, translation ? 'reasoning_effort' : undefined);
-      exchange.profileApplied = shaped.applied;
-      let upstreamBody = shaped.body;
-      if (translation) {
-        upstreamBody = translation.request(shaped.body, decision.realModel, stream);
-        const droppedTools = translation.ctx.droppedTools;
-        if (droppedTools?.length) {
+      let sent: Sent | null = null;
+      for (let i = 0; sent === null; i++) {
+        const target = order[i]!;
+        decision.backendId = target.backendId;
+        decision.realModel = target.realModel;
+        decision.profile = target.profile;
+        const attemptStart = performance.now();
+        let release: (() => void) | null = null;
+        let upstreamStatus: number | null = null;
+        let retryAfter: string | string[] | undefined;
+        try {
+          const backend = runtime.backends.get(target.backendId);
+          if (!backend?.adapter || !backend.plugin) {
+            throw new GatewayError({
+              status: 501,
+              kind: 'unavailable',
+              message: `backend ${target.backendId} (type ${backend?.config.type ?? 'unknown'}) has no provider plugin in this build`,
+              code: 'backend_unavailable',
+            });
+          }
+          release = await this.balancer.acquire(backend.config.id, concurrencyLimits(backend.config), signal);
+          exchange.upstreamStatus = null;
+          exchange.upstreamRequestId = null;
+          const attempt = this.prepare(req, exchange, decision, backend, runtime, model, stream, logger);
+          exchange.upstreamSentAt = performance.now();
+          const reply = await backend.adapter.send({
+            protocol: attempt.wire,
+            body: attempt.body,
+            rawBody: attempt.changed ? undefined : req.rawBody,
+            model: decision.realModel,
+            stream,
+            clientHeaders: req.headers,
+            query: req.query,
+            operation: req.operation,
+            requestId: req.requestId,
+            traceparent: nextTraceparent(req.headers['traceparent']),
+            signal,
+          });
+          exchange.upstreamHeadersAt = performance.now();
+          exchange.upstreamStatus = upstreamStatus = reply.status;
+          const upstreamId = reply.headers['x-request-id'] ?? reply.headers['request-id'];
+          if (typeof upstreamId === 'string') exchange.upstreamRequestId = upstreamId;
+          if (reply.status >= 400) {
+            retryAfter = reply.headers['retry-after'];
+            throw await this.upstreamError(reply, backend, runtime, req.protocol, attempt.wire);
+          }
+          exchange.attempts.push({ backend: target.backendId, real_model: target.realModel, status: reply.status, ms: round1(performance.now() - attemptStart) });
+          const held = release;
+          release = null;
+          void exchange.done.then(held);
+          sent = { reply, backend, translation: attempt.translation };
+        } catch (err) {
+          release?.();
+          const error =
+            cut.signal.aborted && !req.signal.aborted && isGatewayError(cut.signal.reason)
+              ? cut.signal.reason
+              : this.toGatewayError(err, req, runtime.backends.get(target.backendId));
+          exchange.attempts.push(
+            upstreamStatus !== null
+              ? { backend: target.backendId, real_model: target.realModel, status: upstreamStatus, ms: round1(performance.now() - attemptStart) }
+              : { backend: target.backendId, real_model: target.realModel, error: error.message, ms: round1(performance.now() - attemptStart) },
+          );
+          const cooldown = upstreamStatus === 429 || upstreamStatus === 503 ? retryAfterMs(retryAfter ?? error.headers['retry-after']) : null;
+          if (cooldown !== null) this.balancer.coolDown(target, cooldown);
+          const retryable = upstreamStatus !== null ? upstreamStatus >= 500 || upstreamStatus === 429 : error.status >= 500 && error.status !== CLIENT_CLOSED_REQUEST;
+          if (signal.aborted || !retryable || i + 1 >= order.length || performance.now() >= deadline) throw error;
           logger.warn(
-            { requestId: req.requestId, backend: backend.config.id, tools: droppedTools },
-            `tools dropped from the request: backend ${backend.config.id} cannot run ${droppedTools.join(', ')}`,
+            { requestId: req.requestId, backend: target.backendId, realModel: target.realModel, status: upstreamStatus ?? error.status, err: error.message },
+            `attempt on backend ${target.backendId} failed; trying the next target`,
           );
         }
-        adaptThinkingDialect(upstreamBody, wire, backend.config.thinking);
-        applyNativeProfileKeys(upstreamBody, decision.profile);
       }
-      let changed = translation !== null || shaped.changed;
-      if (stream && backend.plugin.streamUsageOption) {
-        const withUsage = requestStreamUsage(upstreamBody, wire);
-        if (withUsage) {
-          upstreamBody = withUsage;
-          changed = true;
-          // On passthrough the extra usage chunk is stripped; a translating encoder decides what the client sees.
-          exchange.usageInjected = translation === null;
-        }
-      }
-      exchange.upstreamSentAt = performance.now();
-      const reply = await backend.adapter.send({
-        protocol: wire,
-        body: upstreamBody,
-        rawBody: changed ? undefined : req.rawBody,
-        model: decision.realModel,
-        stream,
-        clientHeaders: req.headers,
-        query: req.query,
-        operation: req.operation,
-        requestId: req.requestId,
-        traceparent: nextTraceparent(req.headers['traceparent']),
-        signal,
-      });
-      exchange.upstreamHeadersAt = performance.now();
-      exchange.upstreamStatus = reply.status;
-      const upstreamId = reply.headers['x-request-id'] ?? reply.headers['request-id'];
-      if (typeof upstreamId === 'string') exchange.upstreamRequestId = upstreamId;
-      if (reply.status >= 400) {
-        throw await this.upstreamError(reply, backend, runtime, req.protocol, wire);
-      }
-      return await this.forward(reply, exchange, req, decision.realModel, decision.clientModel, backend, translation, entry);
+      return await this.forward(sent.reply, exchange, req, decision.realModel, decision.clientModel, sent.backend, sent.translation, entry);
     } catch (err) {
       const error =
         cut.signal.aborted && !req.signal.aborted && isGatewayError(cut.signal.reason)
@@ -186,6 +216,63 @@ export class GatewayPipeline implements RequestPipeline {
       exchange.end(req.signal.aborted ? CLIENT_CLOSED_REQUEST : error.status, error, 0, req.signal.aborted);
       throw error;
     }
+  }
+
+  /** Wire protocol, translation and the body for one target (SPEC §2 profile, §3 translation). */
+  private prepare(
+    req: GatewayRequest,
+    exchange: Exchange,
+    decision: RouteDecision,
+    backend: RuntimeBackend,
+    runtime: GatewayRuntime,
+    model: string,
+    stream: boolean,
+    logger: KernelLogger,
+  ): { wire: WireProtocol; translation: Translation | null; body: Record<string, unknown>; changed: boolean } {
+    const adapter = backend.adapter!;
+    exchange.backendType = backend.config.type;
+    const wire = adapter.wireProtocolFor(req.protocol, decision.realModel);
+    if (req.operation !== undefined && wire !== req.protocol) {
+      throw GatewayError.unsupportedOperation(
+        `${req.operation} is not available for backend ${backend.config.id} (type ${backend.config.type}): it does not speak ${req.protocol} natively`,
+      );
+    }
+    if (wire === null) {
+      throw GatewayError.unsupportedOperation(
+        `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${ENDPOINT_NAMES[req.protocol]}`,
+      );
+    }
+    exchange.upstreamProtocol = wire;
+    const translation =
+      wire === req.protocol ? null : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger), (t) => runtime.redactor.redact(t));
+    // Translated requests express enable_thinking in the ingress's own effort field, which the codecs carry over.
+    const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, logger, translation ? 'reasoning_effort' : undefined);
+    exchange.profileApplied = shaped.applied;
+    let upstreamBody = shaped.body;
+    if (translation) {
+      upstreamBody = translation.request(shaped.body, decision.realModel, stream);
+      const droppedTools = translation.ctx.droppedTools;
+      if (droppedTools?.length) {
+        logger.warn(
+          { requestId: req.requestId, backend: backend.config.id, tools: droppedTools },
+          `tools dropped from the request: backend ${backend.config.id} cannot run ${droppedTools.join(', ')}`,
+        );
+      }
+      adaptThinkingDialect(upstreamBody, wire, backend.config.thinking);
+      applyNativeProfileKeys(upstreamBody, decision.profile);
+    }
+    let changed = translation !== null || shaped.changed;
+    exchange.usageInjected = false;
+    if (stream && backend.plugin!.streamUsageOption) {
+      const withUsage = requestStreamUsage(upstreamBody, wire);
+      if (withUsage) {
+        upstreamBody = withUsage;
+        changed = true;
+        // On passthrough the extra usage chunk is stripped; a translating encoder decides what the client sees.
+        exchange.usageInjected = translation === null;
+      }
+    }
+    return { wire, translation, body: upstreamBody, changed };
   }
 
   private toGatewayError(err: unknown, req: GatewayRequest, backend: RuntimeBackend | undefined): GatewayError {

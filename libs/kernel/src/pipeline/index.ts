@@ -6,3 +6,4 @@ export * from './shape-upstream-body.js';
 export * from './trace-context.js';
 export * from './translation.js';
 export * from './adapt-thinking-dialect.js';
+export * from './target-balancer.js';

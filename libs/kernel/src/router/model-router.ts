@@ -1,9 +1,11 @@
 import type { BackendConfig } from '../config/schema/backend-config.js';
-import type { RouteConfig } from '../config/schema/route-config.js';
+import type { RouteConfig, RouteStrategy } from '../config/schema/route-config.js';
+import type { Protocol } from '../protocol.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { profileOf } from '../profile/profile-of.js';
 import type { RouteProfile } from '../profile/profile-types.js';
 import { compileModelGlob, isLiteralGlob } from './compile-model-glob.js';
+import { hasMediaContent } from './media-content.js';
 
 export type RouteVia = 'virtual_model' | 'glob' | 'passthrough_unrouted';
 
@@ -19,6 +21,58 @@ export interface RouteDecision {
   via: RouteVia;
   /** The route's parameter profile, computed once per configuration; null when there is none. */
   profile: RouteProfile | null;
+  /**
+   * Every place the request may go, in configuration order (one for a plain route). The pipeline
+   * orders them by `strategy` and sets backendId / realModel / profile to the one it tries.
+   */
+  targets?: RouteTarget[];
+  strategy?: RouteStrategy;
+  /** One total deadline for all attempts (ms). */
+  retryDeadlineMs?: number;
+  /** Set when an `auto_route` virtual model chose the target by the request's content. */
+  autoRoute?: AutoRouteDecision | null;
+}
+
+export interface RouteTarget {
+  backendId: string;
+  realModel: string;
+  profile: RouteProfile | null;
+  weight: number;
+}
+
+export interface AutoRouteDecision {
+  /** The auto_route virtual model the client named. */
+  virtualModel: string;
+  /** Which slot matched: `vision` when the request carries image, audio, video or file content. */
+  kind: 'text' | 'vision';
+  /** The model name that slot points at (a virtual model or a served model). */
+  target: string;
+}
+
+/** What the router may read of the request body (auto_route). */
+export interface RouteContent {
+  protocol: Protocol;
+  body: Record<string, unknown>;
+}
+
+const DEFAULT_RETRY_DEADLINE_MS = 60_000;
+
+function targetsOf(route: RouteConfig, profile: RouteProfile | null): RouteTarget[] {
+  if (!route.targets?.length) return route.backend && route.real_model ? [{ backendId: route.backend, realModel: route.real_model, profile, weight: 1 }] : [];
+  return route.targets.map((t) => ({
+    backendId: t.backend,
+    realModel: t.real_model,
+    weight: t.weight ?? 1,
+    profile:
+      t.defaults || t.clamp || t.limits
+        ? profileOf({
+            defaults: { ...route.defaults, ...t.defaults },
+            clamp: { ...route.clamp, ...t.clamp },
+            limits: { ...route.limits, ...t.limits },
+            system_prompt: route.system_prompt,
+          })
+        : profile,
+  }));
 }
 
 interface CompiledBackend {
@@ -43,13 +97,16 @@ export interface RouterOptions {
 export class ModelRouter {
   private readonly virtual = new Map<string, RouteConfig>();
   private readonly profiles = new Map<string, RouteProfile | null>();
+  private readonly targets = new Map<string, RouteTarget[]>();
   private readonly backends: CompiledBackend[];
   private readonly defaultBackend: string | null;
 
   constructor(private readonly options: RouterOptions) {
     for (const r of options.routes) {
       this.virtual.set(r.virtual_model, r);
-      this.profiles.set(r.virtual_model, profileOf(r));
+      const profile = profileOf(r);
+      this.profiles.set(r.virtual_model, profile);
+      this.targets.set(r.virtual_model, targetsOf(r, profile));
     }
     this.backends = options.backends.map((b) => ({
       id: b.id,
@@ -63,18 +120,46 @@ export class ModelRouter {
     return this.virtual.get(model) ?? null;
   }
 
-  route(model: string): RouteDecision {
+  /**
+   * The decision for a model name. `content` lets an `auto_route` virtual model choose its
+   * `vision` or `text` target; without it an auto route takes `text`.
+   */
+  route(model: string, content?: RouteContent): RouteDecision {
     const route = this.virtual.get(model);
-    if (route?.backend && route.real_model) {
-      return { clientModel: model, virtualModel: model, route, backendId: route.backend, realModel: route.real_model, via: 'virtual_model', profile: this.profiles.get(model) ?? null };
+    if (route?.auto_route) {
+      const kind = content && hasMediaContent(content.body, content.protocol) ? 'vision' : 'text';
+      const target = route.auto_route[kind];
+      const inner = this.direct(target, this.virtual.get(target)?.auto_route ? undefined : this.virtual.get(target));
+      return { ...inner, clientModel: model, autoRoute: { virtualModel: model, kind, target } };
+    }
+    return this.direct(model, route);
+  }
+
+  private direct(model: string, route: RouteConfig | undefined): RouteDecision {
+    const targets = route ? this.targets.get(route.virtual_model) : undefined;
+    if (route && targets?.length) {
+      const first = targets[0]!;
+      return {
+        clientModel: model,
+        virtualModel: model,
+        route,
+        backendId: first.backendId,
+        realModel: first.realModel,
+        via: 'virtual_model',
+        profile: first.profile,
+        targets,
+        strategy: route.strategy ?? 'failover',
+        retryDeadlineMs: (route.retry_deadline_seconds ?? DEFAULT_RETRY_DEADLINE_MS / 1000) * 1000,
+        autoRoute: null,
+      };
     }
     for (const b of this.backends) {
       for (const m of b.matchers) {
-        if (m(model)) return { clientModel: model, virtualModel: null, route: null, backendId: b.id, realModel: model, via: 'glob', profile: null };
+        if (m(model)) return { clientModel: model, virtualModel: null, route: null, backendId: b.id, realModel: model, via: 'glob', profile: null, autoRoute: null };
       }
     }
     if (this.options.passthroughUnrouted && this.defaultBackend) {
-      return { clientModel: model, virtualModel: null, route: null, backendId: this.defaultBackend, realModel: model, via: 'passthrough_unrouted', profile: null };
+      return { clientModel: model, virtualModel: null, route: null, backendId: this.defaultBackend, realModel: model, via: 'passthrough_unrouted', profile: null, autoRoute: null };
     }
     throw GatewayError.modelNotFound(model, this.listRoutableNames());
   }

@@ -85,6 +85,14 @@ export class BackendConfig {
   @IsInt() @Min(0)
   max_concurrency = 0;
 
+  /** With max_concurrency: how many requests may wait for a slot; more get 503 at once. */
+  @IsInt() @Min(0)
+  max_queue = 100;
+
+  /** With max_concurrency: the longest a request waits in the queue before it gets 503. */
+  @IsNumber() @Min(0) @Max(3600)
+  queue_timeout_seconds = 30;
+
   @IsOptional() @IsIn(THINKING_DIALECTS)
   thinking?: ThinkingDialect;
 

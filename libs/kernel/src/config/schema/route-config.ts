@@ -1,6 +1,6 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsLimits, IsProfile } from './validators.js';
 
 export const SYSTEM_PROMPT_MODES = ['prepend', 'append', 'replace'] as const;
@@ -22,6 +22,31 @@ export class AutoRouteConfig {
   /** Virtual model (or model name) for requests with image, audio, video or file content. */
   @IsString() @MinLength(1)
   vision!: string;
+}
+
+export const ROUTE_STRATEGIES = ['failover', 'round_robin', 'least_loaded'] as const;
+export type RouteStrategy = (typeof ROUTE_STRATEGIES)[number];
+
+/** One place a virtual model can be served: a backend and its model name, with profile overrides. */
+export class RouteTargetConfig {
+  @IsString() @MinLength(1)
+  backend!: string;
+
+  @IsString() @MinLength(1)
+  real_model!: string;
+
+  @IsOptional() @IsProfile({ allowNull: false })
+  defaults?: Profile;
+
+  @IsOptional() @IsProfile({ allowNull: true })
+  clamp?: Profile;
+
+  @IsOptional() @IsLimits()
+  limits?: Record<string, LimitBound>;
+
+  /** Share of traffic for round_robin / least_loaded (relative to the other targets). */
+  @IsInt() @Min(1) @Max(1000)
+  weight = 1;
 }
 
 export interface LimitBound {
@@ -59,4 +84,16 @@ export class RouteConfig {
 
   @IsOptional() @ValidateNested() @Type(() => AutoRouteConfig)
   auto_route?: AutoRouteConfig;
+
+  /** Several places to serve this virtual model (instead of backend + real_model). */
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => RouteTargetConfig)
+  targets?: RouteTargetConfig[];
+
+  /** How targets are chosen: failover (in order), round_robin, least_loaded (fewest in flight). */
+  @IsIn(ROUTE_STRATEGIES)
+  strategy: RouteStrategy = 'failover';
+
+  /** One total deadline per request: no new attempt (retry / failover) starts after it. */
+  @IsNumber() @Min(0) @Max(3600)
+  retry_deadline_seconds = 60;
 }
