@@ -40,7 +40,11 @@ describe('createSwitchyard: in-process calls', () => {
         'slow-stream': sse(textChunks('slow-stream', SLOW_PIECES), { delayMs: 20 }),
         'no-headers': hang(),
         'cut-stream': destroyMidStream(3, { lines: textChunks('cut-stream', ['a ', 'b ', 'c ', 'd ']) }),
-        'rate-limited': json(429, { error: { message: 'slow down', type: 'rate_limit_error', param: null, code: 'rate_limited' } }, { 'retry-after': '7' }),
+        'rate-limited': json(
+          429,
+          { error: { message: 'slow down', type: 'rate_limit_error', param: null, code: 'rate_limited' } },
+          { 'retry-after': '7' },
+        ),
         'gpt-json': json(200, chatCompletion('gpt-json', { content: 'from the fake' })),
       }),
     );
@@ -49,11 +53,24 @@ describe('createSwitchyard: in-process calls', () => {
       config: {
         backends: [
           { id: 'local', type: 'mock', output_tokens: 6, models: ['mock'] },
-          { id: 'fake', type: 'openai', base_url: upstream.url, api_key: 'sk-embedded-0123456789', models: ['gpt-*', 'slow-stream', 'no-headers', 'cut-stream', 'rate-limited'], skip_probe: true },
+          {
+            id: 'fake',
+            type: 'openai',
+            base_url: upstream.url,
+            api_key: 'sk-embedded-0123456789',
+            models: ['gpt-*', 'slow-stream', 'no-headers', 'cut-stream', 'rate-limited'],
+            skip_probe: true,
+          },
         ],
         routes: [
           { virtual_model: 'assistant', backend: 'local', real_model: 'mock' },
-          { virtual_model: 'careful', backend: 'fake', real_model: 'gpt-json', defaults: { temperature: 0.2, max_tokens: 64 }, clamp: { top_p: 0.5 } },
+          {
+            virtual_model: 'careful',
+            backend: 'fake',
+            real_model: 'gpt-json',
+            defaults: { temperature: 0.2, max_tokens: 64 },
+            clamp: { top_p: 0.5 },
+          },
         ],
       },
     });
@@ -126,7 +143,12 @@ describe('createSwitchyard: in-process calls', () => {
   });
 
   it('messages.create with stream: true: Anthropic stream events in order', async () => {
-    const stream = await sy.messages.create({ model: 'assistant', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'Hello' }] });
+    const stream = await sy.messages.create({
+      model: 'assistant',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
     const types: string[] = [];
     let text = '';
     for await (const event of stream) {
@@ -197,13 +219,17 @@ describe('createSwitchyard: in-process calls', () => {
     assert.deepEqual(Object.keys(err.body), ['error']);
     assert.match(err.message, /The model 'nope' does not exist/);
 
-    const anthropic = await sy.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: SwitchyardError) => e);
+    const anthropic = await sy.messages
+      .create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: SwitchyardError) => e);
     assert.ok(anthropic instanceof SwitchyardError);
     assert.equal(anthropic.status, 404);
     assert.equal(anthropic.body.type, 'error');
     assert.equal(anthropic.type, 'not_found_error');
 
-    const limited = await sy.chat.completions.create({ model: 'rate-limited', messages: [{ role: 'user', content: 'x' }] }).catch((e: SwitchyardError) => e);
+    const limited = await sy.chat.completions
+      .create({ model: 'rate-limited', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: SwitchyardError) => e);
     assert.ok(limited instanceof SwitchyardError);
     assert.equal(limited.status, 429);
     assert.equal(limited.type, 'rate_limit_error');
@@ -248,15 +274,25 @@ describe('createSwitchyard: in-process calls', () => {
 
   it('an AbortSignal before the upstream answered rejects the call and closes the upstream connection', async () => {
     const controller = new AbortController();
-    const call = sy.chat.completions.create({ model: 'no-headers', messages: [{ role: 'user', content: 'go' }] }, { signal: controller.signal, requestId: 'embedded-abort-early' });
-    const record = await waitFor(() => upstream.requests.find((x) => x.headers['x-request-id'] === 'embedded-abort-early'), 3000, 'the upstream request');
+    const call = sy.chat.completions.create(
+      { model: 'no-headers', messages: [{ role: 'user', content: 'go' }] },
+      { signal: controller.signal, requestId: 'embedded-abort-early' },
+    );
+    const record = await waitFor(
+      () => upstream.requests.find((x) => x.headers['x-request-id'] === 'embedded-abort-early'),
+      3000,
+      'the upstream request',
+    );
     controller.abort();
     await assert.rejects(call, (e: Error) => e.name === 'AbortError');
     await closedEarly(record);
   });
 
   it('breaking out of the loop cancels the upstream too', async () => {
-    const stream = await sy.chat.completions.create({ model: 'slow-stream', stream: true, messages: [{ role: 'user', content: 'go' }] }, { requestId: 'embedded-break' });
+    const stream = await sy.chat.completions.create(
+      { model: 'slow-stream', stream: true, messages: [{ role: 'user', content: 'go' }] },
+      { requestId: 'embedded-break' },
+    );
     let seen = 0;
     for await (const _chunk of stream) if (++seen === 3) break;
     const record = upstream.requests.find((r) => r.headers['x-request-id'] === 'embedded-break');
@@ -285,7 +321,7 @@ describe('createSwitchyard: configuration', () => {
     routes: [{ virtual_model: 'v', backend: 'missing' }],
   };
 
-  it('an invalid config object fails with exactly the file loader\'s error text', async () => {
+  it("an invalid config object fails with exactly the file loader's error text", async () => {
     const file = path.join(tmp, 'switchyard.yaml');
     writeFileSync(file, toYaml(invalid));
     const fromFile = await loadConfigFile(file, { env: {}, registry: createBuiltinRegistry(), shownAs: 'switchyard.yaml' }).then(
@@ -309,6 +345,12 @@ describe('createSwitchyard: configuration', () => {
     assert.match(named.message, /^config: /);
   });
 
+  it('@switchyard/gateway/embedded exports the same API without the HTTP layer', async () => {
+    const embedded = await import('@switchyard/gateway/embedded');
+    assert.equal(embedded.createSwitchyard, createSwitchyard);
+    assert.equal(embedded.SwitchyardError, SwitchyardError);
+  });
+
   it('a file path loads like --config, ${VAR} from options.env', async () => {
     const file = path.join(tmp, 'ok.yaml');
     writeFileSync(file, toYaml({ backends: [{ id: 'local', type: 'mock', mock_models: ['${MODEL_NAME}'], models: ['*'] }] }));
@@ -328,7 +370,7 @@ describe('createSwitchyard: configuration', () => {
     assert.match(missing.message, /missing\.yaml: cannot read the configuration file/);
   });
 
-  it('plugins passed as objects are registered before the built-ins; a logger receives the kernel\'s lines', async () => {
+  it("plugins passed as objects are registered before the built-ins; a logger receives the kernel's lines", async () => {
     const lines: string[] = [];
     const logger = createLogger('debug', {}, { write: (s: string) => void lines.push(s) } as unknown as NodeJS.WritableStream);
     const sy = await createSwitchyard({
@@ -344,9 +386,17 @@ describe('createSwitchyard: configuration', () => {
     }
     assert.ok(lines.length > 0, 'no log line');
     // Without the built-ins, only the given plugins serve: a built-in type is inert (501), as in a build without it.
-    const bare = await createSwitchyard({ plugins: [echo], builtins: false, logger: false, refreshModels: false, config: { backends: [{ id: 'm', type: 'mock', models: ['*'] }] } });
+    const bare = await createSwitchyard({
+      plugins: [echo],
+      builtins: false,
+      logger: false,
+      refreshModels: false,
+      config: { backends: [{ id: 'm', type: 'mock', models: ['*'] }] },
+    });
     try {
-      const err = await bare.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'x' }] }).catch((e: SwitchyardError) => e);
+      const err = await bare.chat.completions
+        .create({ model: 'mock', messages: [{ role: 'user', content: 'x' }] })
+        .catch((e: SwitchyardError) => e);
       assert.ok(err instanceof SwitchyardError);
       assert.equal(err.status, 501);
     } finally {

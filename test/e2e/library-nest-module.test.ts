@@ -25,7 +25,12 @@ class Summarizer {
   }
 
   async *stream(text: string): AsyncGenerator<string> {
-    const stream = await this.switchyard.messages.create({ model: 'summary', max_tokens: 32, stream: true, messages: [{ role: 'user', content: text }] });
+    const stream = await this.switchyard.messages.create({
+      model: 'summary',
+      max_tokens: 32,
+      stream: true,
+      messages: [{ role: 'user', content: text }],
+    });
     for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') yield event.delta.text;
   }
 }
@@ -77,11 +82,14 @@ describe('SwitchyardModule in a host Nest application', () => {
     assert.equal(JSON.parse((reply.body as Buffer).toString('utf8')).model, 'summary');
   });
 
-  it('forRoot takes full options too, and rejects an invalid configuration with the loader\'s ConfigError', async () => {
-    await assert.rejects(SwitchyardModule.forRoot({ config: { backends: [{ id: 'x', type: 'mock', output_tokens: 'many' }] }, logger: false }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /^config: backends\[0\]\.output_tokens: /m);
-      return true;
-    });
+  it("forRoot takes full options too, and rejects an invalid configuration with the loader's ConfigError", async () => {
+    await assert.rejects(
+      SwitchyardModule.forRoot({ config: { backends: [{ id: 'x', type: 'mock', output_tokens: 'many' }] }, logger: false }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /^config: backends\[0\]\.output_tokens: /m);
+        return true;
+      },
+    );
   });
 });

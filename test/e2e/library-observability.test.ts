@@ -33,12 +33,20 @@ describe('in-process metrics and journal', () => {
     });
     assert.equal(sy.metricsUrl, `http://127.0.0.1:${port}/metrics`);
 
-    await sy.chat.completions.create({ model: 'assistant', messages: [{ role: 'user', content: 'one' }] }, { requestId: 'obs-1', clientKeyId: 'agent-a' });
-    const stream = await sy.messages.create({ model: 'assistant', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'two' }] }, { requestId: 'obs-2' });
+    await sy.chat.completions.create(
+      { model: 'assistant', messages: [{ role: 'user', content: 'one' }] },
+      { requestId: 'obs-1', clientKeyId: 'agent-a' },
+    );
+    const stream = await sy.messages.create(
+      { model: 'assistant', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'two' }] },
+      { requestId: 'obs-2' },
+    );
     for await (const _event of stream);
-    await sy.chat.completions.create({ model: 'unknown', messages: [{ role: 'user', content: 'three' }] }, { requestId: 'obs-3' }).catch((e: SwitchyardError) => {
-      assert.equal(e.status, 404);
-    });
+    await sy.chat.completions
+      .create({ model: 'unknown', messages: [{ role: 'user', content: 'three' }] }, { requestId: 'obs-3' })
+      .catch((e: SwitchyardError) => {
+        assert.equal(e.status, 404);
+      });
 
     const scrape = await scrapeMetrics(`http://127.0.0.1:${port}`);
     const total = (labels: Record<string, string>) => scrape.find('switchyard_requests_total', labels).reduce((n, s) => n + s.value, 0);

@@ -71,7 +71,8 @@ describe('npm pack → npm install → run', { timeout: 240_000 }, () => {
     assert.equal(tarballs.length, WORKSPACES.length + 1, readdirSync(tgz).join(', '));
     // The SDKs only for their types (optional peer dependencies of @switchyard/gateway).
     const sdks = ['openai', '@anthropic-ai/sdk'].map((name) => {
-      const version = (JSON.parse(readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+      const version = (JSON.parse(readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+        .version;
       return `${name}@${version}`;
     });
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...sdks], app, 180_000);
@@ -82,7 +83,9 @@ describe('npm pack → npm install → run', { timeout: 240_000 }, () => {
   });
 
   it('installs the Switchyard packages from the tarballs, not from a registry', () => {
-    const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { resolved?: string }>;
+    };
     for (const name of [
       '@switchyard/kernel',
       '@switchyard/gateway',
@@ -148,7 +151,15 @@ await upstream.close();
     writeFileSync(
       path.join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'es2024', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, outDir: 'out', types: [] },
+        compilerOptions: {
+          target: 'es2024',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          skipLibCheck: true,
+          outDir: 'out',
+          types: [],
+        },
         files: ['check.ts'],
       }),
     );
@@ -165,7 +176,10 @@ await upstream.close();
   it('the switchyard command runs from the installed gateway', async () => {
     const { stdout } = await node([path.join(app, 'node_modules/@switchyard/gateway/dist/main.js'), '--version'], app);
     assert.equal(stdout.trim(), 'switchyard 0.1.0');
-    writeFileSync(path.join(app, 'echo.yaml'), 'plugins: ["@switchyard-example/plugin-echo"]\nbackends:\n  - { id: e, type: echo, models: ["*"] }\n');
+    writeFileSync(
+      path.join(app, 'echo.yaml'),
+      'plugins: ["@switchyard-example/plugin-echo"]\nbackends:\n  - { id: e, type: echo, models: ["*"] }\n',
+    );
     const check = await node([path.join(app, 'node_modules/.bin/switchyard'), '--check', '--config', 'echo.yaml'], app);
     assert.match(check.stdout, /configuration OK .*1 backend/);
   });

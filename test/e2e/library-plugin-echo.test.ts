@@ -40,7 +40,12 @@ describe('echo plugin over HTTP (plugins: by package name)', () => {
   it('chat completions, not streamed: the last user message comes back', async () => {
     const reply = await post(`${gw.url}/v1/chat/completions`, {
       model: 'repeat',
-      messages: [{ role: 'system', content: 'ignored' }, { role: 'user', content: 'first' }, { role: 'assistant', content: 'x' }, { role: 'user', content: 'hello echo' }],
+      messages: [
+        { role: 'system', content: 'ignored' },
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'x' },
+        { role: 'user', content: 'hello echo' },
+      ],
     });
     assert.equal(reply.status, 200, reply.text);
     const body = reply.json();
@@ -69,11 +74,13 @@ describe('echo plugin over HTTP (plugins: by package name)', () => {
     const message = await client.messages.create({ model: 'repeat', max_tokens: 64, messages: user('bonjour') });
     assert.equal(message.content[0]!.type === 'text' && message.content[0]!.text, 'echo: bonjour');
     const events = await readSse(
-      (await fetch(`${gw.url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-        body: JSON.stringify({ model: 'repeat', max_tokens: 64, stream: true, messages: user('streamed bonjour') }),
-      })).body,
+      (
+        await fetch(`${gw.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+          body: JSON.stringify({ model: 'repeat', max_tokens: 64, stream: true, messages: user('streamed bonjour') }),
+        })
+      ).body,
     );
     const data = sseJson<{ type: string; delta?: { type: string; text?: string } }>(events);
     assert.equal(data[0]!.type, 'message_start');
@@ -83,10 +90,14 @@ describe('echo plugin over HTTP (plugins: by package name)', () => {
 
   it('lists its models, and refuses what it cannot serve', async () => {
     // Listings arrive in the background; the backend's own list joins the virtual model.
-    const ids = await waitFor(async () => {
-      const models = (await get(`${gw.url}/v1/models`)).json() as { data: Array<{ id: string }> };
-      return models.data.length === 2 ? models.data.map((m) => m.id) : null;
-    }, 5000, 'the echo listing');
+    const ids = await waitFor(
+      async () => {
+        const models = (await get(`${gw.url}/v1/models`)).json() as { data: Array<{ id: string }> };
+        return models.data.length === 2 ? models.data.map((m) => m.id) : null;
+      },
+      5000,
+      'the echo listing',
+    );
     assert.deepEqual(ids, ['repeat', 'echo-1']);
     const embeddings = await post(`${gw.url}/v1/embeddings`, { model: 'repeat', input: 'x' });
     assert.equal(embeddings.status, 400);
@@ -141,7 +152,9 @@ describe('echo plugin in-process (createSwitchyard, plugins: by package name)', 
   });
 
   it('a package that is not there is a configuration error', async () => {
-    const err = await createSwitchyard({ logger: false, config: { ...CONFIG, plugins: ['@switchyard-example/no-such-plugin'] } }).catch((e: unknown) => e);
+    const err = await createSwitchyard({ logger: false, config: { ...CONFIG, plugins: ['@switchyard-example/no-such-plugin'] } }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ConfigError);
     assert.match(err.message, /^config: plugins\[0\]: cannot load "@switchyard-example\/no-such-plugin"/);
   });

@@ -33,7 +33,9 @@ export class EchoAdapter implements ProviderAdapter {
     const text = lastUserText(call.body.messages);
     if (text === null) {
       // An upstream error reply: the kernel maps it to the client's error envelope.
-      return json(400, { error: { message: 'messages: needs a user message to echo', type: 'invalid_request_error', param: 'messages', code: null } });
+      return json(400, {
+        error: { message: 'messages: needs a user message to echo', type: 'invalid_request_error', param: 'messages', code: null },
+      });
     }
     const answer: EchoAnswer = {
       id: `chatcmpl-echo-${call.requestId}`,

@@ -20,7 +20,10 @@ export function lastUserText(messages: unknown): string | null {
     if (typeof m.content === 'string') return m.content;
     if (Array.isArray(m.content)) {
       return m.content
-        .filter((p): p is { type: 'text'; text: string } => (p as { type?: unknown })?.type === 'text' && typeof (p as { text?: unknown }).text === 'string')
+        .filter(
+          (p): p is { type: 'text'; text: string } =>
+            (p as { type?: unknown })?.type === 'text' && typeof (p as { text?: unknown }).text === 'string',
+        )
         .map((p) => p.text)
         .join('');
     }

@@ -72,7 +72,11 @@ export function decodeSse(
 }
 
 /** The SSE text a client-side stream encoder writes for IR events (one `push` each, then `end`). */
-export function encodeSse(codec: ProtocolCodec | StreamEncoder, events: readonly IrStreamEvent[], ctx: CodecContext = testCodecContext()): string {
+export function encodeSse(
+  codec: ProtocolCodec | StreamEncoder,
+  events: readonly IrStreamEvent[],
+  ctx: CodecContext = testCodecContext(),
+): string {
   const encoder = encoderOf(codec, ctx);
   let out = '';
   for (const event of events) out += encoder.push(event);

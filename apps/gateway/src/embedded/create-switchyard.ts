@@ -36,5 +36,8 @@ export async function createSwitchyard(options: SwitchyardOptions): Promise<Embe
   }
   const switchyard = app.get(Switchyard);
   switchyard.bindClose(() => app.close());
-  return Object.defineProperty(switchyard, 'metricsUrl', { value: app.get(SwitchyardTelemetry).prometheusUrl, enumerable: true }) as EmbeddedSwitchyard;
+  return Object.defineProperty(switchyard, 'metricsUrl', {
+    value: app.get(SwitchyardTelemetry).prometheusUrl,
+    enumerable: true,
+  }) as EmbeddedSwitchyard;
 }

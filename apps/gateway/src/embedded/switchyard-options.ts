@@ -87,8 +87,7 @@ export async function loadSwitchyardConfig(options: SwitchyardOptions, registry:
 export async function prepareSwitchyard(options: SwitchyardOptions): Promise<PreparedSwitchyard> {
   const registry = createSwitchyardRegistry(options.plugins, options.builtins !== false);
   const built = await loadSwitchyardConfig(options, registry);
-  const logger =
-    options.logger === false ? silentLogger() : (options.logger ?? createLogger(built.config.logging.level));
+  const logger = options.logger === false ? silentLogger() : (options.logger ?? createLogger(built.config.logging.level));
   return {
     kernel: {
       config: built.config,

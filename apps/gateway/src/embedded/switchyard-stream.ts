@@ -114,7 +114,9 @@ export class SwitchyardStream<E> implements AsyncIterable<E> {
         if (overflow) {
           throw new SwitchyardError({
             status: 502,
-            body: { error: { message: `stream event larger than ${MAX_SSE_EVENT_BYTES} bytes`, type: 'server_error', param: null, code: null } },
+            body: {
+              error: { message: `stream event larger than ${MAX_SSE_EVENT_BYTES} bytes`, type: 'server_error', param: null, code: null },
+            },
             message: `stream event larger than ${MAX_SSE_EVENT_BYTES} bytes`,
             requestId: this.requestId,
             protocol: this.protocol,

@@ -62,7 +62,10 @@ export interface ChatCompletionsApi {
   create(body: ChatCompletionCreateParams, options?: SwitchyardRequestOptions): Promise<ChatCompletion>;
   create(body: ChatCompletionCreateParamsStreaming, options?: SwitchyardRequestOptions): Promise<SwitchyardStream<ChatCompletionChunk>>;
   /** `stream` known only at run time. */
-  create(body: ChatCompletionCreateParamsBase, options?: SwitchyardRequestOptions): Promise<ChatCompletion | SwitchyardStream<ChatCompletionChunk>>;
+  create(
+    body: ChatCompletionCreateParamsBase,
+    options?: SwitchyardRequestOptions,
+  ): Promise<ChatCompletion | SwitchyardStream<ChatCompletionChunk>>;
 }
 
 export interface CompletionsApi {
@@ -142,7 +145,9 @@ export class Switchyard implements AsyncDisposable {
     private readonly runtimes: RuntimeHolder,
     private readonly logger: KernelLogger,
   ) {
-    const api = <R>(protocol: Protocol) => ({ create: (body: Body, options?: SwitchyardRequestOptions) => this.call(protocol, body, options) as Promise<R> });
+    const api = <R>(protocol: Protocol) => ({
+      create: (body: Body, options?: SwitchyardRequestOptions) => this.call(protocol, body, options) as Promise<R>,
+    });
     this.chat = { completions: api('openai.chat') as ChatCompletionsApi };
     this.completions = api('openai.completions') as CompletionsApi;
     this.embeddings = api('openai.embeddings') as EmbeddingsApi;
