@@ -638,28 +638,21 @@ describe('translation through the IR (anthropic backend, mock, OpenAI-compatible
       assert.deepEqual(got.body.tool_choice, { type: 'function', function: { name: 'get_weather' } });
     });
 
-    it(
-      'an upstream OpenAI error reaches the Anthropic client as an Anthropic error with the same status and message',
-      async () => {
-        const id = rid('ant-oa-err');
-        openaiScript.on(
-          id,
-          json(
-            429,
-            { error: { message: 'Rate limit reached', type: 'rate_limit_error', param: null, code: null } },
-            { 'retry-after': '9' },
-          ),
-        );
-        const reply = await post(
-          `${gw.url}/v1/messages`,
-          { model: 'gpt-x', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
-          { 'x-request-id': id },
-        );
-        const error = assertAnthropicError(reply, 429, 'rate_limit_error');
-        assert.equal(error.message, 'Rate limit reached');
-        assert.equal(reply.headers.get('retry-after'), '9');
-      },
-    );
+    it('an upstream OpenAI error reaches the Anthropic client as an Anthropic error with the same status and message', async () => {
+      const id = rid('ant-oa-err');
+      openaiScript.on(
+        id,
+        json(429, { error: { message: 'Rate limit reached', type: 'rate_limit_error', param: null, code: null } }, { 'retry-after': '9' }),
+      );
+      const reply = await post(
+        `${gw.url}/v1/messages`,
+        { model: 'gpt-x', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id },
+      );
+      const error = assertAnthropicError(reply, 429, 'rate_limit_error');
+      assert.equal(error.message, 'Rate limit reached');
+      assert.equal(reply.headers.get('retry-after'), '9');
+    });
   });
 
   describe('multi-turn tool use round-tripped with tool call ids intact', () => {
@@ -755,55 +748,50 @@ describe('translation through the IR (anthropic backend, mock, OpenAI-compatible
       ]);
     });
 
-    it(
-      'Anthropic client ↔ OpenAI-compatible backend: tool_use ids are the backend call ids, tool_result goes back as tool messages',
-      async () => {
-        const id1 = rid('mt-ant-1');
-        openaiScript.on(
-          id1,
-          json(
-            200,
-            chatCompletion(
-              'gpt-x',
-              {
-                content: null,
-                tool_calls: [{ id: 'call_77', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
-              },
-              'tool_calls',
-            ),
+    it('Anthropic client ↔ OpenAI-compatible backend: tool_use ids are the backend call ids, tool_result goes back as tool messages', async () => {
+      const id1 = rid('mt-ant-1');
+      openaiScript.on(
+        id1,
+        json(
+          200,
+          chatCompletion(
+            'gpt-x',
+            {
+              content: null,
+              tool_calls: [{ id: 'call_77', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
+            },
+            'tool_calls',
           ),
-        );
-        const tools: Anthropic.Tool[] = [
-          { name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } },
-        ];
-        const first = await ant.messages.create(
-          { model: 'gpt-x', max_tokens: 50, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] },
-          { headers: { 'x-request-id': id1 } },
-        );
-        assert.equal(first.stop_reason, 'tool_use');
-        assert.deepEqual(first.content, [{ type: 'tool_use', id: 'call_77', name: 'get_weather', input: { city: 'Oslo' } }]);
+        ),
+      );
+      const tools: Anthropic.Tool[] = [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }];
+      const first = await ant.messages.create(
+        { model: 'gpt-x', max_tokens: 50, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] },
+        { headers: { 'x-request-id': id1 } },
+      );
+      assert.equal(first.stop_reason, 'tool_use');
+      assert.deepEqual(first.content, [{ type: 'tool_use', id: 'call_77', name: 'get_weather', input: { city: 'Oslo' } }]);
 
-        const id2 = rid('mt-ant-2');
-        openaiScript.on(id2, json(200, chatCompletion('gpt-x', { content: 'Oslo: -3°C.' })));
-        const second = await ant.messages.create(
-          {
-            model: 'gpt-x',
-            max_tokens: 50,
-            tools,
-            messages: [
-              { role: 'user', content: 'Weather in Oslo?' },
-              { role: 'assistant', content: first.content as Anthropic.ContentBlockParam[] },
-              { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_77', content: '-3°C' }] },
-            ],
-          },
-          { headers: { 'x-request-id': id2 } },
-        );
-        assert.deepEqual(second.content, [{ type: 'text', text: 'Oslo: -3°C.' }]);
-        const got = await receivedWithId(vllm, id2);
-        assert.equal(got.body.messages[1].tool_calls[0].id, 'call_77');
-        assert.deepEqual(got.body.messages[2], { role: 'tool', tool_call_id: 'call_77', content: '-3°C' });
-      },
-    );
+      const id2 = rid('mt-ant-2');
+      openaiScript.on(id2, json(200, chatCompletion('gpt-x', { content: 'Oslo: -3°C.' })));
+      const second = await ant.messages.create(
+        {
+          model: 'gpt-x',
+          max_tokens: 50,
+          tools,
+          messages: [
+            { role: 'user', content: 'Weather in Oslo?' },
+            { role: 'assistant', content: first.content as Anthropic.ContentBlockParam[] },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_77', content: '-3°C' }] },
+          ],
+        },
+        { headers: { 'x-request-id': id2 } },
+      );
+      assert.deepEqual(second.content, [{ type: 'text', text: 'Oslo: -3°C.' }]);
+      const got = await receivedWithId(vllm, id2);
+      assert.equal(got.body.messages[1].tool_calls[0].id, 'call_77');
+      assert.deepEqual(got.body.messages[2], { role: 'tool', tool_call_id: 'call_77', content: '-3°C' });
+    });
   });
   describe('/v1/messages in metrics and the journal, as on the OpenAI ingress', () => {
     it('one journal line per request (ingress anthropic.messages, tokens from the Anthropic stream) and the GenAI metrics', async () => {

@@ -55,7 +55,11 @@ describe('secrets never reach the logs, at any level (issue #4)', () => {
     const badText = await bad.text();
     assert.equal(bad.status, 400);
     assert.ok(!badText.includes(BACKEND_KEY) && !badText.includes(ENV_SECRET), badText);
-    const wrong = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, authorization: 'Bearer wrong-key-1234567' }, body: '{}' });
+    const wrong = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...headers, authorization: 'Bearer wrong-key-1234567' },
+      body: '{}',
+    });
     assert.equal(wrong.status, 401);
     await wrong.text();
     const stream = await fetch(`${gw.url}/v1/chat/completions`, {

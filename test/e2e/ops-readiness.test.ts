@@ -90,7 +90,10 @@ describe('readiness follows background probes', () => {
     const r = await post(`${gw.url}/v1/chat/completions`, { model: 'flaky-model', messages: [{ role: 'user', content: 'x' }] });
     assert.equal(r.status, 200);
     const expected = (Date.now() - t1) / 200 + 2;
-    assert.ok(probes() - n1 <= expected, `readiness checks and requests do not probe: ${probes() - n1} probes, at most ${expected} expected`);
+    assert.ok(
+      probes() - n1 <= expected,
+      `readiness checks and requests do not probe: ${probes() - n1} probes, at most ${expected} expected`,
+    );
   });
 
   it('5xx: down in /readyz (503, with the error) and in the metric; back up when it recovers', async () => {

@@ -12,7 +12,18 @@ describe('token counts on translated streams (issue #4 × #5)', () => {
   before(async () => {
     upstream = await startFakeUpstream(replayFixture('anthropic/anthropic-text'));
     gw = await startGateway({
-      config: { backends: [{ id: 'claude', type: 'anthropic', base_url: upstream.url, api_key: 'sk-ant-test-123456', models: ['claude-*'], skip_probe: true }] },
+      config: {
+        backends: [
+          {
+            id: 'claude',
+            type: 'anthropic',
+            base_url: upstream.url,
+            api_key: 'sk-ant-test-123456',
+            models: ['claude-*'],
+            skip_probe: true,
+          },
+        ],
+      },
     });
   });
 
@@ -23,7 +34,11 @@ describe('token counts on translated streams (issue #4 × #5)', () => {
 
   it('an OpenAI client streaming without include_usage to an Anthropic backend gets no usage chunk, yet tokens are counted', async () => {
     const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = await client.chat.completions.create({
+      model: 'claude-sonnet-4-5',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     let text = '';
     for await (const chunk of stream) {
       assert.equal(chunk.usage ?? undefined, undefined, 'the client did not ask for usage');

@@ -11,7 +11,12 @@ function route(virtual_model: string, backendId: string, real_model: string, ext
 }
 
 describe('routing order (SPEC §2)', () => {
-  const backends = [backend('a', ['Qwen/*', 'shared-*']), backend('b', ['shared-*', 'llama-3']), backend('c'), backend('d', ['*'], { default: true })];
+  const backends = [
+    backend('a', ['Qwen/*', 'shared-*']),
+    backend('b', ['shared-*', 'llama-3']),
+    backend('c'),
+    backend('d', ['*'], { default: true }),
+  ];
 
   it('an exact virtual model wins over every glob', () => {
     const r = new ModelRouter({ backends, routes: [route('shared-x', 'b', 'real-x')], passthroughUnrouted: false, singleBackend: false });
@@ -27,18 +32,34 @@ describe('routing order (SPEC §2)', () => {
   });
 
   it('`*` also matches `/`, and globs are case-sensitive', () => {
-    const r = new ModelRouter({ backends: [backend('a', ['qwen/*']), backend('z', ['Q*'])], routes: [], passthroughUnrouted: false, singleBackend: false });
+    const r = new ModelRouter({
+      backends: [backend('a', ['qwen/*']), backend('z', ['Q*'])],
+      routes: [],
+      passthroughUnrouted: false,
+      singleBackend: false,
+    });
     assert.equal(r.route('Qwen/Qwen3/instruct').backendId, 'z');
   });
 
   it('a backend without `models` matches nothing, except in single-backend mode', () => {
     const only = [backend('c')];
-    assert.throws(() => new ModelRouter({ backends: only, routes: [], passthroughUnrouted: false, singleBackend: false }).route('x'), GatewayError);
-    assert.equal(new ModelRouter({ backends: only, routes: [], passthroughUnrouted: false, singleBackend: true }).route('any/thing').backendId, 'c');
+    assert.throws(
+      () => new ModelRouter({ backends: only, routes: [], passthroughUnrouted: false, singleBackend: false }).route('x'),
+      GatewayError,
+    );
+    assert.equal(
+      new ModelRouter({ backends: only, routes: [], passthroughUnrouted: false, singleBackend: true }).route('any/thing').backendId,
+      'c',
+    );
   });
 
   it('passthrough_unrouted sends unknown names to the default backend', () => {
-    const r = new ModelRouter({ backends: [backend('a', ['x']), backend('d', [], { default: true })], routes: [], passthroughUnrouted: true, singleBackend: false });
+    const r = new ModelRouter({
+      backends: [backend('a', ['x']), backend('d', [], { default: true })],
+      routes: [],
+      passthroughUnrouted: true,
+      singleBackend: false,
+    });
     const d = r.route('unknown-model');
     assert.deepEqual([d.backendId, d.realModel, d.via], ['d', 'unknown-model', 'passthrough_unrouted']);
   });

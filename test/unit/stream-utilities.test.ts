@@ -3,7 +3,15 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { firstValueFrom, toArray } from 'rxjs';
-import { createModelRewriter, createSseParser, createUsageChunkStripper, ObservedStream, rewriteModelInBody, sseEvents, type SseEvent } from '@switchyard/kernel';
+import {
+  createModelRewriter,
+  createSseParser,
+  createUsageChunkStripper,
+  ObservedStream,
+  rewriteModelInBody,
+  sseEvents,
+  type SseEvent,
+} from '@switchyard/kernel';
 
 function rewriteChunks(chunks: string[], real: string, client: string): string {
   const rw = createModelRewriter(real, client)!;
@@ -13,7 +21,11 @@ function rewriteChunks(chunks: string[], real: string, client: string): string {
 
 describe('model field rewrite (no re-serialisation)', () => {
   it('replaces the real model with the name the client asked for, with and without a space', () => {
-    const got = rewriteChunks(['data: {"id":"1","model":"Qwen/Qwen3-8B","x":1}\n\n', 'data: {"model": "Qwen/Qwen3-8B"}\n\n'], 'Qwen/Qwen3-8B', 'coder');
+    const got = rewriteChunks(
+      ['data: {"id":"1","model":"Qwen/Qwen3-8B","x":1}\n\n', 'data: {"model": "Qwen/Qwen3-8B"}\n\n'],
+      'Qwen/Qwen3-8B',
+      'coder',
+    );
     assert.equal(got, 'data: {"id":"1","model":"coder","x":1}\n\ndata: {"model": "coder"}\n\n');
   });
 
@@ -44,7 +56,10 @@ describe('model field rewrite (no re-serialisation)', () => {
   it('is absent when the names are equal, and leaves other fields alone', () => {
     assert.equal(createModelRewriter('m', 'm'), undefined);
     const body = Buffer.from('{"model":"r","choices":[{"message":{"content":"the \\"model\\":\\"r\\" text"}}]}');
-    assert.equal(rewriteModelInBody(body, 'r', 'v').toString(), '{"model":"v","choices":[{"message":{"content":"the \\"model\\":\\"r\\" text"}}]}');
+    assert.equal(
+      rewriteModelInBody(body, 'r', 'v').toString(),
+      '{"model":"v","choices":[{"message":{"content":"the \\"model\\":\\"r\\" text"}}]}',
+    );
   });
 });
 
@@ -128,7 +143,11 @@ describe('bounded buffering on streams that never end an event', () => {
   it('the SSE parser drops an oversized event, reports it, and keeps parsing later events', () => {
     const seen: string[] = [];
     let overflows = 0;
-    const p = createSseParser((e) => seen.push(e.data), () => overflows++, 1024);
+    const p = createSseParser(
+      (e) => seen.push(e.data),
+      () => overflows++,
+      1024,
+    );
     p.feed('data: ' + 'x'.repeat(4096));
     p.feed('\n\n');
     p.feed('data: ok\n\n');

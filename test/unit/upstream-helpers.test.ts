@@ -17,7 +17,11 @@ describe('joinUrl (base_url joining rule)', () => {
     ['https://host/openai/v1/', '/v1/chat/completions', 'https://host/openai/v1/chat/completions'],
     ['https://host/openai/v1', '/v1/models', 'https://host/openai/v1/models'],
     ['https://api.openai.com/v1', '/v1/embeddings', 'https://api.openai.com/v1/embeddings'],
-    ['https://generativelanguage.googleapis.com/v1beta/openai/', '/v1/chat/completions', 'https://generativelanguage.googleapis.com/v1beta/openai/chat/completions'],
+    [
+      'https://generativelanguage.googleapis.com/v1beta/openai/',
+      '/v1/chat/completions',
+      'https://generativelanguage.googleapis.com/v1beta/openai/chat/completions',
+    ],
   ];
   for (const [base, path, want] of cases) it(`${base} + ${path}`, () => assert.equal(joinUrl(base, path), want));
 });
@@ -58,7 +62,14 @@ describe('header policy (SPEC §3)', () => {
 
   it('drops set-cookie and hop-by-hop toward the client, passes rate-limit headers, names the upstream id', () => {
     const h = filterReplyHeaders(
-      { 'set-cookie': 'x', 'transfer-encoding': 'chunked', 'retry-after': '3', 'x-ratelimit-remaining-requests': '9', 'x-request-id': 'up-1', 'content-type': 'text/event-stream' },
+      {
+        'set-cookie': 'x',
+        'transfer-encoding': 'chunked',
+        'retry-after': '3',
+        'x-ratelimit-remaining-requests': '9',
+        'x-request-id': 'up-1',
+        'content-type': 'text/event-stream',
+      },
       true,
     );
     assert.equal(h['set-cookie'], undefined);
@@ -85,7 +96,14 @@ describe('upstream error mapping (SPEC §3)', () => {
   });
 
   it('other 4xx and 5xx keep status and message, with echoed secrets redacted', () => {
-    const e = mapUpstreamHttpError(400, '{"error":{"message":"key sk-backend-secret-123 is bad","type":"invalid_request_error","param":"temperature"}}', {}, 'b', redactor, true);
+    const e = mapUpstreamHttpError(
+      400,
+      '{"error":{"message":"key sk-backend-secret-123 is bad","type":"invalid_request_error","param":"temperature"}}',
+      {},
+      'b',
+      redactor,
+      true,
+    );
     assert.equal(e.status, 400);
     assert.equal(e.message, 'key [REDACTED] is bad');
     assert.equal(e.param, 'temperature');

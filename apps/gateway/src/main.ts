@@ -64,7 +64,14 @@ async function main(argv: string[]): Promise<number> {
   const url = await listenGateway(app, host, port);
   const backends = loaded.config.backends.map((b) => `${b.id} (${b.type})`).join(', ');
   logger.info(
-    { url, metrics: telemetry.prometheusUrl, source: loaded.source, file: loaded.file, backends: loaded.config.backends.length, routes: loaded.config.routes.length },
+    {
+      url,
+      metrics: telemetry.prometheusUrl,
+      source: loaded.source,
+      file: loaded.file,
+      backends: loaded.config.backends.length,
+      routes: loaded.config.routes.length,
+    },
     loaded.source === 'demo'
       ? `Switchyard listening on ${url}, serving the built-in mock model "mock" (demo mode)`
       : `Switchyard listening on ${url}; backends: ${backends}`,

@@ -1,11 +1,5 @@
 /** The wire protocols an ingress speaks and a backend may speak natively. Also the journal's `ingress`. */
-export const PROTOCOLS = [
-  'openai.chat',
-  'openai.completions',
-  'openai.embeddings',
-  'openai.responses',
-  'anthropic.messages',
-] as const;
+export const PROTOCOLS = ['openai.chat', 'openai.completions', 'openai.embeddings', 'openai.responses', 'anthropic.messages'] as const;
 
 export type Protocol = (typeof PROTOCOLS)[number];
 

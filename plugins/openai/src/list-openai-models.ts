@@ -12,7 +12,8 @@ export function parseOpenAIModelList(json: unknown): ModelInfo[] {
       id: m.id,
       owned_by: typeof m.owned_by === 'string' ? m.owned_by : undefined,
       created: typeof m.created === 'number' ? m.created : undefined,
-      context_length: typeof m.max_model_len === 'number' ? m.max_model_len : typeof m.context_length === 'number' ? m.context_length : undefined,
+      context_length:
+        typeof m.max_model_len === 'number' ? m.max_model_len : typeof m.context_length === 'number' ? m.context_length : undefined,
     });
   }
   return out;

@@ -23,7 +23,10 @@ function pathOf(url: string): string {
 
 export function sendError(reply: FastifyReply, url: string, err: GatewayError): FastifyReply {
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-  return reply.code(err.status).type('application/json').send(encodeErrorBody(errorDialectForUrl(url), err));
+  return reply
+    .code(err.status)
+    .type('application/json')
+    .send(encodeErrorBody(errorDialectForUrl(url), err));
 }
 
 /**

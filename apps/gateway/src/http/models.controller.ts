@@ -31,7 +31,11 @@ export class ModelsController {
   one(@Req() req: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
     const id = decodeURIComponent((req.params as Record<string, string>)['*'] ?? '');
     const entry = this.catalog.list().find((e) => e.id === id);
-    if (!entry) throw GatewayError.modelNotFound(id, this.catalog.list().map((e) => e.id));
+    if (!entry)
+      throw GatewayError.modelNotFound(
+        id,
+        this.catalog.list().map((e) => e.id),
+      );
     return reply.send(req.headers['anthropic-version'] !== undefined ? anthropicModel(entry) : openAIModel(entry));
   }
 }

@@ -84,7 +84,8 @@ function checkRoutes(config: SwitchyardConfig, issues: ConfigIssues): void {
     } else if (!hasDirect && !hasTargets && route.auto_route == null) {
       issues.add(['routes', i], 'expected backend + real_model (a profile), targets, or auto_route');
     } else if (hasTargets) {
-      if (!Array.isArray(route.targets) || route.targets.length === 0) issues.add(['routes', i, 'targets'], 'expected at least one { backend, real_model }');
+      if (!Array.isArray(route.targets) || route.targets.length === 0)
+        issues.add(['routes', i, 'targets'], 'expected at least one { backend, real_model }');
       else
         route.targets.forEach((t, j) => {
           if (typeof t?.backend === 'string' && !backendIds.includes(t.backend)) {

@@ -16,7 +16,7 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'ServerConfig.body_limit_mb': 'Largest request body accepted, in MB.',
   'ServerConfig.passthrough_unrouted': 'Send unknown model names to the backend marked default: true (instead of 404).',
   'ServerConfig.shutdown_grace_seconds': 'On SIGTERM: fail readiness, then drain in-flight requests for up to this long.',
-  'ServerConfig.models_refresh_seconds': 'How often backends\' model lists are fetched in the background for GET /v1/models.',
+  'ServerConfig.models_refresh_seconds': "How often backends' model lists are fetched in the background for GET /v1/models.",
   'ServerConfig.probe_interval_seconds':
     'How often each backend is probed in the background (readiness, switchyard_backend_up); never on the request path.',
   'ApiKeyEntry.name': 'A name the journal records for this client (never the key).',
@@ -72,7 +72,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'RouteConfig.system_prompt': "A system prompt to prepend, append, or replace the caller's with.",
   'RouteConfig.auto_route': 'Route by content: text-only requests → text, image/audio/video/file parts → vision.',
   'RouteConfig.targets': 'Several { backend, real_model } targets (instead of backend + real_model), with per-target profile overrides.',
-  'RouteConfig.strategy': 'How targets are chosen: failover (in order) | round_robin | least_loaded (fewest in flight); optionally weighted.',
+  'RouteConfig.strategy':
+    'How targets are chosen: failover (in order) | round_robin | least_loaded (fewest in flight); optionally weighted.',
   'RouteConfig.retry_deadline_seconds': 'One total deadline per request: no retry or failover starts after it.',
   'RouteTargetConfig.backend': 'Id of the backend of this target.',
   'RouteTargetConfig.real_model': 'The model name sent to this backend.',

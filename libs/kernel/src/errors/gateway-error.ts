@@ -48,7 +48,9 @@ export class GatewayError extends Error {
     this.headers = init.headers ?? {};
   }
 
-  static unauthorized(message = 'Missing or invalid API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".'): GatewayError {
+  static unauthorized(
+    message = 'Missing or invalid API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".',
+  ): GatewayError {
     return new GatewayError({ status: 401, kind: 'authentication', message, code: 'invalid_api_key' });
   }
 

@@ -145,8 +145,10 @@ export class BackendMonitor {
       .catch((err: unknown) => this.options.logger.error({ err, backend: loop.id }, 'backend check failed unexpectedly'))
       .finally(() => {
         loop.running = null;
-        if (!loop.abort.signal.aborted && !loop.timer && this.running) {
-          this.schedule(loop, Math.min(loop.nextProbeAt, this.listModels ? loop.nextListAt : Infinity) - Date.now());
+        const next = Math.min(loop.nextProbeAt, this.listModels ? loop.nextListAt : Infinity);
+        // Nothing left to check (no plugin, or skip_probe without listing): no timer at all.
+        if (!loop.abort.signal.aborted && !loop.timer && this.running && Number.isFinite(next)) {
+          this.schedule(loop, next - Date.now());
         }
       });
     return loop.running;

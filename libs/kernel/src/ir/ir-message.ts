@@ -14,9 +14,7 @@ export interface IrTextPart {
 }
 
 export type IrMediaSource =
-  | { kind: 'url'; url: string }
-  | { kind: 'base64'; mediaType: string; data: string }
-  | { kind: 'file_id'; fileId: string };
+  { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string } | { kind: 'file_id'; fileId: string };
 
 export interface IrImagePart {
   type: 'image';

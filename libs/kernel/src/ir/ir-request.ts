@@ -22,9 +22,7 @@ export interface IrThinking {
 }
 
 export type IrResponseFormat =
-  | { type: 'text' }
-  | { type: 'json_object' }
-  | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
+  { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
 
 /** A generation request in the kernel's vocabulary: what every protocol decodes to. */
 export interface IrRequest {

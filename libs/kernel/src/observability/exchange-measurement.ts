@@ -46,7 +46,11 @@ export function measureExchange(exchange: Exchange): Promise<Measurement> {
       new Promise<Measurement>((resolve) => {
         // After the response is written: the body parse below never delays the client.
         setImmediate(() => {
-          const usage = meter ? (meter.usage ?? exchange.upstreamUsage) : exchange.responseBody ? readResponseUsage(exchange.protocol, exchange.responseBody) : null;
+          const usage = meter
+            ? (meter.usage ?? exchange.upstreamUsage)
+            : exchange.responseBody
+              ? readResponseUsage(exchange.protocol, exchange.responseBody)
+              : null;
           const durationMs = end.endedAt - exchange.startedAt;
           const first = meter?.firstContentAt ?? null;
           const ttftMs = first !== null ? first - exchange.startedAt : null;

@@ -41,24 +41,47 @@ export class GatewayMetrics {
   readonly backendUp: ObservableGauge<Attributes>;
 
   constructor(f: InstrumentFactory) {
-    this.requestDuration = f.getHistogram('gen_ai.server.request.duration', hist('Time from request received to response end', 's', DURATION_BUCKETS));
-    this.timeToFirstToken = f.getHistogram('gen_ai.server.time_to_first_token', hist('Time to the first streamed content', 's', TTFT_BUCKETS));
+    this.requestDuration = f.getHistogram(
+      'gen_ai.server.request.duration',
+      hist('Time from request received to response end', 's', DURATION_BUCKETS),
+    );
+    this.timeToFirstToken = f.getHistogram(
+      'gen_ai.server.time_to_first_token',
+      hist('Time to the first streamed content', 's', TTFT_BUCKETS),
+    );
     this.timePerOutputToken = f.getHistogram(
       'gen_ai.server.time_per_output_token',
       hist('Time per output token after the first', 's', TPOT_BUCKETS),
     );
-    this.tokenUsage = f.getHistogram('gen_ai.client.token.usage', hist('Tokens per request, by gen_ai.token.type', '{token}', TOKEN_BUCKETS));
+    this.tokenUsage = f.getHistogram(
+      'gen_ai.client.token.usage',
+      hist('Tokens per request, by gen_ai.token.type', '{token}', TOKEN_BUCKETS),
+    );
     this.activeRequests = f.getUpDownCounter('switchyard.requests.active', { description: 'Model requests in flight', unit: '{request}' });
     this.requests = f.getCounter('switchyard.requests', { description: 'Model requests, by outcome', unit: '{request}' });
     this.tokensPerSecond = f.getHistogram(
       'switchyard.generation.tokens_per_second',
       hist('Output tokens per second of generation', '{token}/s', TOKENS_PER_SECOND_BUCKETS),
     );
-    this.overhead = f.getHistogram('switchyard.overhead', hist("The gateway's own time per request, upstream wait excluded", 's', OVERHEAD_BUCKETS));
-    this.upstreamErrors = f.getCounter('switchyard.upstream.errors', { description: 'Failed upstream calls, by error.type', unit: '{error}' });
+    this.overhead = f.getHistogram(
+      'switchyard.overhead',
+      hist("The gateway's own time per request, upstream wait excluded", 's', OVERHEAD_BUCKETS),
+    );
+    this.upstreamErrors = f.getCounter('switchyard.upstream.errors', {
+      description: 'Failed upstream calls, by error.type',
+      unit: '{error}',
+    });
     this.configReloads = f.getCounter('switchyard.config.reloads', { description: 'Configuration reloads, by result', unit: '{reload}' });
-    this.journalDropped = f.getCounter('switchyard.journal.dropped', { description: 'Journal lines dropped because the writer fell behind', unit: '{line}' });
-    this.routeAttempts = f.getCounter('switchyard.route.attempts', { description: 'Upstream attempts per request target, by outcome', unit: '{attempt}' });
-    this.backendUp = f.getObservableGauge('switchyard.backend.up', { description: 'Whether a backend answers its background probe (1) or not (0)' });
+    this.journalDropped = f.getCounter('switchyard.journal.dropped', {
+      description: 'Journal lines dropped because the writer fell behind',
+      unit: '{line}',
+    });
+    this.routeAttempts = f.getCounter('switchyard.route.attempts', {
+      description: 'Upstream attempts per request target, by outcome',
+      unit: '{attempt}',
+    });
+    this.backendUp = f.getObservableGauge('switchyard.backend.up', {
+      description: 'Whether a backend answers its background probe (1) or not (0)',
+    });
   }
 }

@@ -74,8 +74,10 @@ export class MetricsObserver implements ExchangeObserver {
     if (u) {
       this.metrics.tokenUsage.record(u.inputTokens, { ...attrs, 'gen_ai.token.type': 'input' });
       this.metrics.tokenUsage.record(u.outputTokens, { ...attrs, 'gen_ai.token.type': 'output' });
-      if (u.cachedInputTokens !== undefined) this.metrics.tokenUsage.record(u.cachedInputTokens, { ...attrs, 'gen_ai.token.type': 'cached_input' });
-      if (u.reasoningTokens !== undefined) this.metrics.tokenUsage.record(u.reasoningTokens, { ...attrs, 'gen_ai.token.type': 'reasoning' });
+      if (u.cachedInputTokens !== undefined)
+        this.metrics.tokenUsage.record(u.cachedInputTokens, { ...attrs, 'gen_ai.token.type': 'cached_input' });
+      if (u.reasoningTokens !== undefined)
+        this.metrics.tokenUsage.record(u.reasoningTokens, { ...attrs, 'gen_ai.token.type': 'reasoning' });
     }
   }
 }

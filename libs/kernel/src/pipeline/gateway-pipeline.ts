@@ -131,7 +131,9 @@ export class GatewayPipeline implements RequestPipeline {
       }
       const decision = runtime.router.route(model, { protocol: req.protocol, body: req.body });
       exchange.decision = decision;
-      const targets: RouteTarget[] = decision.targets ?? [{ backendId: decision.backendId, realModel: decision.realModel, profile: decision.profile, weight: 1 }];
+      const targets: RouteTarget[] = decision.targets ?? [
+        { backendId: decision.backendId, realModel: decision.realModel, profile: decision.profile, weight: 1 },
+      ];
       const order = this.balancer.order(decision.virtualModel ?? decision.clientModel, targets, decision.strategy ?? 'failover');
       const deadline = exchange.startedAt + (decision.retryDeadlineMs ?? DEFAULT_RETRY_DEADLINE_MS);
       const logger = req.logger ?? this.logger;
@@ -181,7 +183,12 @@ export class GatewayPipeline implements RequestPipeline {
             retryAfter = reply.headers['retry-after'];
             throw await this.upstreamError(reply, backend, runtime, req.protocol, attempt.wire);
           }
-          exchange.attempts.push({ backend: target.backendId, real_model: target.realModel, status: reply.status, ms: round1(performance.now() - attemptStart) });
+          exchange.attempts.push({
+            backend: target.backendId,
+            real_model: target.realModel,
+            status: reply.status,
+            ms: round1(performance.now() - attemptStart),
+          });
           const held = release;
           release = null;
           void exchange.done.then(held);
@@ -194,15 +201,35 @@ export class GatewayPipeline implements RequestPipeline {
               : this.toGatewayError(err, req, runtime.backends.get(target.backendId));
           exchange.attempts.push(
             upstreamStatus !== null
-              ? { backend: target.backendId, real_model: target.realModel, status: upstreamStatus, ms: round1(performance.now() - attemptStart) }
-              : { backend: target.backendId, real_model: target.realModel, error: error.message, ms: round1(performance.now() - attemptStart) },
+              ? {
+                  backend: target.backendId,
+                  real_model: target.realModel,
+                  status: upstreamStatus,
+                  ms: round1(performance.now() - attemptStart),
+                }
+              : {
+                  backend: target.backendId,
+                  real_model: target.realModel,
+                  error: error.message,
+                  ms: round1(performance.now() - attemptStart),
+                },
           );
-          const cooldown = upstreamStatus === 429 || upstreamStatus === 503 ? retryAfterMs(retryAfter ?? error.headers['retry-after']) : null;
+          const cooldown =
+            upstreamStatus === 429 || upstreamStatus === 503 ? retryAfterMs(retryAfter ?? error.headers['retry-after']) : null;
           if (cooldown !== null) this.balancer.coolDown(target, cooldown);
-          const retryable = upstreamStatus !== null ? upstreamStatus >= 500 || upstreamStatus === 429 : error.status >= 500 && error.status !== CLIENT_CLOSED_REQUEST;
+          const retryable =
+            upstreamStatus !== null
+              ? upstreamStatus >= 500 || upstreamStatus === 429
+              : error.status >= 500 && error.status !== CLIENT_CLOSED_REQUEST;
           if (signal.aborted || !retryable || i + 1 >= order.length || performance.now() >= deadline) throw error;
           logger.warn(
-            { requestId: req.requestId, backend: target.backendId, realModel: target.realModel, status: upstreamStatus ?? error.status, err: error.message },
+            {
+              requestId: req.requestId,
+              backend: target.backendId,
+              realModel: target.realModel,
+              status: upstreamStatus ?? error.status,
+              err: error.message,
+            },
             `attempt on backend ${target.backendId} failed; trying the next target`,
           );
         }
@@ -244,9 +271,20 @@ export class GatewayPipeline implements RequestPipeline {
     }
     exchange.upstreamProtocol = wire;
     const translation =
-      wire === req.protocol ? null : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger), (t) => runtime.redactor.redact(t));
+      wire === req.protocol
+        ? null
+        : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger), (t) =>
+            runtime.redactor.redact(t),
+          );
     // Translated requests express enable_thinking in the ingress's own effort field, which the codecs carry over.
-    const shaped = shapeUpstreamBody(req.body, decision, backend.config, req.protocol, logger, translation ? 'reasoning_effort' : undefined);
+    const shaped = shapeUpstreamBody(
+      req.body,
+      decision,
+      backend.config,
+      req.protocol,
+      logger,
+      translation ? 'reasoning_effort' : undefined,
+    );
     exchange.profileApplied = shaped.applied;
     let upstreamBody = shaped.body;
     if (translation) {
@@ -293,7 +331,8 @@ export class GatewayPipeline implements RequestPipeline {
     wire: string,
   ): Promise<GatewayError> {
     const text = await readBody(reply.body, 64 * 1024).catch(() => '');
-    const sameDialect = errorDialect(ingress) === (wire === 'anthropic.messages' ? 'anthropic' : wire.startsWith('openai.') ? 'openai' : 'other');
+    const sameDialect =
+      errorDialect(ingress) === (wire === 'anthropic.messages' ? 'anthropic' : wire.startsWith('openai.') ? 'openai' : 'other');
     return mapUpstreamHttpError(reply.status, text, reply.headers, backend.config.id, runtime.redactor, sameDialect);
   }
 
@@ -338,7 +377,10 @@ export class GatewayPipeline implements RequestPipeline {
     // A failure after the stream started ends it with an error event in the client's protocol.
     const fail = (error: GatewayError): void => {
       if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
-      (req.logger ?? this.logger).warn({ requestId: req.requestId, backend: backend.config.id, err: error.message }, 'stream failed after it started');
+      (req.logger ?? this.logger).warn(
+        { requestId: req.requestId, backend: backend.config.id, err: error.message },
+        'stream failed after it started',
+      );
       if (source !== reply.body) source.unpipe(out);
       out.finishWith(translating?.failureEvent(error) ?? encodeErrorEvent(dialect, error));
       exchange.end(error.status, error, out.bytesOut);
@@ -354,7 +396,11 @@ export class GatewayPipeline implements RequestPipeline {
     reply.body.on('error', (err: Error) => fail(mapTransportError(err, backend.config.id)));
     if (source !== reply.body) {
       source.on('error', (err: Error) =>
-        fail(isGatewayError(err) ? err : GatewayError.badGateway(`backend ${backend.config.id} sent a stream that could not be translated: ${err.message}`)),
+        fail(
+          isGatewayError(err)
+            ? err
+            : GatewayError.badGateway(`backend ${backend.config.id} sent a stream that could not be translated: ${err.message}`),
+        ),
       );
     }
     out.on('end', () => exchange.end(reply.status, null, out.bytesOut));

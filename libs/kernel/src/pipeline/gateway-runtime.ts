@@ -46,7 +46,10 @@ export class GatewayRuntime {
     for (const b of options.config.backends) {
       const plugin = options.registry.get(b.type) ?? null;
       if (!plugin) {
-        options.logger.warn({ backend: b.id, type: b.type }, `backend "${b.id}": no plugin for type "${b.type}" in this build; it is inert`);
+        options.logger.warn(
+          { backend: b.id, type: b.type },
+          `backend "${b.id}": no plugin for type "${b.type}" in this build; it is inert`,
+        );
       }
       const adapter = plugin
         ? plugin.createAdapter(b, {

@@ -36,7 +36,10 @@ export function shapeUpstreamBody(
     modelFamily: decision.realModel,
   });
   if (logger && (result.dropped.length > 0 || result.adjusted.length > 0) && logger.isLevelEnabled('debug')) {
-    logger.debug({ virtualModel: decision.virtualModel, dropped: result.dropped, adjusted: result.adjusted }, 'profile fields not sent as configured');
+    logger.debug(
+      { virtualModel: decision.virtualModel, dropped: result.dropped, adjusted: result.adjusted },
+      'profile fields not sent as configured',
+    );
   }
   result.body.model = decision.realModel;
   const { defaults, clamp, limits, system_prompt } = result.applied;

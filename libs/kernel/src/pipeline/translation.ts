@@ -70,7 +70,12 @@ export class Translation {
    * ask for usage), so metrics and the journal still count tokens.
    */
   stream(onUsage?: (usage: IrUsage) => void): TranslatingStream {
-    return new TranslatingStream(this.backend.createStreamDecoder(this.ctx), this.client.createStreamEncoder(this.ctx), this.redact, onUsage);
+    return new TranslatingStream(
+      this.backend.createStreamDecoder(this.ctx),
+      this.client.createStreamEncoder(this.ctx),
+      this.redact,
+      onUsage,
+    );
   }
 }
 
@@ -148,7 +153,8 @@ export function codecContext(clientModel: string, requestId: string, logger: Ker
     clientModel,
     requestId,
     dropped(field: string) {
-      if (logger.isLevelEnabled('debug')) logger.debug({ requestId, field }, 'field dropped in translation: the target protocol cannot express it');
+      if (logger.isLevelEnabled('debug'))
+        logger.debug({ requestId, field }, 'field dropped in translation: the target protocol cannot express it');
     },
   };
 }

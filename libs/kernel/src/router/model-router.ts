@@ -58,7 +58,8 @@ export interface RouteContent {
 const DEFAULT_RETRY_DEADLINE_MS = 60_000;
 
 function targetsOf(route: RouteConfig, profile: RouteProfile | null): RouteTarget[] {
-  if (!route.targets?.length) return route.backend && route.real_model ? [{ backendId: route.backend, realModel: route.real_model, profile, weight: 1 }] : [];
+  if (!route.targets?.length)
+    return route.backend && route.real_model ? [{ backendId: route.backend, realModel: route.real_model, profile, weight: 1 }] : [];
   return route.targets.map((t) => ({
     backendId: t.backend,
     realModel: t.real_model,
@@ -155,11 +156,30 @@ export class ModelRouter {
     }
     for (const b of this.backends) {
       for (const m of b.matchers) {
-        if (m(model)) return { clientModel: model, virtualModel: null, route: null, backendId: b.id, realModel: model, via: 'glob', profile: null, autoRoute: null };
+        if (m(model))
+          return {
+            clientModel: model,
+            virtualModel: null,
+            route: null,
+            backendId: b.id,
+            realModel: model,
+            via: 'glob',
+            profile: null,
+            autoRoute: null,
+          };
       }
     }
     if (this.options.passthroughUnrouted && this.defaultBackend) {
-      return { clientModel: model, virtualModel: null, route: null, backendId: this.defaultBackend, realModel: model, via: 'passthrough_unrouted', profile: null, autoRoute: null };
+      return {
+        clientModel: model,
+        virtualModel: null,
+        route: null,
+        backendId: this.defaultBackend,
+        realModel: model,
+        via: 'passthrough_unrouted',
+        profile: null,
+        autoRoute: null,
+      };
     }
     throw GatewayError.modelNotFound(model, this.listRoutableNames());
   }

@@ -81,7 +81,8 @@ function scanModelValue(buf: Buffer, i: number): { start: number; end: number } 
   const start = i;
   for (i = start + 1; i < buf.length; i++) {
     const c = buf[i];
-    if (c === 0x5c) i++; // backslash escape
+    if (c === 0x5c)
+      i++; // backslash escape
     else if (c === 0x22) return { start, end: i + 1 };
   }
   return 'partial';

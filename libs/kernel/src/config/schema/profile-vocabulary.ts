@@ -21,4 +21,13 @@ export type ProfileKey = keyof typeof PROFILE_KEY_TYPES;
 export const FORBIDDEN_PROFILE_KEYS = ['model', 'messages', 'input', 'stream'] as const;
 
 /** Keys `limits` can bound: the numeric part of the vocabulary. */
-export const LIMITABLE_KEYS = ['temperature', 'top_p', 'top_k', 'max_tokens', 'presence_penalty', 'frequency_penalty', 'thinking_budget', 'seed'] as const;
+export const LIMITABLE_KEYS = [
+  'temperature',
+  'top_p',
+  'top_k',
+  'max_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'thinking_budget',
+  'seed',
+] as const;

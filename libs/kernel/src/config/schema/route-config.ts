@@ -16,11 +16,13 @@ export class SystemPromptConfig {
 
 export class AutoRouteConfig {
   /** Virtual model (or model name) for requests with only text. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   text!: string;
 
   /** Virtual model (or model name) for requests with image, audio, video or file content. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   vision!: string;
 }
 
@@ -29,23 +31,30 @@ export type RouteStrategy = (typeof ROUTE_STRATEGIES)[number];
 
 /** One place a virtual model can be served: a backend and its model name, with profile overrides. */
 export class RouteTargetConfig {
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   backend!: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   real_model!: string;
 
-  @IsOptional() @IsProfile({ allowNull: false })
+  @IsOptional()
+  @IsProfile({ allowNull: false })
   defaults?: Profile;
 
-  @IsOptional() @IsProfile({ allowNull: true })
+  @IsOptional()
+  @IsProfile({ allowNull: true })
   clamp?: Profile;
 
-  @IsOptional() @IsLimits()
+  @IsOptional()
+  @IsLimits()
   limits?: Record<string, LimitBound>;
 
   /** Share of traffic for round_robin / least_loaded (relative to the other targets). */
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   weight = 1;
 }
 
@@ -58,35 +67,52 @@ export interface LimitBound {
 export type Profile = Record<string, unknown>;
 
 export class RouteConfig {
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   virtual_model!: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   backend?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   real_model?: string;
 
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   context_length?: number;
 
-  @IsOptional() @IsProfile({ allowNull: false })
+  @IsOptional()
+  @IsProfile({ allowNull: false })
   defaults?: Profile;
 
-  @IsOptional() @IsProfile({ allowNull: true })
+  @IsOptional()
+  @IsProfile({ allowNull: true })
   clamp?: Profile;
 
-  @IsOptional() @IsLimits()
+  @IsOptional()
+  @IsLimits()
   limits?: Record<string, LimitBound>;
 
-  @IsOptional() @ValidateNested() @Type(() => SystemPromptConfig)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SystemPromptConfig)
   system_prompt?: SystemPromptConfig;
 
-  @IsOptional() @ValidateNested() @Type(() => AutoRouteConfig)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AutoRouteConfig)
   auto_route?: AutoRouteConfig;
 
   /** Several places to serve this virtual model (instead of backend + real_model). */
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => RouteTargetConfig)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RouteTargetConfig)
   targets?: RouteTargetConfig[];
 
   /** How targets are chosen: failover (in order), round_robin, least_loaded (fewest in flight). */
@@ -94,6 +120,8 @@ export class RouteConfig {
   strategy: RouteStrategy = 'failover';
 
   /** One total deadline per request: no new attempt (retry / failover) starts after it. */
-  @IsNumber() @Min(0) @Max(3600)
+  @IsNumber()
+  @Min(0)
+  @Max(3600)
   retry_deadline_seconds = 60;
 }

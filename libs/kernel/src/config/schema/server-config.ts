@@ -4,7 +4,9 @@ import { IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min, Mi
 
 /** An inbound API key; `name` lets the journal name the client without the key. */
 export class ApiKeyEntry {
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   name?: string;
 
   @IsString()
@@ -12,49 +14,68 @@ export class ApiKeyEntry {
 }
 
 export class CorsConfig {
-  @IsArray() @IsString({ each: true })
+  @IsArray()
+  @IsString({ each: true })
   origins: string[] = [];
 }
 
 export class ServerTlsConfig {
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   cert!: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   key!: string;
 }
 
 export class ServerConfig {
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   host = '0.0.0.0';
 
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   port = 4000;
 
   /** Strings are normalised to `{ key }` by the loader; empty keys are dropped. */
-  @IsArray() @ValidateNested({ each: true }) @Type(() => ApiKeyEntry)
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ApiKeyEntry)
   api_keys: ApiKeyEntry[] = [];
 
-  @ValidateNested() @Type(() => CorsConfig)
+  @ValidateNested()
+  @Type(() => CorsConfig)
   cors: CorsConfig = new CorsConfig();
 
-  @IsOptional() @ValidateNested() @Type(() => ServerTlsConfig)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ServerTlsConfig)
   tls?: ServerTlsConfig;
 
-  @IsNumber() @Min(0.001) @Max(4096)
+  @IsNumber()
+  @Min(0.001)
+  @Max(4096)
   body_limit_mb = 32;
 
   @IsBoolean()
   passthrough_unrouted = false;
 
-  @IsNumber() @Min(0) @Max(3600)
+  @IsNumber()
+  @Min(0)
+  @Max(3600)
   shutdown_grace_seconds = 25;
 
   /** How often backends' model lists are refreshed in the background for GET /v1/models. */
-  @IsNumber() @Min(0.1) @Max(86400)
+  @IsNumber()
+  @Min(0.1)
+  @Max(86400)
   models_refresh_seconds = 30;
 
   /** How often each backend is probed in the background for readiness (GET /readyz) and `switchyard_backend_up`. */
-  @IsNumber() @Min(0.1) @Max(86400)
+  @IsNumber()
+  @Min(0.1)
+  @Max(86400)
   probe_interval_seconds = 15;
 }

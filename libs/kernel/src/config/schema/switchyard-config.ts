@@ -10,26 +10,33 @@ import { TelemetryConfig } from './telemetry-config.js';
 
 /** The whole configuration file (SPEC §2), after `${…}` resolution and map-to-list normalisation. */
 export class SwitchyardConfig {
-  @ValidateNested() @Type(() => ServerConfig)
+  @ValidateNested()
+  @Type(() => ServerConfig)
   server: ServerConfig = new ServerConfig();
 
-  @ValidateNested() @Type(() => LoggingConfig)
+  @ValidateNested()
+  @Type(() => LoggingConfig)
   logging: LoggingConfig = new LoggingConfig();
 
-  @ValidateNested() @Type(() => TelemetryConfig)
+  @ValidateNested()
+  @Type(() => TelemetryConfig)
   telemetry: TelemetryConfig = new TelemetryConfig();
 
-  @ValidateNested() @Type(() => JournalConfig)
+  @ValidateNested()
+  @Type(() => JournalConfig)
   journal: JournalConfig = new JournalConfig();
 
   /** Extra provider plugin packages to load by name. */
-  @IsArray() @IsString({ each: true })
+  @IsArray()
+  @IsString({ each: true })
   plugins: string[] = [];
 
   /** Validated per entry against the backend type's config class by the loader. */
   @IsArray()
   backends: BackendConfig[] = [];
 
-  @IsArray() @ValidateNested({ each: true }) @Type(() => RouteConfig)
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RouteConfig)
   routes: RouteConfig[] = [];
 }

@@ -6,13 +6,17 @@ export class PrometheusConfig {
   @IsBoolean()
   enabled = true;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   host = '0.0.0.0';
 
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   port = 9091;
 
-  @IsString() @Matches(/^\//, { message: 'must start with "/"' })
+  @IsString()
+  @Matches(/^\//, { message: 'must start with "/"' })
   path = '/metrics';
 }
 
@@ -21,14 +25,18 @@ export class OtlpConfig {
   @IsString()
   endpoint = '';
 
-  @IsNumber() @Min(1) @Max(3600)
+  @IsNumber()
+  @Min(1)
+  @Max(3600)
   interval_seconds = 15;
 }
 
 export class TelemetryConfig {
-  @ValidateNested() @Type(() => PrometheusConfig)
+  @ValidateNested()
+  @Type(() => PrometheusConfig)
   prometheus: PrometheusConfig = new PrometheusConfig();
 
-  @ValidateNested() @Type(() => OtlpConfig)
+  @ValidateNested()
+  @Type(() => OtlpConfig)
   otlp: OtlpConfig = new OtlpConfig();
 }

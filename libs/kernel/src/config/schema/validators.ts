@@ -36,9 +36,7 @@ export function IsStringRecord(options?: ValidationOptions) {
   return define(
     'isStringRecord',
     (v) =>
-      isPlainObject(v) && Object.values(v).every((s) => typeof s === 'string')
-        ? null
-        : 'must be a map of header names to string values',
+      isPlainObject(v) && Object.values(v).every((s) => typeof s === 'string') ? null : 'must be a map of header names to string values',
     options,
   );
 }
