@@ -212,11 +212,35 @@ describe('failover (issue #10)', () => {
   });
 
   it('starts no new attempt after retry_deadline_seconds', async () => {
-    const h = await harness(routeYaml('failover', 'retry_deadline_seconds: 0'));
-    h.script.set('a', () => json('a', 503));
+    const h = await harness(routeYaml('failover', 'retry_deadline_seconds: 0.15'));
+    h.script.set('a', async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      return json('a', 503);
+    });
     const err = await rejection(send(h, 'm'));
-    assert.equal(err.status, 503);
+    assert.equal(err.status, 504, 'the deadline passed while the first target was still answering');
     assert.equal(h.calls.length, 1);
+  });
+
+  it('the deadline also cuts an attempt still waiting for its first byte: 504, upstream aborted', async () => {
+    const h = await harness(routeYaml('failover', 'retry_deadline_seconds: 0.2'));
+    let aborted = false;
+    h.script.set(
+      'a',
+      (call) =>
+        new Promise((_resolve, reject) => {
+          call.signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(call.signal.reason as Error);
+          });
+        }),
+    );
+    const started = performance.now();
+    const err = await rejection(send(h, 'm'));
+    assert.equal(err.status, 504);
+    assert.match(err.message, /retry deadline/);
+    assert.ok(aborted, 'the hanging attempt was aborted');
+    assert.ok(performance.now() - started < 1500);
   });
 
   it('a route with one target keeps its status (no retry to the same target)', async () => {

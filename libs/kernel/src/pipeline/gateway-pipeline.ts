@@ -137,102 +137,120 @@ export class GatewayPipeline implements RequestPipeline {
       const order = this.balancer.order(decision.virtualModel ?? decision.clientModel, targets, decision.strategy ?? 'failover');
       const deadline = exchange.startedAt + (decision.retryDeadlineMs ?? DEFAULT_RETRY_DEADLINE_MS);
       const logger = req.logger ?? this.logger;
+      // With several targets, the whole search for a reply (queue waits and attempts still waiting
+      // for their first byte included) ends at the route's deadline: 504, never a stream cut short.
+      const deadlineTimer =
+        order.length > 1
+          ? setTimeout(
+              () =>
+                cut.abort(
+                  GatewayError.gatewayTimeout(
+                    `no target of ${decision.clientModel} answered within the route's retry deadline (${Math.round(deadline - exchange.startedAt) / 1000} s)`,
+                  ),
+                ),
+              Math.max(0, deadline - performance.now()),
+            )
+          : null;
       let sent: Sent | null = null;
-      for (let i = 0; sent === null; i++) {
-        const target = order[i]!;
-        decision.backendId = target.backendId;
-        decision.realModel = target.realModel;
-        decision.profile = target.profile;
-        const attemptStart = performance.now();
-        let release: (() => void) | null = null;
-        let upstreamStatus: number | null = null;
-        let retryAfter: string | string[] | undefined;
-        try {
-          const backend = runtime.backends.get(target.backendId);
-          if (!backend?.adapter || !backend.plugin) {
-            throw new GatewayError({
-              status: 501,
-              kind: 'unavailable',
-              message: `backend ${target.backendId} (type ${backend?.config.type ?? 'unknown'}) has no provider plugin in this build`,
-              code: 'backend_unavailable',
-            });
-          }
-          release = await this.balancer.acquire(backend.config.id, concurrencyLimits(backend.config), signal);
-          exchange.upstreamStatus = null;
-          exchange.upstreamRequestId = null;
-          const attempt = this.prepare(req, exchange, decision, backend, runtime, model, stream, logger);
-          exchange.upstreamSentAt = performance.now();
-          const reply = await backend.adapter.send({
-            protocol: attempt.wire,
-            body: attempt.body,
-            rawBody: attempt.changed ? undefined : req.rawBody,
-            model: decision.realModel,
-            stream,
-            clientHeaders: req.headers,
-            query: req.query,
-            operation: req.operation,
-            requestId: req.requestId,
-            traceparent: nextTraceparent(req.headers['traceparent']),
-            signal,
-          });
-          exchange.upstreamHeadersAt = performance.now();
-          exchange.upstreamStatus = upstreamStatus = reply.status;
-          const upstreamId = reply.headers['x-request-id'] ?? reply.headers['request-id'];
-          if (typeof upstreamId === 'string') exchange.upstreamRequestId = upstreamId;
-          if (reply.status >= 400) {
-            retryAfter = reply.headers['retry-after'];
-            throw await this.upstreamError(reply, backend, runtime, req.protocol, attempt.wire);
-          }
-          exchange.attempts.push({
-            backend: target.backendId,
-            real_model: target.realModel,
-            status: reply.status,
-            ms: round1(performance.now() - attemptStart),
-          });
-          const held = release;
-          release = null;
-          void exchange.done.then(held);
-          sent = { reply, backend, translation: attempt.translation };
-        } catch (err) {
-          release?.();
-          const error =
-            cut.signal.aborted && !req.signal.aborted && isGatewayError(cut.signal.reason)
-              ? cut.signal.reason
-              : this.toGatewayError(err, req, runtime.backends.get(target.backendId));
-          exchange.attempts.push(
-            upstreamStatus !== null
-              ? {
-                  backend: target.backendId,
-                  real_model: target.realModel,
-                  status: upstreamStatus,
-                  ms: round1(performance.now() - attemptStart),
-                }
-              : {
-                  backend: target.backendId,
-                  real_model: target.realModel,
-                  error: error.message,
-                  ms: round1(performance.now() - attemptStart),
-                },
-          );
-          const cooldown =
-            upstreamStatus === 429 || upstreamStatus === 503 ? retryAfterMs(retryAfter ?? error.headers['retry-after']) : null;
-          if (cooldown !== null) this.balancer.coolDown(target, cooldown);
-          const retryable =
-            upstreamStatus !== null
-              ? upstreamStatus >= 500 || upstreamStatus === 429
-              : error.status >= 500 && error.status !== CLIENT_CLOSED_REQUEST;
-          if (signal.aborted || !retryable || i + 1 >= order.length || performance.now() >= deadline) throw error;
-          logger.warn(
-            {
+      try {
+        for (let i = 0; sent === null; i++) {
+          const target = order[i]!;
+          decision.backendId = target.backendId;
+          decision.realModel = target.realModel;
+          decision.profile = target.profile;
+          const attemptStart = performance.now();
+          let release: (() => void) | null = null;
+          let upstreamStatus: number | null = null;
+          let retryAfter: string | string[] | undefined;
+          try {
+            const backend = runtime.backends.get(target.backendId);
+            if (!backend?.adapter || !backend.plugin) {
+              throw new GatewayError({
+                status: 501,
+                kind: 'unavailable',
+                message: `backend ${target.backendId} (type ${backend?.config.type ?? 'unknown'}) has no provider plugin in this build`,
+                code: 'backend_unavailable',
+              });
+            }
+            release = await this.balancer.acquire(backend.config.id, concurrencyLimits(backend.config), signal);
+            exchange.upstreamStatus = null;
+            exchange.upstreamRequestId = null;
+            const attempt = this.prepare(req, exchange, decision, backend, runtime, model, stream, logger);
+            exchange.upstreamSentAt = performance.now();
+            const reply = await backend.adapter.send({
+              protocol: attempt.wire,
+              body: attempt.body,
+              rawBody: attempt.changed ? undefined : req.rawBody,
+              model: decision.realModel,
+              stream,
+              clientHeaders: req.headers,
+              query: req.query,
+              operation: req.operation,
               requestId: req.requestId,
+              traceparent: nextTraceparent(req.headers['traceparent']),
+              signal,
+            });
+            exchange.upstreamHeadersAt = performance.now();
+            exchange.upstreamStatus = upstreamStatus = reply.status;
+            const upstreamId = reply.headers['x-request-id'] ?? reply.headers['request-id'];
+            if (typeof upstreamId === 'string') exchange.upstreamRequestId = upstreamId;
+            if (reply.status >= 400) {
+              retryAfter = reply.headers['retry-after'];
+              throw await this.upstreamError(reply, backend, runtime, req.protocol, attempt.wire);
+            }
+            exchange.attempts.push({
               backend: target.backendId,
-              realModel: target.realModel,
-              status: upstreamStatus ?? error.status,
-              err: error.message,
-            },
-            `attempt on backend ${target.backendId} failed; trying the next target`,
-          );
+              real_model: target.realModel,
+              status: reply.status,
+              ms: round1(performance.now() - attemptStart),
+            });
+            const held = release;
+            release = null;
+            void exchange.done.then(held);
+            sent = { reply, backend, translation: attempt.translation };
+          } catch (err) {
+            release?.();
+            const error =
+              cut.signal.aborted && !req.signal.aborted && isGatewayError(cut.signal.reason)
+                ? cut.signal.reason
+                : this.toGatewayError(err, req, runtime.backends.get(target.backendId));
+            exchange.attempts.push(
+              upstreamStatus !== null
+                ? {
+                    backend: target.backendId,
+                    real_model: target.realModel,
+                    status: upstreamStatus,
+                    ms: round1(performance.now() - attemptStart),
+                  }
+                : {
+                    backend: target.backendId,
+                    real_model: target.realModel,
+                    error: error.message,
+                    ms: round1(performance.now() - attemptStart),
+                  },
+            );
+            const cooldown =
+              upstreamStatus === 429 || upstreamStatus === 503 ? retryAfterMs(retryAfter ?? error.headers['retry-after']) : null;
+            if (cooldown !== null) this.balancer.coolDown(target, cooldown);
+            const retryable =
+              upstreamStatus !== null
+                ? upstreamStatus >= 500 || upstreamStatus === 429
+                : error.status >= 500 && error.status !== CLIENT_CLOSED_REQUEST;
+            if (signal.aborted || !retryable || i + 1 >= order.length || performance.now() >= deadline) throw error;
+            logger.warn(
+              {
+                requestId: req.requestId,
+                backend: target.backendId,
+                realModel: target.realModel,
+                status: upstreamStatus ?? error.status,
+                err: error.message,
+              },
+              `attempt on backend ${target.backendId} failed; trying the next target`,
+            );
+          }
         }
+      } finally {
+        if (deadlineTimer) clearTimeout(deadlineTimer);
       }
       return await this.forward(sent.reply, exchange, req, decision.realModel, decision.clientModel, sent.backend, sent.translation, entry);
     } catch (err) {
