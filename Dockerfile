@@ -10,7 +10,7 @@
 #
 # Pure-JavaScript dependencies only (no native add-ons), so the small Alpine image works.
 
-ARG NODE_IMAGE=node:24-alpine
+ARG NODE_IMAGE=node:26-alpine
 
 # ---- manifests: package.json of the root and of every workspace (libs/*, plugins/*, apps/*) -----
 # Only these and the lockfile decide `npm ci`, so its layers stay cached while sources change.

@@ -7,6 +7,8 @@ export interface RunInfo {
   host: string;
   /** 1-minute load average when the run started and when it ended. */
   loadAverage: [number, number];
+  /** The commit the gateway was built from (and whether tracked files differed from it). */
+  code: string;
   loadGeneratorNode: string;
   switchyardNodes: string[];
   nginx?: string;
@@ -87,6 +89,7 @@ export function markdownReport(info: RunInfo, results: CellResult[], checks: Tar
     `# Switchyard benchmark, ${info.date}`,
     '',
     `- host: ${info.host}; 1-min load average ${info.loadAverage[0].toFixed(2)} at start, ${info.loadAverage[1].toFixed(2)} at end`,
+    `- code: ${info.code}`,
     `- load generator: Node ${info.loadGeneratorNode}, undici, closed loop; ${info.seconds} s measured after ${info.warmupSeconds} s warm-up per cell`,
     `- Switchyard on Node ${info.switchyardNodes.join(', ') || DASH}; nginx ${info.nginx ?? DASH}`,
     `- pinning: ${info.pinning}`,

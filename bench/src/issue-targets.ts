@@ -52,7 +52,7 @@ export function checkIssueTargets(results: CellResult[]): TargetCheck[] {
         name,
         `req/s at c=64 ≥ ${MIN_RPS_VS_NGINX}× nginx`,
         mine.filter((r) => r.concurrency === 64),
-        (c) => (c.vsNginx ? `${fmt(c.vsNginx.rps)}×` : undefined),
+        (c) => (c.vsNginx ? `${fmt(c.vsNginx.rps, 3)}×` : undefined),
         (c) => (c.vsNginx?.rps ?? 0) >= MIN_RPS_VS_NGINX,
         'needs c=64 cells with nginx',
       ),

@@ -3,6 +3,7 @@
  * with a profile) and through nginx, cell by cell (scenario × concurrency), with the load
  * generator and the upstream on one core and the proxy on the other.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,6 +122,23 @@ function progress(r: CellResult): string {
   return `  ${r.target.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} p99 ${r.latencyMs.p99.toFixed(2)} ms${ttft}${cpu}${noise}${err}`;
 }
 
+/** `git rev-parse` of the tree the gateway was built from, read without taking git's locks. */
+function codeVersion(): string {
+  const git = (args: string[]) =>
+    execFileSync('git', args, {
+      cwd: REPO,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+    }).trim();
+  try {
+    const sha = git(['rev-parse', '--short', 'HEAD']);
+    return git(['status', '--porcelain', '--untracked-files=no']) ? `${sha} with uncommitted changes` : sha;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 function hostInfo(): string {
   const model = cpus()[0]?.model ?? '?';
   return `${model}, ${cpus().length} cores, Linux ${release()}`;
@@ -143,6 +161,7 @@ async function main(): Promise<number> {
   const nodes = opts.targets.includes('switchyard') ? opts.nodes.map((n) => resolveNode(n, join(REPO, '.bench'))) : [];
   if (nodes.length && !existsSync(join(REPO, 'apps/gateway/dist/main.js'))) throw new Error('build first: tsc -b tsconfig.build.json');
 
+  const code = codeVersion();
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const cpuProfDir = opts.cpuProf ? join(outDir, `cpu-prof-${stamp}`) : undefined;
   const targets: Target[] = [];
@@ -204,6 +223,7 @@ async function main(): Promise<number> {
       date: new Date().toISOString(),
       host: hostInfo(),
       loadAverage: [loadAtStart, loadavg()[0]!],
+      code,
       loadGeneratorNode: process.versions.node,
       switchyardNodes: nodes.map((n) => n.version),
       nginx: targets.find((t) => t.kind === 'nginx')?.version,
