@@ -1,8 +1,5 @@
 import {
-  authHeaders,
-  buildUpstreamHeaders,
-  joinUrl,
-  UpstreamClient,
+  JsonHttpBackend,
   type BackendConfig,
   type BackendContext,
   type ModelInfo,
@@ -31,18 +28,11 @@ const WIRE: Partial<Record<Protocol, WireProtocol>> = {
  */
 export class OpenResponsesAdapter implements ProviderAdapter {
   readonly backendId: string;
-  private readonly client: UpstreamClient;
-  private readonly baseUrl: string;
-  private readonly auth: Record<string, string>;
+  private readonly http: JsonHttpBackend;
 
-  constructor(
-    private readonly config: BackendConfig,
-    _ctx: BackendContext,
-  ) {
+  constructor(config: BackendConfig, _ctx: BackendContext) {
     this.backendId = config.id;
-    this.client = new UpstreamClient(config.id, config);
-    this.baseUrl = config.base_url ?? OPENRESPONSES_DEFAULT_BASE_URL;
-    this.auth = authHeaders(config.auth_type, config.api_key);
+    this.http = new JsonHttpBackend(config, OPENRESPONSES_DEFAULT_BASE_URL);
   }
 
   wireProtocolFor(ingress: Protocol): WireProtocol | null {
@@ -51,25 +41,11 @@ export class OpenResponsesAdapter implements ProviderAdapter {
 
   send(call: UpstreamCall): Promise<UpstreamReply> {
     if (call.protocol !== 'openai.responses') throw new Error(`the openresponses plugin does not speak ${call.protocol}`);
-    return this.client.send({
-      method: 'POST',
-      url: joinUrl(this.baseUrl, OPENRESPONSES_RESPONSES_PATH),
-      headers: buildUpstreamHeaders(call.clientHeaders, {
-        auth: this.auth,
-        extra: this.config.headers,
-        forwardClientAuth: this.config.forward_client_auth && !this.config.api_key,
-        requestId: call.requestId,
-        traceparent: call.traceparent,
-        contentType: 'application/json',
-      }),
-      body: call.rawBody ?? JSON.stringify(call.body),
-      signal: call.signal,
-    });
+    return this.http.post(OPENRESPONSES_RESPONSES_PATH, call);
   }
 
   async listModels(signal: AbortSignal): Promise<ModelInfo[]> {
-    const headers = { ...this.headersForGet(), accept: 'application/json' };
-    return parseOpenResponsesModelList(await this.client.getJson(joinUrl(this.baseUrl, OPENRESPONSES_MODELS_PATH), headers, signal));
+    return parseOpenResponsesModelList(await this.http.getJson(OPENRESPONSES_MODELS_PATH, signal));
   }
 
   async probe(signal: AbortSignal): Promise<void> {
@@ -77,12 +53,6 @@ export class OpenResponsesAdapter implements ProviderAdapter {
   }
 
   close(): Promise<void> {
-    return this.client.close();
-  }
-
-  private headersForGet(): Record<string, string> {
-    const extra: Record<string, string> = {};
-    if (this.config.headers) for (const [k, v] of Object.entries(this.config.headers)) extra[k.toLowerCase()] = v;
-    return { ...extra, ...this.auth };
+    return this.http.close();
   }
 }

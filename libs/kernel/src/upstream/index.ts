@@ -2,3 +2,4 @@ export * from './header-policy.js';
 export * from './join-url.js';
 export * from './map-upstream-failure.js';
 export * from './upstream-client.js';
+export * from './json-http-backend.js';
