@@ -1,33 +1,13 @@
-import { GatewayError, type CodecContext, type IrContentPart, type IrMediaSource } from '@switchyard/kernel';
-import { asObject, asString, isObject, parseDataUrl } from './read-openai-chat-json.js';
-
-const AUDIO_TYPES: Record<string, string> = {
-  wav: 'audio/wav',
-  mp3: 'audio/mpeg',
-  flac: 'audio/flac',
-  ogg: 'audio/ogg',
-  webm: 'audio/webm',
-};
-const FILE_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  md: 'text/markdown',
-  csv: 'text/csv',
-  json: 'application/json',
-};
-
-function mediaTypeOfName(filename: string | undefined): string | undefined {
-  const ext = filename?.split('.').pop()?.toLowerCase();
-  return ext ? FILE_TYPES[ext] : undefined;
-}
-
-function mediaSource(url: string, fallbackType: string): IrMediaSource {
-  const data = parseDataUrl(url);
-  if (data) return { kind: 'base64', mediaType: data.mediaType, data: data.data };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return { kind: 'url', url };
-  // `file_data` may be bare base64 without the data: prefix.
-  return { kind: 'base64', mediaType: fallbackType, data: url };
-}
+import {
+  audioMediaType,
+  GatewayError,
+  mediaSourceOf,
+  mediaTypeOfFilename,
+  type CodecContext,
+  type IrContentPart,
+  type IrMediaSource,
+} from '@switchyard/kernel';
+import { asObject, asString, isObject } from './read-openai-chat-json.js';
 
 /** One content part of a user, system or tool message; null (and reported as dropped) when the IR has no place for it. */
 function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPart | null {
@@ -48,7 +28,7 @@ function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPa
       const detail = image.detail;
       return {
         type: 'image',
-        source: mediaSource(url, 'image/png'),
+        source: mediaSourceOf(url, 'image/png'),
         ...(detail === 'auto' || detail === 'low' || detail === 'high' ? { detail } : {}),
       };
     }
@@ -57,7 +37,7 @@ function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPa
       const data = asString(audio?.data);
       if (!data) throw GatewayError.invalidRequest(`${where}: input_audio.data is required`, where);
       const format = asString(audio?.format) ?? 'wav';
-      const mediaType = AUDIO_TYPES[format] ?? `audio/${format}`;
+      const mediaType = audioMediaType(format);
       return { type: 'file', source: { kind: 'base64', mediaType, data }, mediaType };
     }
     case 'file': {
@@ -66,10 +46,10 @@ function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPa
       const fileId = asString(file.file_id);
       const fileData = asString(file.file_data);
       let source: IrMediaSource;
-      if (fileData) source = mediaSource(fileData, mediaTypeOfName(filename) ?? 'application/octet-stream');
+      if (fileData) source = mediaSourceOf(fileData, mediaTypeOfFilename(filename) ?? 'application/octet-stream');
       else if (fileId) source = { kind: 'file_id', fileId };
       else throw GatewayError.invalidRequest(`${where}: file needs file_data or file_id`, where);
-      const mediaType = source.kind === 'base64' ? source.mediaType : mediaTypeOfName(filename);
+      const mediaType = source.kind === 'base64' ? source.mediaType : mediaTypeOfFilename(filename);
       return { type: 'file', source, ...(mediaType ? { mediaType } : {}), ...(filename ? { filename } : {}) };
     }
     default:

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrRequest, type IrThinking } from '@switchyard/kernel';
+import { GatewayError, thinkingFromEffort, type CodecContext, type IrRequest, type IrThinking } from '@switchyard/kernel';
 import { decodeOpenAIChatMessages } from './decode-openai-chat-messages.js';
 import { decodeOpenAIChatResponseFormat, decodeOpenAIChatTools, decodeOpenAIChatToolChoice } from './decode-openai-chat-tools.js';
 import { asNumber, asObject, booleanField, numberField, stringField, type Json } from './read-openai-chat-json.js';
@@ -44,22 +44,8 @@ function decodeThinking(body: Json, ctx: CodecContext): IrThinking | undefined {
   const effort = stringField(body, 'reasoning_effort');
   const kwargs = asObject(body.chat_template_kwargs);
   if (kwargs && Object.keys(kwargs).some((k) => k !== 'enable_thinking')) ctx.dropped('chat_template_kwargs');
-  if (effort !== undefined) {
-    switch (effort) {
-      case 'none':
-        return { enabled: false };
-      case 'minimal':
-        return { enabled: false, effort };
-      case 'low':
-      case 'medium':
-      case 'high':
-        return { enabled: true, effort };
-      case 'xhigh':
-        return { enabled: true, effort: 'high' };
-      default:
-        throw GatewayError.invalidRequest("reasoning_effort: expected 'none', 'minimal', 'low', 'medium' or 'high'", 'reasoning_effort');
-    }
-  }
+  const fromEffort = thinkingFromEffort(effort, 'reasoning_effort');
+  if (fromEffort) return fromEffort;
   const thinking = asObject(body.thinking);
   if (thinking) {
     const budgetTokens = asNumber(thinking.budget_tokens);

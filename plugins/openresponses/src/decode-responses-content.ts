@@ -1,28 +1,13 @@
-import { GatewayError, type CodecContext, type IrContentPart, type IrMediaSource } from '@switchyard/kernel';
-import { asObject, asString, parseDataUrl } from './responses-json.js';
-
-const FILE_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  md: 'text/markdown',
-  csv: 'text/csv',
-  json: 'application/json',
-};
-
-const AUDIO_TYPES: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
-
-function mediaTypeOfName(filename: string | undefined): string | undefined {
-  const ext = filename?.split('.').pop()?.toLowerCase();
-  return ext ? FILE_TYPES[ext] : undefined;
-}
-
-function mediaSource(url: string, fallbackType: string): IrMediaSource {
-  const data = parseDataUrl(url);
-  if (data) return { kind: 'base64', mediaType: data.mediaType, data: data.data };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return { kind: 'url', url };
-  // `file_data` may be bare base64 without the data: prefix.
-  return { kind: 'base64', mediaType: fallbackType, data: url };
-}
+import {
+  audioMediaType,
+  GatewayError,
+  mediaSourceOf,
+  mediaTypeOfFilename,
+  type CodecContext,
+  type IrContentPart,
+  type IrMediaSource,
+} from '@switchyard/kernel';
+import { asObject, asString } from './responses-json.js';
 
 /** One content part of an input message or tool output; null (reported as dropped) when the IR has no place for it. */
 function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPart | null {
@@ -47,7 +32,7 @@ function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPa
       const url = asString(part.image_url);
       const fileId = asString(part.file_id);
       let source: IrMediaSource;
-      if (url) source = mediaSource(url, 'image/png');
+      if (url) source = mediaSourceOf(url, 'image/png');
       else if (fileId) source = { kind: 'file_id', fileId };
       else throw GatewayError.invalidRequest(`${where}: input_image needs image_url or file_id`, where);
       const detail = part.detail;
@@ -59,11 +44,11 @@ function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPa
       const fileId = asString(part.file_id);
       const fileUrl = asString(part.file_url);
       let source: IrMediaSource;
-      if (fileData) source = mediaSource(fileData, mediaTypeOfName(filename) ?? 'application/octet-stream');
+      if (fileData) source = mediaSourceOf(fileData, mediaTypeOfFilename(filename) ?? 'application/octet-stream');
       else if (fileId) source = { kind: 'file_id', fileId };
       else if (fileUrl) source = { kind: 'url', url: fileUrl };
       else throw GatewayError.invalidRequest(`${where}: input_file needs file_data, file_id or file_url`, where);
-      const mediaType = source.kind === 'base64' ? source.mediaType : mediaTypeOfName(filename);
+      const mediaType = source.kind === 'base64' ? source.mediaType : mediaTypeOfFilename(filename);
       return { type: 'file', source, ...(mediaType ? { mediaType } : {}), ...(filename ? { filename } : {}) };
     }
     case 'input_audio': {
@@ -71,7 +56,7 @@ function decodePart(raw: unknown, where: string, ctx: CodecContext): IrContentPa
       const data = asString(audio?.data);
       if (!data) throw GatewayError.invalidRequest(`${where}: input_audio.data is required`, where);
       const format = asString(audio?.format) ?? 'wav';
-      const mediaType = AUDIO_TYPES[format] ?? `audio/${format}`;
+      const mediaType = audioMediaType(format);
       return { type: 'file', source: { kind: 'base64', mediaType, data }, mediaType };
     }
     default:

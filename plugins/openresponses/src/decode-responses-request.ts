@@ -1,4 +1,5 @@
 import {
+  thinkingFromEffort,
   GatewayError,
   type CodecContext,
   type IrMessage,
@@ -40,24 +41,7 @@ const HANDLED = new Set([
 function decodeThinking(reasoning: Json | undefined, ctx: CodecContext): IrThinking | undefined {
   if (!reasoning) return undefined;
   if (reasoning.summary !== undefined && reasoning.summary !== null) ctx.dropped('reasoning.summary');
-  const effort = reasoning.effort;
-  switch (effort) {
-    case undefined:
-    case null:
-      return undefined;
-    case 'none':
-      return { enabled: false };
-    case 'minimal':
-      return { enabled: false, effort };
-    case 'low':
-    case 'medium':
-    case 'high':
-      return { enabled: true, effort };
-    case 'xhigh':
-      return { enabled: true, effort: 'high' };
-    default:
-      throw GatewayError.invalidRequest("reasoning.effort: expected 'none', 'minimal', 'low', 'medium' or 'high'", 'reasoning.effort');
-  }
+  return thinkingFromEffort(reasoning.effort, 'reasoning.effort');
 }
 
 /** `text.format`: text, json_object, or json_schema (name, schema and strictness at the top level of the format). */
