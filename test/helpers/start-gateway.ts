@@ -150,7 +150,24 @@ function tail(text: string, max = 8000): string {
 }
 
 /** Spawns the built gateway and resolves once GET /healthz answers 200. */
+/**
+ * Starts the gateway. The free ports it picks can be taken by another process (a concurrent test's
+ * outgoing connection) before the child binds them; when the child then dies with EADDRINUSE and the
+ * ports were the helper's choice, it tries again with new ones.
+ */
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const ownPorts =
+    options.listen !== false && !argValue(options.args ?? [], '--listen') && !argValue(options.args ?? [], '--metrics-listen');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGatewayOnce(options);
+    } catch (err) {
+      if (!ownPorts || attempt >= 3 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startGatewayOnce(options: StartGatewayOptions): Promise<RunningGateway> {
   installExitHook();
   const tmpDir = mkdtempSync(path.join(tmpdir(), 'switchyard-e2e-'));
   const args: string[] = [GATEWAY_MAIN];
