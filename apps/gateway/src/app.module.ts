@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
 import { JournalModule, KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
 import { AnthropicController } from './http/anthropic.controller.js';
 import { HealthController } from './http/health.controller.js';
@@ -22,8 +21,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ switchyard: kernel.config })] }),
-        // Reuses Fastify's pino logger (request-scoped children carry requestId).
-        LoggerModule.forRoot({ useExisting: true, renameContext: 'context' }),
         KernelModule.forRoot(kernel),
         ObservabilityModule,
         JournalModule,

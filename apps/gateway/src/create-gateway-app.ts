@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { InboundAuth } from './http/inbound-auth.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
+import { lazyChildLogger } from './http/lazy-request-logger.js';
 import { requestIdFor } from './http/request-id.js';
 import { NestLoggerBridge } from './nest-logger-bridge.js';
 import { LifecycleState } from './lifecycle-state.js';
@@ -28,6 +29,10 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     // pino is Fastify's logger: every request gets a child logger bound to its request id.
     loggerInstance: logger as never,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // Request loggers become pino children only when they write (lazy-request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
+    // No Nest middleware anywhere: Fastify runs no middleware engine on each request.
+    skipMiddie: true,
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -42,7 +47,10 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(InboundAuth), logger, app.get(LifecycleState));
   app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));
   if (config.server.cors.origins.length > 0) {
-    app.enableCors({ origin: config.server.cors.origins, exposedHeaders: ['x-request-id', 'x-switchyard-real-model'] });
+    app.enableCors({
+      origin: config.server.cors.origins,
+      exposedHeaders: ['x-request-id', 'x-switchyard-real-model', 'x-switchyard-dropped-tools'],
+    });
   }
   await app.init();
   return app;

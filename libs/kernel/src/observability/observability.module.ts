@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { MetricService, OpenTelemetryModule } from 'nestjs-otel';
+import { MetricService } from 'nestjs-otel';
 import { BackendMonitorService, ModelCatalogService } from '../kernel.module.js';
 import { PluginRegistry } from '../plugin/plugin-registry.js';
 import { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
@@ -40,11 +40,13 @@ export class MetricsRecorder implements OnModuleInit {
 
 /**
  * Metrics for every exchange (SPEC §4). Instruments come from the global OpenTelemetry meter
- * provider, which the host sets up (the gateway app: Prometheus exporter and OTLP).
+ * provider, which the host sets up (the gateway app: Prometheus exporter and OTLP), through
+ * nestjs-otel's MetricService. Its OpenTelemetryModule is not imported: that module also puts a
+ * "wide event" middleware on every route (and with it Nest's middleware engine on every request),
+ * which the gateway does not use.
  */
 @Module({
-  imports: [OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } })],
-  providers: [MetricsRecorder],
-  exports: [MetricsRecorder],
+  providers: [MetricService, MetricsRecorder],
+  exports: [MetricService, MetricsRecorder],
 })
 export class ObservabilityModule {}

@@ -105,8 +105,13 @@ export class GatewayPipeline implements RequestPipeline {
     const runtime = this.runtimes.current();
     // The runtime this request started on stays in use (and open) until the request ends.
     runtime.retain();
+    // One signal for the upstream: the client going away or the gateway ending the request
+    // (shutdown, retry deadline). A listener, not AbortSignal.any: that costs several µs per request.
     const cut = new AbortController();
-    const signal = AbortSignal.any([req.signal, cut.signal]);
+    const signal = cut.signal;
+    const clientGone = (): void => cut.abort(req.signal.reason);
+    if (req.signal.aborted) clientGone();
+    else req.signal.addEventListener('abort', clientGone, { once: true });
     const entry: Interruptible = { interrupt: (error) => cut.abort(error) };
     const model = req.body.model;
     const stream = req.body.stream === true;
@@ -120,6 +125,7 @@ export class GatewayPipeline implements RequestPipeline {
     );
     this.open.add(entry);
     void exchange.done.then(() => {
+      req.signal.removeEventListener('abort', clientGone);
       this.open.delete(entry);
       runtime.release();
     });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { UpstreamReply } from '../plugin/provider-plugin.js';
 import { mapTransportError } from './map-upstream-failure.js';
@@ -53,12 +53,15 @@ export class UpstreamClient {
   /** Sends the request; resolves on the reply's status and headers, with the body unread. */
   async send(req: UpstreamRequest): Promise<UpstreamReply> {
     try {
-      const res = await request(req.url, {
+      const { origin, path } = splitUrl(req.url);
+      // The dispatcher directly, with origin and path: no URL object per request.
+      const res = await this.dispatcher.request({
+        origin,
+        path,
         method: req.method,
         headers: req.headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: this.dispatcher,
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
@@ -81,6 +84,23 @@ export class UpstreamClient {
   close(): Promise<void> {
     return this.dispatcher.close();
   }
+}
+
+/**
+ * `https://host:port/a/b?q` → origin `https://host:port`, path `/a/b?q`, by slicing: the URLs
+ * here are built from a validated `base_url`. One with credentials in it goes through `URL`.
+ */
+export function splitUrl(url: string): { origin: string; path: string } {
+  const hostStart = url.indexOf('://') + 3;
+  let slash = url.indexOf('/', hostStart);
+  if (slash < 0) slash = url.length;
+  if (hostStart < 3 || url.lastIndexOf('@', slash) >= hostStart) {
+    const u = new URL(url);
+    return { origin: u.origin, path: `${u.pathname}${u.search}` };
+  }
+  const query = url.indexOf('?', hostStart);
+  if (query >= 0 && query < slash) return { origin: url.slice(0, query), path: `/${url.slice(query)}` };
+  return { origin: url.slice(0, slash), path: slash < url.length ? url.slice(slash) : '/' };
 }
 
 /** Reads a whole body as text, at most `limit` bytes (the rest is discarded). */
