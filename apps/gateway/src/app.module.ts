@@ -3,12 +3,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { JournalModule, KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
-import { AnthropicController } from './http/anthropic.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { InboundAuth } from './http/inbound-auth.js';
 import { ModelsController } from './http/models.controller.js';
-import { OpenAIController } from './http/openai.controller.js';
-import { ResponsesController } from './http/responses.controller.js';
 import { LifecycleState } from './lifecycle-state.js';
 
 /** The gateway application: the kernel plus its HTTP ingress. */
@@ -26,7 +23,8 @@ export class AppModule {
         JournalModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
       ],
-      controllers: [OpenAIController, ResponsesController, AnthropicController, ModelsController, HealthController],
+      // The model endpoints are Fastify routes (http/model-routes.ts), registered by createGatewayApp.
+      controllers: [ModelsController, HealthController],
       providers: [LifecycleState, { provide: InboundAuth, useValue: auth }],
       exports: [LifecycleState, InboundAuth],
     };

@@ -2,12 +2,13 @@ import { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import type { KernelOptions } from '@switchyard/kernel';
+import { GatewayPipeline, type KernelOptions } from '@switchyard/kernel';
 import { AppModule } from './app.module.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { InboundAuth } from './http/inbound-auth.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
 import { lazyChildLogger } from './http/lazy-request-logger.js';
+import { registerModelRoutes } from './http/model-routes.js';
 import { requestIdFor } from './http/request-id.js';
 import { NestLoggerBridge } from './nest-logger-bridge.js';
 import { LifecycleState } from './lifecycle-state.js';
@@ -44,7 +45,9 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     logger: new NestLoggerBridge(logger),
     abortOnError: false,
   });
-  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(InboundAuth), logger, app.get(LifecycleState));
+  const fastify = app.getHttpAdapter().getInstance();
+  installHttpHooks(fastify, app.get(InboundAuth), logger, app.get(LifecycleState));
+  registerModelRoutes(fastify, app.get(GatewayPipeline), logger, bodyLimit);
   app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));
   if (config.server.cors.origins.length > 0) {
     app.enableCors({
