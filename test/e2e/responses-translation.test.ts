@@ -4,10 +4,11 @@
  * `openai` SDK (`responses.create`, streamed and not, and the `responses.stream` helper) against
  * the built gateway: an OpenAI-compatible chat backend (a scripted fake upstream), the mock, and
  * an Anthropic backend (a fake replaying the recorded fixtures). Tool-use loops through both,
- * custom and namespaced tools round-tripped, hosted tools dropped (header and upstream body),
- * Anthropic thinking signatures replayed through encrypted_content, the stateless 400s, failures
- * as error + response.failed, and every stream held to the OpenResponses ordering rules. Codex
- * CLI cannot be installed here: its default request shape is emulated instead.
+ * custom and namespaced tools round-tripped, hosted tools dropped (header, exposed to browsers by
+ * CORS, and upstream body), Anthropic thinking signatures replayed through encrypted_content, the
+ * stateless 400s, failures as error + response.failed, and every stream held to the OpenResponses
+ * ordering rules. A Codex request shape is emulated turn by turn here; codex-cli.test.ts runs the
+ * real Codex CLI.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +22,7 @@ import { assertResponsesEventOrder, responsesEvents, type ResponsesEvent } from 
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 const CHAT_MODEL = 'gpt-chat';
+const BROWSER_ORIGIN = 'https://app.example';
 const CLEAR_THINKING_STREAM_SIGNATURE =
   'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv/VeJBNbejNWIWRBn+KPNEgz6HWtKx7p+QRgKsEoaDGjsiqfht7gTRFYHiyIwD1VSmNqHxv3wy8KEMP+LYb/TC4UH3H97tuoaADARFFcA0phdfxnzKQxFnc9lwY+dKlzUsaKSUAFeu1bDL5ikZJ1vL0Fkz6JjoFke0L/wOJRIUDUlDUOFJ1tZ3ea7g6LGE/5hwuvWgLwewdcm64d+43l7F57XrOmqNd6flI2K/oPr/4yzNgvi/EhT6Ca17BgB';
 
@@ -90,6 +92,7 @@ describe('/v1/responses through the IR (chat backend, mock, Anthropic backend)',
     gw = await startGateway({
       config: {
         logging: { level: 'warn' },
+        server: { cors: { origins: [BROWSER_ORIGIN] } },
         backends: [
           { id: 'vllm', type: 'openai', base_url: vllm.url, models: ['gpt-*'] },
           { id: 'claude', type: 'anthropic', base_url: claude.url, api_key: 'sk-ant-e2e', default_max_tokens: 4000, models: ['claude-*'] },
@@ -345,6 +348,27 @@ describe('/v1/responses through the IR (chat backend, mock, Anthropic backend)',
       await gw.waitForOutput(
         /tools dropped from the request: backend vllm cannot run web_search, file_search, code_interpreter, mcp:deepwiki/,
       );
+
+      // A browser app may read the header too (CORS exposes it), streamed or not.
+      for (const stream of [false, true]) {
+        const corsId = rid('rs-hosted-cors');
+        chat.on(corsId, stream ? sse(textChunks(CHAT_MODEL, ['ok'])) : json(200, chatCompletion(CHAT_MODEL, { content: 'ok' })));
+        const reply = await post(
+          `${gw.url}/v1/responses`,
+          { model: CHAT_MODEL, input: 'x', stream, tools: [{ type: 'web_search' }] },
+          { origin: BROWSER_ORIGIN, 'x-request-id': corsId },
+        );
+        assert.equal(reply.status, 200, reply.text);
+        assert.equal(reply.headers.get('access-control-allow-origin'), BROWSER_ORIGIN);
+        assert.equal(reply.headers.get('x-switchyard-dropped-tools'), 'web_search');
+        assert.deepEqual(
+          reply.headers
+            .get('access-control-expose-headers')
+            ?.split(',')
+            .map((h) => h.trim()),
+          ['x-request-id', 'x-switchyard-real-model', 'x-switchyard-dropped-tools'],
+        );
+      }
     });
 
     it('previous_response_id and item_reference: a 400 in the OpenAI envelope naming the limitation (upstream never called)', async () => {

@@ -256,6 +256,76 @@ describe('openai.responses decodeRequest (client side)', () => {
     assert.deepEqual(requestStateOf(c).tools.get('crm__note'), { name: 'note', kind: 'custom', namespace: 'crm' });
   });
 
+  it('additional_tools input items (Codex’s tool set): their tools join `tools`, not the turns; `functions` names stay bare', () => {
+    const c = ctx();
+    const exec = {
+      type: 'custom',
+      name: 'exec',
+      description: 'Run JavaScript.',
+      format: { type: 'grammar', syntax: 'lark', definition: 'start: SOURCE' },
+    };
+    const wait = { type: 'function', name: 'wait', parameters: { type: 'object', properties: { cell_id: { type: 'string' } } } };
+    const sleep = { type: 'function', name: 'sleep', parameters: { type: 'object', properties: {} } };
+    const ir = decode(
+      {
+        input: [
+          {
+            type: 'additional_tools',
+            id: 'at_1',
+            role: 'developer',
+            tools: [
+              { type: 'namespace', name: 'functions', description: '', tools: [exec, wait] },
+              { type: 'namespace', name: 'clock', description: 'Time.', tools: [sleep] },
+              { type: 'web_search' },
+            ],
+          },
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'cat marker.txt' }] },
+          { type: 'custom_tool_call', call_id: 'c1', name: 'exec', namespace: 'functions', input: 'text(1)' },
+          { type: 'custom_tool_call_output', call_id: 'c1', output: [{ type: 'input_text', text: '1' }] },
+          // A later declaration of a tool replaces the earlier one (the backend never sees a name twice).
+          {
+            type: 'additional_tools',
+            role: 'developer',
+            tools: [{ type: 'namespace', name: 'clock', tools: [{ ...sleep, description: 'Sleep a while.' }] }],
+          },
+          { type: 'additional_tools', role: 'developer', tools: [] },
+        ],
+        tools: [{ type: 'function', name: 'top_level', parameters: { type: 'object', properties: {} } }],
+      },
+      c,
+    );
+    assert.deepEqual(
+      ir.tools!.map((t) => t.name),
+      ['top_level', 'exec', 'wait', 'clock__sleep'],
+    );
+    assert.equal(ir.tools![3]!.description, 'Sleep a while.');
+    assert.deepEqual((ir.tools![1]!.parameters as { required: string[] }).required, ['input'], 'exec: a custom tool, one string');
+    assert.deepEqual(
+      ir.messages.map((m) => m.role),
+      ['user', 'assistant', 'tool'],
+      'additional_tools items are not turns',
+    );
+    assert.deepEqual(ir.messages[1]!.parts, [{ type: 'tool_call', id: 'c1', name: 'exec', arguments: '{"input":"text(1)"}' }]);
+    assert.deepEqual(requestStateOf(c).tools.get('exec'), { name: 'exec', kind: 'custom', namespace: 'functions' });
+    assert.deepEqual(requestStateOf(c).tools.get('clock__sleep'), { name: 'sleep', kind: 'function', namespace: 'clock' });
+    assert.deepEqual(c.droppedTools, ['web_search']);
+    assert.ok(!c.droppedFields.some((f) => f.includes('additional_tools')), c.droppedFields.join(', '));
+
+    // Only additional_tools, no `tools`: still the request's tools.
+    const only = decode({
+      input: [
+        { type: 'additional_tools', tools: [wait] },
+        { role: 'user', content: 'x' },
+      ],
+    });
+    assert.deepEqual(
+      only.tools!.map((t) => t.name),
+      ['wait'],
+    );
+    assert.equal(decode({ input: [{ role: 'user', content: 'x' }] }).tools, undefined);
+    rejects400({ input: [{ type: 'additional_tools', tools: 'exec' }] }, 'input[0].tools', /input\[0\]\.tools: expected an array/);
+  });
+
   it('hosted tools are dropped and named in ctx.droppedTools', () => {
     const c = ctx();
     const ir = decode(

@@ -146,6 +146,45 @@ describe('openai.responses stream encoder (client side)', () => {
     );
   });
 
+  it('a call of a tool declared in additional_tools (Codex’s code mode exec): custom_tool_call, namespace functions back', () => {
+    const c = ctx();
+    openaiResponsesCodec.decodeRequest!(
+      {
+        model: 'coder',
+        input: [
+          {
+            type: 'additional_tools',
+            role: 'developer',
+            tools: [{ type: 'namespace', name: 'functions', description: '', tools: [{ type: 'custom', name: 'exec' }] }],
+          },
+          { role: 'user', content: 'x' },
+        ],
+      },
+      c,
+    );
+    const events = encode(
+      [
+        { type: 'start', id: 'x', model: 'm' },
+        { type: 'tool_call_start', index: 0, id: 'call_x', name: 'exec' },
+        { type: 'tool_call_delta', index: 0, argumentsDelta: '{"input":"text(await tools.exec_command({cmd: \\"ls\\"}))"}' },
+        { type: 'tool_call_end', index: 0 },
+        { type: 'finish', reason: 'tool_calls' },
+      ],
+      c,
+    );
+    const [exec] = assertResponsesEventOrder(events).response.output;
+    assert.deepEqual(
+      { type: exec.type, name: exec.name, namespace: exec.namespace, input: exec.input, call_id: exec.call_id },
+      {
+        type: 'custom_tool_call',
+        name: 'exec',
+        namespace: 'functions',
+        input: 'text(await tools.exec_command({cmd: "ls"}))',
+        call_id: 'call_x',
+      },
+    );
+  });
+
   it('finish length: response.incomplete with incomplete_details max_output_tokens', () => {
     const events = encode([
       { type: 'start', id: 'x', model: 'm' },

@@ -12,6 +12,19 @@ import { openReasoning } from './responses-reasoning-envelope.js';
 import { asArray, asObject, asString, isObject, type Json } from './responses-json.js';
 import { flattenToolName } from './responses-request-state.js';
 
+/** A tool definition as the client declared it, and where (`tools[2]`, `input[0].tools[1]`). */
+export interface DeclaredTool {
+  tool: unknown;
+  where: string;
+}
+
+export interface DecodedResponsesInput {
+  system: IrMessage[];
+  messages: IrMessage[];
+  /** Tools declared by `additional_tools` input items, in order. */
+  tools: DeclaredTool[];
+}
+
 /**
  * The 400 for what needs state the gateway does not keep (`previous_response_id`,
  * `item_reference`, `conversation`, stored prompts, background responses).
@@ -58,13 +71,18 @@ function decodeToolOutput(output: unknown, where: string, ctx: CodecContext): Ir
  * function_call_output / custom_tool_call_output is a `tool` turn. Namespaced calls get their
  * flattened names, custom tool calls their one `input` argument, as the tools were sent upstream.
  * `item_reference` needs stored items: a 400. Hosted tool calls the backend never saw are dropped.
+ * `additional_tools` items (tools declared in the input, as Codex sends its tool set) are not turns:
+ * their tools are returned, each with where it was declared, for the request's tool list.
  */
-export function decodeResponsesInput(input: unknown, ctx: CodecContext): { system: IrMessage[]; messages: IrMessage[] } {
-  if (typeof input === 'string') return { system: [], messages: [{ role: 'user', parts: input ? [{ type: 'text', text: input }] : [] }] };
+export function decodeResponsesInput(input: unknown, ctx: CodecContext): DecodedResponsesInput {
+  if (typeof input === 'string') {
+    return { system: [], messages: [{ role: 'user', parts: input ? [{ type: 'text', text: input }] : [] }], tools: [] };
+  }
   const list = asArray(input);
   if (!list) throw GatewayError.invalidRequest('input: required, a string or an array of input items', 'input');
   const system: IrMessage[] = [];
   const messages: IrMessage[] = [];
+  const tools: DeclaredTool[] = [];
   const toolNames = new Map<string, string>();
   let assistant: IrMessage | null = null;
   const assistantParts = (): IrPart[] => {
@@ -139,11 +157,17 @@ export function decodeResponsesInput(input: unknown, ctx: CodecContext): { syste
       case 'local_shell_call_output':
         toolResult(raw, where, raw.output);
         return;
+      case 'additional_tools': {
+        const declared = raw.tools === undefined || raw.tools === null ? [] : asArray(raw.tools);
+        if (!declared) throw GatewayError.invalidRequest(`${where}.tools: expected an array`, `${where}.tools`);
+        declared.forEach((tool, j) => tools.push({ tool, where: `${where}.tools[${j}]` }));
+        return;
+      }
       case 'item_reference':
         throw statelessError(`${where}: item_reference`, where, ctx);
       default:
         ctx.dropped(`${where}.type=${String(type)}`);
     }
   });
-  return { system, messages };
+  return { system, messages, tools };
 }

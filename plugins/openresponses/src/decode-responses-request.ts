@@ -124,7 +124,7 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
     messages: input.messages,
     stream: body.stream === true,
   };
-  const tools = decodeResponsesTools(body.tools, state, ctx);
+  const tools = decodeResponsesTools(body.tools, state, ctx, input.tools);
   if (tools) ir.tools = tools;
   const toolChoice = decodeResponsesToolChoice(body.tool_choice, ctx);
   if (toolChoice) ir.toolChoice = toolChoice;

@@ -1,4 +1,5 @@
 import { GatewayError, type CodecContext, type IrTool, type IrToolChoice } from '@switchyard/kernel';
+import type { DeclaredTool } from './decode-responses-input.js';
 import { asArray, asObject, asString, isObject, type Json } from './responses-json.js';
 import { flattenToolName, type ResponsesRequestState } from './responses-request-state.js';
 
@@ -52,44 +53,58 @@ function hostedToolLabel(tool: Json | undefined): string {
 
 /**
  * `tools` as IR function tools. Function tools map directly; custom (free-form) tools become a
- * function taking one string, `input`; `namespace` groups are flattened to `namespace__name`;
+ * function taking one string, `input`; `namespace` groups are flattened to `namespace__name`
+ * (`functions`, the default namespace, keeps bare names);
  * hosted tools the backend cannot run (web_search, file_search, code_interpreter, computer use,
  * image_generation, mcp, local_shell, shell, apply_patch, …) are left out and reported in
  * `ctx.droppedTools`. The names needed to restore calls on the way back go into `state`.
+ * `declared` are the tools of `additional_tools` input items (see decodeResponsesInput): they join
+ * the list after `tools`; a name declared again replaces the earlier definition in place, so the
+ * backend never sees two tools of one name. Undefined when there is neither.
  */
-export function decodeResponsesTools(tools: unknown, state: ResponsesRequestState, ctx: CodecContext): IrTool[] | undefined {
-  if (tools === undefined || tools === null) return undefined;
-  const list = asArray(tools);
-  if (!list) throw GatewayError.invalidRequest('tools: expected an array', 'tools');
-  const out: IrTool[] = [];
-  list.forEach((raw, i) => {
+export function decodeResponsesTools(
+  tools: unknown,
+  state: ResponsesRequestState,
+  ctx: CodecContext,
+  declared: readonly DeclaredTool[] = [],
+): IrTool[] | undefined {
+  let list: DeclaredTool[] = [];
+  if (tools !== undefined && tools !== null) {
+    const top = asArray(tools);
+    if (!top) throw GatewayError.invalidRequest('tools: expected an array', 'tools');
+    list = top.map((tool, i) => ({ tool, where: `tools[${i}]` }));
+  } else if (declared.length === 0) {
+    return undefined;
+  }
+  const out = new Map<string, IrTool>();
+  const add = (ir: IrTool) => void out.set(ir.name, ir);
+  for (const { tool: raw, where } of [...list, ...declared]) {
     const tool = asObject(raw);
-    const where = `tools[${i}]`;
     switch (tool?.type) {
       case 'function':
       case 'custom':
-        out.push(decodeClientTool(tool, where, undefined, state));
-        return;
+        add(decodeClientTool(tool, where, undefined, state));
+        break;
       case 'namespace': {
         const namespace = asString(tool.name);
         if (!namespace) throw GatewayError.invalidRequest(`${where}.name: required on a namespace`, where);
         for (const [j, inner] of (asArray(tool.tools) ?? []).entries()) {
           const innerTool = asObject(inner);
           if (innerTool?.type === 'function' || innerTool?.type === 'custom') {
-            out.push(decodeClientTool(innerTool, `${where}.tools[${j}]`, namespace, state));
+            add(decodeClientTool(innerTool, `${where}.tools[${j}]`, namespace, state));
           } else {
             (ctx.droppedTools ??= []).push(`${namespace}.${hostedToolLabel(innerTool)}`);
             ctx.dropped(`${where}.tools[${j}].type=${String(innerTool?.type)}`);
           }
         }
-        return;
+        break;
       }
       default:
         (ctx.droppedTools ??= []).push(hostedToolLabel(tool));
         ctx.dropped(`${where}.type=${String(tool?.type)}`);
     }
-  });
-  return out;
+  }
+  return [...out.values()];
 }
 
 /** `tool_choice`: auto / none / required, a named function or custom tool; choices of hosted tools are dropped. */

@@ -8,7 +8,7 @@ export { openaiResponsesCodec } from './openresponses-codec.js';
 export * from './openresponses-api-paths.js';
 export { parseOpenResponsesModelList } from './list-openresponses-models.js';
 export { decodeResponsesRequest } from './decode-responses-request.js';
-export { decodeResponsesInput, statelessError } from './decode-responses-input.js';
+export { decodeResponsesInput, statelessError, type DeclaredTool, type DecodedResponsesInput } from './decode-responses-input.js';
 export { decodeResponsesTools, decodeResponsesToolChoice, CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
 export { encodeResponsesResponse, messageItem, reasoningItem } from './encode-responses-response.js';
 export { ResponsesStreamEncoder, createResponsesStreamEncoder } from './encode-responses-stream.js';
@@ -17,4 +17,10 @@ export { decodeResponsesResponse, decodeResponsesStatus } from './decode-respons
 export { ResponsesStreamDecoder, createResponsesStreamDecoder } from './decode-responses-stream.js';
 export { encodeResponsesUsage, responsesErrorCode, customToolInput } from './encode-responses-output.js';
 export { sealReasoning, openReasoning } from './responses-reasoning-envelope.js';
-export { NAMESPACE_SEPARATOR, flattenToolName, requestStateOf, type ResponsesRequestState } from './responses-request-state.js';
+export {
+  DEFAULT_TOOL_NAMESPACE,
+  NAMESPACE_SEPARATOR,
+  flattenToolName,
+  requestStateOf,
+  type ResponsesRequestState,
+} from './responses-request-state.js';

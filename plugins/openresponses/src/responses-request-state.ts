@@ -38,6 +38,13 @@ export function requestStateOf(ctx: CodecContext): ResponsesRequestState {
 /** Separator of a namespace and a tool name in the flattened name sent upstream (`crm__get_contact`). */
 export const NAMESPACE_SEPARATOR = '__';
 
+/**
+ * The namespace of plain function tools in OpenAI's models' own tool format (`functions.exec`).
+ * Codex groups its built-in tools under it (`exec`, `wait`), and their descriptions name them
+ * bare: they keep their own names upstream, the namespace is still restored on the calls.
+ */
+export const DEFAULT_TOOL_NAMESPACE = 'functions';
+
 export function flattenToolName(name: string, namespace: string | undefined): string {
-  return namespace ? `${namespace}${NAMESPACE_SEPARATOR}${name}` : name;
+  return namespace && namespace !== DEFAULT_TOOL_NAMESPACE ? `${namespace}${NAMESPACE_SEPARATOR}${name}` : name;
 }
