@@ -14,7 +14,7 @@ export interface LoadSpec {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
-  /** Called between the warm-up and the measured phase (take "before" snapshots here). */
+  /** Called when the measured phase starts, while the warm-up's requests are still running (take "before" snapshots here). */
   onMeasureStart?: () => void;
 }
 
@@ -68,21 +68,35 @@ function send(pool: Pool, options: Dispatcher.DispatchOptions, stream: boolean):
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function phase(pool: Pool, spec: LoadSpec, ms: number, result: LoadResult | undefined): Promise<number> {
+/**
+ * Runs the workers without a break from the warm-up into the measured phase (as wrk does): the
+ * measured phase starts on a running system, not with every worker sending at the same instant,
+ * which would measure a burst of `concurrency` simultaneous requests instead of the steady state.
+ * A request counts when it started in the measured phase.
+ */
+async function drive(pool: Pool, spec: LoadSpec, result: LoadResult): Promise<void> {
   const options: Dispatcher.DispatchOptions = {
     method: 'POST',
     path: spec.path,
     headers: { 'content-type': 'application/json' },
     body: spec.body,
   };
-  const start = performance.now();
-  const deadline = start + ms;
-  let last = start;
+  let measureFrom = Infinity;
+  const startMeasuring = (): void => {
+    spec.onMeasureStart?.();
+    measureFrom = performance.now();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (spec.warmupMs > 0) timer = setTimeout(startMeasuring, spec.warmupMs);
+  else startMeasuring();
+  const deadline = performance.now() + spec.warmupMs + spec.durationMs;
+  let last = 0;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
+      const t0 = performance.now();
       const o = await send(pool, options, spec.stream);
+      if (t0 < measureFrom) continue;
       last = performance.now();
-      if (!result) continue;
       if (o.ok) {
         result.completed++;
         result.latencyMs.push(o.latencyMs);
@@ -95,7 +109,8 @@ async function phase(pool: Pool, spec: LoadSpec, ms: number, result: LoadResult 
     }
   };
   await Promise.all(Array.from({ length: spec.concurrency }, worker));
-  return last - start;
+  clearTimeout(timer);
+  result.elapsedMs = Math.max(0, last - measureFrom);
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -108,10 +123,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     bodyTimeout: 30_000,
   });
   try {
-    if (spec.warmupMs > 0) await phase(pool, spec, spec.warmupMs, undefined);
-    spec.onMeasureStart?.();
     const result: LoadResult = { completed: 0, errors: 0, elapsedMs: 0, latencyMs: [], ttftMs: [] };
-    result.elapsedMs = await phase(pool, spec, spec.durationMs, result);
+    await drive(pool, spec, result);
     return result;
   } finally {
     await pool.close();

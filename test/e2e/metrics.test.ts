@@ -457,9 +457,10 @@ describe('metrics: series as scraped from the metrics port (SPEC §4)', () => {
       const meter = provider.getMeter('pin');
       const factory: InstrumentFactory = {
         getCounter: (n, o) => meter.createCounter(n, o),
-        getUpDownCounter: (n, o) => meter.createUpDownCounter(n, o),
         getHistogram: (n, o) => meter.createHistogram(n, o),
         getObservableGauge: (n, o) => meter.createObservableGauge(n, o),
+        getObservableCounter: (n, o) => meter.createObservableCounter(n, o),
+        getObservableUpDownCounter: (n, o) => meter.createObservableUpDownCounter(n, o),
       };
       const metrics = new GatewayMetrics(factory);
       type AnyInstrument = {

@@ -69,8 +69,8 @@ describe('ObservedStream', () => {
     const seen: Buffer[] = [];
     tap.chunks$.subscribe((c) => seen.push(c));
     const received: Buffer[] = [];
+    tap.attach(Readable.from([Buffer.from('a'), Buffer.from('bc')]));
     await pipeline(
-      Readable.from([Buffer.from('a'), Buffer.from('bc')]),
       tap,
       new Writable({
         write(chunk, _e, cb) {
@@ -84,12 +84,25 @@ describe('ObservedStream', () => {
     assert.equal(tap.bytesOut, 3);
   });
 
-  it('applies backpressure: a reader that does not read stops the writer', () => {
+  it('applies backpressure: a reader that does not read pauses the source, reading resumes it', async () => {
     const tap = new ObservedStream();
-    let accepted = 0;
-    while (tap.write(Buffer.alloc(4096))) accepted++;
-    assert.ok(accepted < 16, `accepted ${accepted} chunks before signalling backpressure`);
-    assert.ok(tap.writableLength + tap.readableLength <= 64 * 1024);
+    let produced = 0;
+    const source = new Readable({
+      read() {
+        produced++;
+        this.push(produced <= 200 ? Buffer.alloc(4096) : null);
+      },
+    });
+    tap.attach(source);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(source.isPaused(), 'the source is paused while nobody reads');
+    // Bounded by the two buffers (the source's and this stream's high-water marks), not by the 200 chunks.
+    const bound = (source.readableHighWaterMark + tap.readableHighWaterMark) / 4096 + 2;
+    assert.ok(produced <= bound, `the source produced ${produced} chunks with nobody reading (bound ${bound})`);
+    assert.ok(tap.readableLength <= 64 * 1024);
+    let read = 0;
+    for await (const c of tap) read += (c as Buffer).length;
+    assert.equal(read, 200 * 4096);
   });
 
   it('ends with a final event after what was sent', async () => {

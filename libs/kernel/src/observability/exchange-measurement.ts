@@ -1,4 +1,4 @@
-import { sseEvents } from '../stream/sse-events.js';
+import { createSseParser, endsAtEventBoundary } from '../stream/sse-events.js';
 import type { IrUsage } from '../ir/ir-response.js';
 import type { Exchange, ExchangeEnd } from '../pipeline/exchange.js';
 import { readResponseUsage } from './read-usage.js';
@@ -39,7 +39,19 @@ export function measureExchange(exchange: Exchange): Promise<Measurement> {
   let meter: ReturnType<typeof createStreamMeter> | null = null;
   exchange.onStream((chunks$) => {
     const m = (meter = createStreamMeter(exchange.protocol));
-    sseEvents(chunks$).subscribe({ next: (e) => m.event(e, performance.now()), error: () => undefined });
+    const parser = createSseParser((e) => m.event(e, performance.now()));
+    // After the first content, chunks of whole events that cannot carry usage or an error are
+    // skipped unparsed; the parser then holds nothing, so skipping never splits an event.
+    let clean = true;
+    chunks$.subscribe({
+      next(chunk) {
+        if (clean && m.firstContentAt !== null && endsAtEventBoundary(chunk) && !m.mayMatter(chunk)) return;
+        parser.feed(chunk);
+        clean = endsAtEventBoundary(chunk);
+      },
+      complete: () => parser.end(),
+      error: () => undefined,
+    });
   });
   return exchange.done.then(
     (end) =>

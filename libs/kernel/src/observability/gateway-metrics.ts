@@ -1,11 +1,20 @@
-import type { Attributes, Counter, Histogram, MetricOptions, ObservableGauge, UpDownCounter } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  MetricOptions,
+  ObservableCounter,
+  ObservableGauge,
+  ObservableUpDownCounter,
+} from '@opentelemetry/api';
 
 /** What creates instruments: nestjs-otel's MetricService, or any adapter over an OpenTelemetry Meter. */
 export interface InstrumentFactory {
   getCounter(name: string, options?: MetricOptions): Counter<Attributes>;
-  getUpDownCounter(name: string, options?: MetricOptions): UpDownCounter<Attributes>;
   getHistogram(name: string, options?: MetricOptions): Histogram<Attributes>;
   getObservableGauge(name: string, options?: MetricOptions): ObservableGauge<Attributes>;
+  getObservableCounter(name: string, options?: MetricOptions): ObservableCounter<Attributes>;
+  getObservableUpDownCounter(name: string, options?: MetricOptions): ObservableUpDownCounter<Attributes>;
 }
 
 /** The GenAI semantic conventions' boundaries, extended to 300 s for reasoning models. */
@@ -22,21 +31,26 @@ const hist = (description: string, unit: string, boundaries: number[]): MetricOp
   advice: { explicitBucketBoundaries: boundaries },
 });
 
-/** Every instrument the gateway records (SPEC §4). Names are the contract; see the README's metrics reference. */
+/**
+ * Every instrument the gateway records (SPEC §4). Names are the contract; see the README's metrics
+ * reference. The per-request counters are observable: the gateway counts in-process (a map lookup
+ * per request, counter-table.ts) and the SDK reads the totals when it collects, instead of hashing
+ * an attribute set on every request.
+ */
 export class GatewayMetrics {
   readonly requestDuration: Histogram<Attributes>;
   readonly timeToFirstToken: Histogram<Attributes>;
   readonly timePerOutputToken: Histogram<Attributes>;
   readonly tokenUsage: Histogram<Attributes>;
-  readonly activeRequests: UpDownCounter<Attributes>;
-  readonly requests: Counter<Attributes>;
+  readonly activeRequests: ObservableUpDownCounter<Attributes>;
+  readonly requests: ObservableCounter<Attributes>;
   readonly tokensPerSecond: Histogram<Attributes>;
   readonly overhead: Histogram<Attributes>;
   readonly upstreamErrors: Counter<Attributes>;
   readonly configReloads: Counter<Attributes>;
   readonly journalDropped: Counter<Attributes>;
   /** Upstream attempts (issue #10), by `outcome`: success | failover (failed, the next target was tried) | error (failed, the last). */
-  readonly routeAttempts: Counter<Attributes>;
+  readonly routeAttempts: ObservableCounter<Attributes>;
   /** 1 while a backend's background probe succeeds, 0 while it fails (observed, by `switchyard.backend`). */
   readonly backendUp: ObservableGauge<Attributes>;
 
@@ -57,8 +71,11 @@ export class GatewayMetrics {
       'gen_ai.client.token.usage',
       hist('Tokens per request, by gen_ai.token.type', '{token}', TOKEN_BUCKETS),
     );
-    this.activeRequests = f.getUpDownCounter('switchyard.requests.active', { description: 'Model requests in flight', unit: '{request}' });
-    this.requests = f.getCounter('switchyard.requests', { description: 'Model requests, by outcome', unit: '{request}' });
+    this.activeRequests = f.getObservableUpDownCounter('switchyard.requests.active', {
+      description: 'Model requests in flight',
+      unit: '{request}',
+    });
+    this.requests = f.getObservableCounter('switchyard.requests', { description: 'Model requests, by outcome', unit: '{request}' });
     this.tokensPerSecond = f.getHistogram(
       'switchyard.generation.tokens_per_second',
       hist('Output tokens per second of generation', '{token}/s', TOKENS_PER_SECOND_BUCKETS),
@@ -76,7 +93,7 @@ export class GatewayMetrics {
       description: 'Journal lines dropped because the writer fell behind',
       unit: '{line}',
     });
-    this.routeAttempts = f.getCounter('switchyard.route.attempts', {
+    this.routeAttempts = f.getObservableCounter('switchyard.route.attempts', {
       description: 'Upstream attempts per request target, by outcome',
       unit: '{attempt}',
     });

@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Exchange, ExchangeObserver } from '../pipeline/exchange.js';
 import type { Protocol } from '../protocol.js';
+import { CounterTable } from './counter-table.js';
 import { measurementOf, type Measurement } from './exchange-measurement.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 
@@ -22,19 +23,47 @@ function errorType(status: number, kind: string | undefined): string | undefined
   return String(status);
 }
 
-/** Records SPEC §4 metrics for every exchange, from its side copy, after the response. */
+/** The attribute sets of one kind of outcome, built once (histograms take them as they are). */
+interface SeriesAttrs {
+  attrs: Attributes;
+  /** `attrs` plus gen_ai.token.type, per token type. */
+  tokens: Record<'input' | 'output' | 'cached_input' | 'reasoning', Attributes>;
+}
+
+const withTokenType = (attrs: Attributes): SeriesAttrs['tokens'] => ({
+  input: { ...attrs, 'gen_ai.token.type': 'input' },
+  output: { ...attrs, 'gen_ai.token.type': 'output' },
+  cached_input: { ...attrs, 'gen_ai.token.type': 'cached_input' },
+  reasoning: { ...attrs, 'gen_ai.token.type': 'reasoning' },
+});
+
+/**
+ * Records SPEC §4 metrics for every exchange, from its side copy, after the response. Attribute
+ * sets are built once per distinct outcome and reused; counters are counted in-process and
+ * observed at collection (counter-table.ts).
+ */
 export class MetricsObserver implements ExchangeObserver {
+  private readonly series = new Map<string, SeriesAttrs>();
+  private readonly requests = new CounterTable();
+  private readonly attempts = new CounterTable();
+  private readonly active = new CounterTable();
+
   constructor(
     private readonly metrics: GatewayMetrics,
     private readonly isListedModel: ModelNameFilter,
     private readonly providerName: (backendType: string) => string,
-  ) {}
+  ) {
+    metrics.requests.addCallback(this.requests.observe);
+    metrics.routeAttempts.addCallback(this.attempts.observe);
+    metrics.activeRequests.addCallback(this.active.observe);
+  }
 
   observe(exchange: Exchange): void {
-    const operation = { 'gen_ai.operation.name': OPERATION[exchange.protocol] };
-    this.metrics.activeRequests.add(1, operation);
+    const operation = OPERATION[exchange.protocol];
+    const attrs = (): Attributes => ({ 'gen_ai.operation.name': operation });
+    this.active.add(operation, attrs, 1);
     void measurementOf(exchange).then((m) => {
-      this.metrics.activeRequests.add(-1, operation);
+      this.active.add(operation, attrs, -1);
       this.record(exchange, m);
     });
   }
@@ -42,27 +71,43 @@ export class MetricsObserver implements ExchangeObserver {
   private record(exchange: Exchange, m: Measurement): void {
     const d = exchange.decision;
     const requestModel = d && (d.virtualModel !== null || this.isListedModel(d.clientModel)) ? d.clientModel : '_OTHER';
-    const attrs: Attributes = {
-      'gen_ai.operation.name': OPERATION[exchange.protocol],
-      'gen_ai.request.model': requestModel,
-      'http.response.status_code': m.end.status,
-    };
-    if (d) {
-      attrs['gen_ai.response.model'] = requestModel === '_OTHER' ? '_OTHER' : d.realModel;
-      attrs['switchyard.backend'] = d.backendId;
-      if (d.virtualModel) attrs['switchyard.virtual_model'] = d.virtualModel;
-    }
-    if (exchange.backendType) attrs['gen_ai.provider.name'] = this.providerName(exchange.backendType);
+    const provider = exchange.backendType ? this.providerName(exchange.backendType) : undefined;
     const err = errorType(m.end.status, m.end.error?.kind);
-    if (err) attrs['error.type'] = err;
+    const operation = OPERATION[exchange.protocol];
+    const responseModel = d ? (requestModel === '_OTHER' ? '_OTHER' : d.realModel) : '';
+    // Exactly the attribute values: equal keys are equal attribute sets (observed counters need that).
+    const key = `${operation}\u0000${requestModel}\u0000${m.end.status}\u0000${d ? `${responseModel}\u0000${d.backendId}\u0000${d.virtualModel ?? ''}` : '-'}\u0000${provider ?? ''}\u0000${err ?? ''}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const attrs: Attributes = {
+        'gen_ai.operation.name': operation,
+        'gen_ai.request.model': requestModel,
+        'http.response.status_code': m.end.status,
+      };
+      if (d) {
+        attrs['gen_ai.response.model'] = responseModel;
+        attrs['switchyard.backend'] = d.backendId;
+        if (d.virtualModel) attrs['switchyard.virtual_model'] = d.virtualModel;
+      }
+      if (provider) attrs['gen_ai.provider.name'] = provider;
+      if (err) attrs['error.type'] = err;
+      series = { attrs, tokens: withTokenType(attrs) };
+      this.series.set(key, series);
+    }
+    const attrs = series.attrs;
 
-    this.metrics.requests.add(1, attrs);
-    exchange.attempts.forEach((a, i) => {
-      const outcome = a.status !== undefined && a.status < 400 ? 'success' : i < exchange.attempts.length - 1 ? 'failover' : 'error';
-      const at: Attributes = { 'switchyard.backend': a.backend, outcome };
-      if (d?.virtualModel) at['switchyard.virtual_model'] = d.virtualModel;
-      this.metrics.routeAttempts.add(1, at);
-    });
+    this.requests.add(key, () => attrs);
+    const attempts = exchange.attempts;
+    for (let i = 0; i < attempts.length; i++) {
+      const a = attempts[i]!;
+      const outcome = a.status !== undefined && a.status < 400 ? 'success' : i < attempts.length - 1 ? 'failover' : 'error';
+      const virtualModel = d?.virtualModel;
+      this.attempts.add(`${a.backend}\u0000${outcome}\u0000${virtualModel ?? ''}`, () => {
+        const at: Attributes = { 'switchyard.backend': a.backend, outcome };
+        if (virtualModel) at['switchyard.virtual_model'] = virtualModel;
+        return at;
+      });
+    }
     this.metrics.requestDuration.record(m.durationMs / 1000, attrs);
     if (exchange.overheadMs !== null) this.metrics.overhead.record(exchange.overheadMs / 1000, attrs);
     if (err && exchange.upstreamStatus !== null && m.end.status !== 499) this.metrics.upstreamErrors.add(1, attrs);
@@ -72,12 +117,11 @@ export class MetricsObserver implements ExchangeObserver {
     if (m.tokensPerSecond !== null) this.metrics.tokensPerSecond.record(m.tokensPerSecond, attrs);
     const u = m.usage;
     if (u) {
-      this.metrics.tokenUsage.record(u.inputTokens, { ...attrs, 'gen_ai.token.type': 'input' });
-      this.metrics.tokenUsage.record(u.outputTokens, { ...attrs, 'gen_ai.token.type': 'output' });
-      if (u.cachedInputTokens !== undefined)
-        this.metrics.tokenUsage.record(u.cachedInputTokens, { ...attrs, 'gen_ai.token.type': 'cached_input' });
-      if (u.reasoningTokens !== undefined)
-        this.metrics.tokenUsage.record(u.reasoningTokens, { ...attrs, 'gen_ai.token.type': 'reasoning' });
+      const t = series.tokens;
+      this.metrics.tokenUsage.record(u.inputTokens, t.input);
+      this.metrics.tokenUsage.record(u.outputTokens, t.output);
+      if (u.cachedInputTokens !== undefined) this.metrics.tokenUsage.record(u.cachedInputTokens, t.cached_input);
+      if (u.reasoningTokens !== undefined) this.metrics.tokenUsage.record(u.reasoningTokens, t.reasoning);
     }
   }
 }

@@ -40,15 +40,49 @@ export function usageFromResponses(u: Json): IrUsage {
   };
 }
 
+const USAGE_KEY = Buffer.from('"usage"');
+const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * The text of the last `"usage": {…}` object in a JSON body, found by bytes (an unescaped
+ * `"usage"` is always a key), or null. Replies put usage last, so this reads a few hundred bytes
+ * instead of parsing the whole body.
+ */
+function lastUsageObject(body: Buffer): string | null {
+  const at = body.lastIndexOf(USAGE_KEY);
+  if (at < 0) return null;
+  let i = at + USAGE_KEY.length;
+  while (isSpace(body[i])) i++;
+  if (body[i] !== 0x3a) return null; // ':'
+  i++;
+  while (isSpace(body[i])) i++;
+  if (body[i] !== 0x7b) return null; // '{'
+  let depth = 0;
+  let inString = false;
+  for (let j = i; j < body.length; j++) {
+    const c = body[j];
+    if (inString) {
+      if (c === 0x5c) j++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) return body.toString('utf8', i, j + 1);
+  }
+  return null;
+}
+
+function parseObject(text: string): Json | undefined {
+  try {
+    return obj(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The usage a complete (non-streamed) response body reports, in the ingress protocol's shape. */
 export function readResponseUsage(protocol: Protocol, body: Buffer): IrUsage | null {
-  let json: Json;
-  try {
-    json = JSON.parse(body.toString('utf8')) as Json;
-  } catch {
-    return null;
-  }
-  const u = obj(json?.usage);
+  const slice = lastUsageObject(body);
+  const u = slice !== null ? parseObject(slice) : obj(parseObject(body.toString('utf8'))?.usage);
   if (!u) return null;
   if (protocol === 'anthropic.messages') return usageFromAnthropic(u);
   if (protocol === 'openai.responses') return usageFromResponses(u);

@@ -17,6 +17,35 @@ export interface StreamMeter {
   /** The stream carried an error event. */
   errored: boolean;
   event(e: SseEvent, now: number): void;
+  /**
+   * Once the first content was seen: whether this chunk of whole events may carry what the meter
+   * still reads (usage, an error). Chunks that cannot are not parsed at all.
+   */
+  mayMatter(chunk: Buffer): boolean;
+}
+
+const USAGE_KEY = Buffer.from('"usage"');
+const ERROR_KEY = Buffer.from('"error"');
+
+/** Whether `buf` has a `"<key>": {` member (an object value, not `null`). */
+function hasObjectMember(buf: Buffer, key: Buffer): boolean {
+  for (let at = buf.indexOf(key); at >= 0; at = buf.indexOf(key, at + key.length)) {
+    let i = at + key.length;
+    while (buf[i] === 0x20) i++;
+    if (buf[i] !== 0x3a) continue; // ':'
+    i++;
+    while (buf[i] === 0x20) i++;
+    if (buf[i] === 0x7b) return true; // '{'
+  }
+  return false;
+}
+
+/** A meter's `mayMatter` from the byte strings that mark what it still reads. */
+function containsAny(needles: readonly Buffer[]): (chunk: Buffer) => boolean {
+  return (chunk) => {
+    for (const n of needles) if (chunk.indexOf(n) >= 0) return true;
+    return false;
+  };
 }
 
 function parse(data: string): Json | null {
@@ -59,6 +88,10 @@ class OpenAIStreamMeter implements StreamMeter {
     const u = chunk.usage;
     if (typeof u === 'object' && u !== null) this.usage = usageFromOpenAI(u as Json);
   }
+
+  mayMatter(chunk: Buffer): boolean {
+    return hasObjectMember(chunk, USAGE_KEY) || chunk.indexOf(ERROR_KEY) >= 0;
+  }
 }
 
 const ANTHROPIC_CONTENT = new Set(['content_block_delta']);
@@ -80,6 +113,8 @@ class AnthropicStreamMeter implements StreamMeter {
     const u = (type === 'message_start' ? (json?.message as Json | undefined)?.usage : json?.usage) as Json | undefined;
     if (u) this.usage = usageFromAnthropic(u, this.usage);
   }
+
+  readonly mayMatter = containsAny([Buffer.from('message_delta'), Buffer.from('message_start'), Buffer.from('error')]);
 }
 
 const RESPONSES_CONTENT = /^response\.(output_text|reasoning_text|reasoning_summary_text|function_call_arguments|refusal)\.delta$/;
@@ -97,6 +132,13 @@ class ResponsesStreamMeter implements StreamMeter {
     const u = (parse(e.data)?.response as Json | undefined)?.usage as Json | undefined;
     if (u) this.usage = usageFromResponses(u);
   }
+
+  readonly mayMatter = containsAny([
+    Buffer.from('response.completed'),
+    Buffer.from('response.incomplete'),
+    Buffer.from('response.failed'),
+    Buffer.from('error'),
+  ]);
 }
 
 export function createStreamMeter(protocol: Protocol): StreamMeter {

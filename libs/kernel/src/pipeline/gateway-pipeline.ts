@@ -405,14 +405,12 @@ export class GatewayPipeline implements RequestPipeline {
         { requestId: req.requestId, backend: backend.config.id, err: error.message },
         'stream failed after it started',
       );
-      if (source !== reply.body) source.unpipe(out);
       out.finishWith(translating?.failureEvent(error) ?? encodeErrorEvent(dialect, error));
       exchange.end(error.status, error, out.bytesOut);
     };
     // Shutdown: the stream ends now with an error event (on an event boundary), and the upstream request is dropped.
     entry.interrupt = (error: GatewayError): void => {
       if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
-      source.unpipe(out);
       out.finishWith((out.atEventBoundary ? '' : '\n\n') + encodeErrorEvent(dialect, error));
       exchange.end(error.status, error, out.bytesOut);
       reply.body.destroy();
@@ -434,7 +432,7 @@ export class GatewayPipeline implements RequestPipeline {
         exchange.end(CLIENT_CLOSED_REQUEST, null, out.bytesOut, true);
       }
     });
-    source.pipe(out, { end: true });
+    out.attach(source);
     return { status: reply.status, headers, body: out, stream: true, exchange };
   }
 }

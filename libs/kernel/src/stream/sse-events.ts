@@ -5,6 +5,13 @@ import type { SseEvent } from '../plugin/protocol-codec.js';
 /** An event (or an unfinished line) larger than this is not buffered further. */
 export const MAX_SSE_EVENT_BYTES = 8 * 1024 * 1024;
 
+/** Whether `chunk` ends with a blank line (`\n\n` or `\r\n\r\n`): the end of a complete SSE event. */
+export function endsAtEventBoundary(chunk: Buffer): boolean {
+  const n = chunk.length;
+  if (n < 2 || chunk[n - 1] !== 0x0a) return false;
+  return chunk[n - 2] === 0x0a || (n >= 4 && chunk[n - 2] === 0x0d && chunk[n - 3] === 0x0a && chunk[n - 4] === 0x0d);
+}
+
 /**
  * Feeds a parser while bounding what it can hold: past `limit` bytes without a complete event,
  * the parser is reset (the oversized event is skipped) and `onOverflow` is told.

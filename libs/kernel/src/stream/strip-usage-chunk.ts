@@ -1,4 +1,5 @@
 import type { ChunkRewriter } from './observed-stream.js';
+import { endsAtEventBoundary } from './sse-events.js';
 
 const LF_LF = Buffer.from('\n\n');
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
@@ -32,7 +33,8 @@ export function createUsageChunkStripper(): ChunkRewriter {
     carry = null;
     if (chunk.length === 0) return buf; // flush: send whatever was held
     if (removed) return buf;
-    const end = lastEventEnd(buf);
+    // The usual read: whole events. Nothing to hold, and one search tells whether to look closer.
+    const end = endsAtEventBoundary(buf) ? buf.length : lastEventEnd(buf);
     if (end < buf.length && buf.length - end > MAX_HELD) {
       // Not an SSE stream of small events (or a giant one): forward as is, never buffer without bound.
       return buf;

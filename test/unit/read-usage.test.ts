@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readResponseUsage } from '@switchyard/kernel';
+
+const body = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+
+describe('readResponseUsage (usage of a complete reply, read from its last usage object)', () => {
+  it('reads OpenAI usage with details, wherever the key sits', () => {
+    const reply = {
+      id: 'c',
+      usage: {
+        prompt_tokens: 7,
+        completion_tokens: 3,
+        prompt_tokens_details: { cached_tokens: 2 },
+        completion_tokens_details: { reasoning_tokens: 1 },
+      },
+      choices: [{ message: { content: 'x' } }],
+    };
+    assert.deepEqual(readResponseUsage('openai.chat', body(reply)), {
+      inputTokens: 7,
+      outputTokens: 3,
+      cachedInputTokens: 2,
+      reasoningTokens: 1,
+    });
+  });
+
+  it('is not fooled by "usage" inside content text, braces in strings, or spaces around the colon', () => {
+    const text = Buffer.from(
+      '{"choices":[{"message":{"content":"the \\"usage\\": {\\"prompt_tokens\\": 999} } {"}}], "usage" : {"prompt_tokens":4,"completion_tokens":5,"note":"}{"}}',
+    );
+    assert.deepEqual(readResponseUsage('openai.chat', text), {
+      inputTokens: 4,
+      outputTokens: 5,
+      cachedInputTokens: undefined,
+      reasoningTokens: undefined,
+    });
+  });
+
+  it('reads Anthropic and Responses shapes', () => {
+    assert.equal(
+      readResponseUsage(
+        'anthropic.messages',
+        body({ content: [], usage: { input_tokens: 5, output_tokens: 6, cache_read_input_tokens: 1 } }),
+      )?.inputTokens,
+      6,
+    );
+    assert.equal(
+      readResponseUsage('openai.responses', body({ output: [], usage: { input_tokens: 2, output_tokens: 9 } }))?.outputTokens,
+      9,
+    );
+  });
+
+  it('null without usage, with "usage": null, or for a body that is not JSON', () => {
+    assert.equal(readResponseUsage('openai.chat', body({ choices: [] })), null);
+    assert.equal(readResponseUsage('openai.chat', body({ choices: [], usage: null })), null);
+    assert.equal(readResponseUsage('openai.chat', Buffer.from('not json "usage": {')), null);
+  });
+});
