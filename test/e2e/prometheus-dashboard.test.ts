@@ -135,6 +135,7 @@ describe('the shipped Grafana dashboard (static checks)', () => {
       /token rate/i,
       /active requests/i,
       /gateway overhead/i,
+      /backends up/i,
     ]) {
       assert.ok(
         titles.some((t) => want.test(t)),

@@ -11,8 +11,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
-import { fixtureEvents, fixturePath, json, replayFixture, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { readSse } from '../helpers/sse.js';
+import {
+  destroyMidStream,
+  fixtureEvents,
+  fixturePath,
+  json,
+  replayFixture,
+  startFakeUpstream,
+  type FakeUpstream,
+} from '../helpers/fake-upstream.js';
+import { parseSse, readSse } from '../helpers/sse.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { byRequestId, get, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
 import { anthropicClient, openaiClient } from '../helpers/anthropic-e2e.js';
@@ -71,6 +79,46 @@ describe('type: openresponses (fake replaying the LM Studio fixtures)', () => {
     assert.equal(got.path, '/v1/responses');
     assert.equal(got.rawBody.toString('utf8'), sent);
     assert.equal(got.headers.authorization, `Bearer ${BACKEND_KEY}`);
+  });
+
+  it('the upstream connection dies mid-stream: the stream ends with error and response.failed (same response id, next sequence numbers); the SDK throws', async () => {
+    const events = fixtureEvents('openresponses/lmstudio-basic.1.chunks.txt');
+    const cutAfter = 6;
+    const raw = async (id: string) => {
+      script.on(id, destroyMidStream(cutAfter, { fixture: 'openresponses/lmstudio-basic.1.chunks.txt' }));
+      const res = await fetch(`${gw.url}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': id },
+        body: JSON.stringify({ model: 'gemma-7b-it', input: 'Tell me about a festival', stream: true }),
+      });
+      assert.equal(res.status, 200);
+      return res.text();
+    };
+    const text = await raw(rid('or-pass-cut'));
+    assert.ok(text.startsWith(events.slice(0, cutAfter).join('')), 'what the upstream sent comes through untouched');
+    const got = responsesEvents(parseSse(text));
+    const created = got.find((e) => e.type === 'response.created')!;
+    const tail = got.slice(-2);
+    assert.deepEqual(
+      tail.map((e) => e.type),
+      ['error', 'response.failed'],
+    );
+    const lastSeq = (got[got.length - 3] as any).sequence_number as number;
+    assert.equal((tail[0] as any).sequence_number, lastSeq + 1);
+    assert.equal((tail[1] as any).sequence_number, lastSeq + 2);
+    assert.equal((tail[1] as any).response.id, (created as any).response.id);
+    assert.equal((tail[1] as any).response.status, 'failed');
+    assert.equal(typeof (tail[1] as any).response.error.message, 'string');
+    assertResponsesEventOrder(got);
+
+    script.on('or-pass-cut-sdk', destroyMidStream(cutAfter, { fixture: 'openresponses/lmstudio-basic.1.chunks.txt' }));
+    const stream = await oa.responses.create(
+      { model: 'gemma-7b-it', input: 'Tell me about a festival', stream: true },
+      { headers: { 'x-request-id': 'or-pass-cut-sdk' }, maxRetries: 0 },
+    );
+    await assert.rejects(async () => {
+      for await (const _event of stream) void _event;
+    }, /closed the connection|connection|upstream|backend/i);
   });
 
   it('non-streamed passthrough: the fixture’s JSON bytes exactly', async () => {

@@ -48,14 +48,6 @@ export function responseStatusFor(reason: IrFinishReason): { status: 'completed'
   }
 }
 
-/** The Responses error `code` for a failure (what agents such as Codex branch on). */
-export function responsesErrorCode(status: number, errorType: string): string {
-  if (status === 429 || errorType === 'rate_limit' || errorType === 'rate_limit_error') return 'rate_limit_exceeded';
-  if (status === 529 || status === 503 || errorType === 'overloaded' || errorType === 'overloaded_error') return 'server_is_overloaded';
-  if (status >= 400 && status < 500) return 'invalid_request_error';
-  return 'server_error';
-}
-
 /** A tool call as the client declared the tool: function_call or custom_tool_call, namespace restored. */
 export interface RestoredToolCall {
   type: 'function_call' | 'custom_tool_call';

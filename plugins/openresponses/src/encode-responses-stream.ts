@@ -1,10 +1,17 @@
-import type { CodecContext, GatewayError, IrFinishReason, IrStreamEvent, IrUsage, StreamEncoder } from '@switchyard/kernel';
+import {
+  responsesErrorCode,
+  type CodecContext,
+  type GatewayError,
+  type IrFinishReason,
+  type IrStreamEvent,
+  type IrUsage,
+  type StreamEncoder,
+} from '@switchyard/kernel';
 import {
   customToolInput,
   functionArguments,
   ResponsesIds,
   responseObject,
-  responsesErrorCode,
   responseStatusFor,
   restoreToolCall,
 } from './encode-responses-output.js';

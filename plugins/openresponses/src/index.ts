@@ -15,7 +15,9 @@ export { ResponsesStreamEncoder, createResponsesStreamEncoder } from './encode-r
 export { encodeResponsesRequest } from './encode-responses-request.js';
 export { decodeResponsesResponse, decodeResponsesStatus } from './decode-responses-response.js';
 export { ResponsesStreamDecoder, createResponsesStreamDecoder } from './decode-responses-stream.js';
-export { encodeResponsesUsage, responsesErrorCode, customToolInput } from './encode-responses-output.js';
+export { encodeResponsesUsage, customToolInput } from './encode-responses-output.js';
+/** Moved to the kernel (the passthrough stream's final event uses it too); re-exported for existing importers. */
+export { responsesErrorCode } from '@switchyard/kernel';
 export { sealReasoning, openReasoning } from './responses-reasoning-envelope.js';
 export {
   DEFAULT_TOOL_NAMESPACE,

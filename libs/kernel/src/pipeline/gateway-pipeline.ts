@@ -6,6 +6,7 @@ import type { UpstreamReply } from '../plugin/provider-plugin.js';
 import type { WireProtocol } from '../plugin/protocol-codec.js';
 import { errorDialect, type Protocol } from '../protocol.js';
 import { ObservedStream } from '../stream/observed-stream.js';
+import { passthroughFailureFor } from '../stream/passthrough-failure.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
 import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-chunk.js';
 import { requestStreamUsage } from './request-stream-usage.js';
@@ -398,6 +399,18 @@ export class GatewayPipeline implements RequestPipeline {
     const dialect = errorDialect(req.protocol);
     const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u)) : null;
     const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
+    // Passthrough Responses streams end in the protocol's own failure events (they need the upstream's response id).
+    const passthroughFailure = translating ? null : passthroughFailureFor(req.protocol, { clientModel });
+    if (passthroughFailure) out.chunks$.subscribe((chunk) => passthroughFailure.observe(chunk));
+    /** The stream's last words after a failure: the client protocol's error event(s), on an event boundary. */
+    const finalEvent = (error: GatewayError): string | null => {
+      const boundary = out.atEventBoundary ? '' : '\n\n';
+      const encoded = translating?.failureEvent(error);
+      if (encoded) return boundary + encoded;
+      if (!passthroughFailure) return boundary + encodeErrorEvent(dialect, error);
+      const events = passthroughFailure.failureEvent(error);
+      return events ? boundary + events : null;
+    };
     // A failure after the stream started ends it with an error event in the client's protocol.
     const fail = (error: GatewayError): void => {
       if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
@@ -405,13 +418,13 @@ export class GatewayPipeline implements RequestPipeline {
         { requestId: req.requestId, backend: backend.config.id, err: error.message },
         'stream failed after it started',
       );
-      out.finishWith(translating?.failureEvent(error) ?? encodeErrorEvent(dialect, error));
+      out.finishWith(finalEvent(error));
       exchange.end(error.status, error, out.bytesOut);
     };
     // Shutdown: the stream ends now with an error event (on an event boundary), and the upstream request is dropped.
     entry.interrupt = (error: GatewayError): void => {
       if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
-      out.finishWith((out.atEventBoundary ? '' : '\n\n') + encodeErrorEvent(dialect, error));
+      out.finishWith(finalEvent(error));
       exchange.end(error.status, error, out.bytesOut);
       reply.body.destroy();
     };

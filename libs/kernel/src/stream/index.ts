@@ -2,3 +2,4 @@ export * from './observed-stream.js';
 export * from './sse-events.js';
 export * from './rewrite-model-field.js';
 export * from './strip-usage-chunk.js';
+export * from './passthrough-failure.js';

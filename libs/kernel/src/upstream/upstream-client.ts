@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { UpstreamReply } from '../plugin/provider-plugin.js';
+import { dispatchUpstream } from './dispatch-upstream.js';
 import { mapTransportError } from './map-upstream-failure.js';
 
 export interface UpstreamRequest {
@@ -51,23 +52,15 @@ export class UpstreamClient {
   }
 
   /** Sends the request; resolves on the reply's status and headers, with the body unread. */
-  async send(req: UpstreamRequest): Promise<UpstreamReply> {
-    try {
-      const { origin, path } = splitUrl(req.url);
-      // The dispatcher directly, with origin and path: no URL object per request.
-      const res = await this.dispatcher.request({
-        origin,
-        path,
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: req.signal,
-      });
-      return { status: res.statusCode, headers: res.headers, body: res.body };
-    } catch (err) {
-      if (req.signal.aborted) throw err;
-      throw mapTransportError(err, this.backendId);
-    }
+  send(req: UpstreamRequest): Promise<UpstreamReply> {
+    const { origin, path } = splitUrl(req.url);
+    // The dispatcher directly, with origin and path (no URL object) and a minimal handler.
+    return dispatchUpstream(
+      this.dispatcher,
+      { origin, path, method: req.method, headers: req.headers, body: req.body },
+      req.signal,
+      (err) => mapTransportError(err, this.backendId),
+    );
   }
 
   /** GET returning parsed JSON (model listing, probes). Throws on non-2xx. */
