@@ -3,7 +3,10 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import type { KernelLogger, TelemetryConfig } from '@switchyard/kernel';
+import { attachLocalHistograms, LocalHistograms, type KernelLogger, type TelemetryConfig } from '@switchyard/kernel';
+
+/** nestjs-otel's meter name: the per-request histograms share its instrumentation scope. */
+const NESTJS_OTEL_METER = 'nestjs-otel';
 
 export interface MeterProviderHandle {
   provider: MeterProvider;
@@ -22,12 +25,16 @@ function otlpConfigured(env: NodeJS.ProcessEnv): boolean {
  * Must run before any instrument is created.
  */
 export async function startMeterProvider(config: TelemetryConfig, logger: KernelLogger, env = process.env): Promise<MeterProviderHandle> {
+  // Per-request histograms are aggregated in-process and collected by every reader (local-histograms.ts).
+  const local = new LocalHistograms(NESTJS_OTEL_METER);
   const readers: IMetricReader[] = [];
   let prometheusUrl: string | null = null;
   if (config.prometheus.enabled) {
     const { host, port, path } = config.prometheus;
     const exporter = await new Promise<PrometheusExporter>((resolve, reject) => {
-      const e: PrometheusExporter = new PrometheusExporter({ host, port, endpoint: path }, (err) => (err ? reject(err) : resolve(e)));
+      const e: PrometheusExporter = new PrometheusExporter({ host, port, endpoint: path, metricProducers: [local] }, (err) =>
+        err ? reject(err) : resolve(e),
+      );
     });
     readers.push(exporter);
     prometheusUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
@@ -38,6 +45,7 @@ export async function startMeterProvider(config: TelemetryConfig, logger: Kernel
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter(url ? { url } : {}),
         exportIntervalMillis: Math.round(config.otlp.interval_seconds * 1000),
+        metricProducers: [local],
       }),
     );
     logger.info({ endpoint: url ?? env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT }, 'OTLP metrics export on');
@@ -46,6 +54,7 @@ export async function startMeterProvider(config: TelemetryConfig, logger: Kernel
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'switchyard' }),
     readers,
   });
+  attachLocalHistograms(provider, local);
   metrics.setGlobalMeterProvider(provider);
   return {
     provider,

@@ -16,19 +16,12 @@ export interface Measurement {
   timePerOutputTokenMs: number | null;
 }
 
-const measurements = new WeakMap<Exchange, Promise<Measurement>>();
-
 /**
  * The exchange's measurement, shared by every observer (metrics, journal): the stream is read
  * once. Call it from `observe`, before the response starts.
  */
 export function measurementOf(exchange: Exchange): Promise<Measurement> {
-  let m = measurements.get(exchange);
-  if (!m) {
-    m = measureExchange(exchange);
-    measurements.set(exchange, m);
-  }
-  return m;
+  return (exchange.measurement ??= measureExchange(exchange)) as Promise<Measurement>;
 }
 
 /**

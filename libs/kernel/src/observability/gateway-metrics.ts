@@ -7,6 +7,7 @@ import type {
   ObservableGauge,
   ObservableUpDownCounter,
 } from '@opentelemetry/api';
+import type { HistogramRecorder, LocalHistograms } from './local-histograms.js';
 
 /** What creates instruments: nestjs-otel's MetricService, or any adapter over an OpenTelemetry Meter. */
 export interface InstrumentFactory {
@@ -38,14 +39,14 @@ const hist = (description: string, unit: string, boundaries: number[]): MetricOp
  * an attribute set on every request.
  */
 export class GatewayMetrics {
-  readonly requestDuration: Histogram<Attributes>;
-  readonly timeToFirstToken: Histogram<Attributes>;
-  readonly timePerOutputToken: Histogram<Attributes>;
-  readonly tokenUsage: Histogram<Attributes>;
+  readonly requestDuration: HistogramRecorder;
+  readonly timeToFirstToken: HistogramRecorder;
+  readonly timePerOutputToken: HistogramRecorder;
+  readonly tokenUsage: HistogramRecorder;
   readonly activeRequests: ObservableUpDownCounter<Attributes>;
   readonly requests: ObservableCounter<Attributes>;
-  readonly tokensPerSecond: Histogram<Attributes>;
-  readonly overhead: Histogram<Attributes>;
+  readonly tokensPerSecond: HistogramRecorder;
+  readonly overhead: HistogramRecorder;
   readonly upstreamErrors: Counter<Attributes>;
   readonly configReloads: Counter<Attributes>;
   readonly journalDropped: Counter<Attributes>;
@@ -54,33 +55,33 @@ export class GatewayMetrics {
   /** 1 while a backend's background probe succeeds, 0 while it fails (observed, by `switchyard.backend`). */
   readonly backendUp: ObservableGauge<Attributes>;
 
-  constructor(f: InstrumentFactory) {
-    this.requestDuration = f.getHistogram(
+  /**
+   * `local`: in-process histograms the meter provider's readers export (local-histograms.ts);
+   * without it the per-request histograms are the SDK's own.
+   */
+  constructor(f: InstrumentFactory, local?: LocalHistograms) {
+    const histogram = (name: string, options: MetricOptions): HistogramRecorder =>
+      local ? local.histogram(name, options) : f.getHistogram(name, options);
+    this.requestDuration = histogram(
       'gen_ai.server.request.duration',
       hist('Time from request received to response end', 's', DURATION_BUCKETS),
     );
-    this.timeToFirstToken = f.getHistogram(
-      'gen_ai.server.time_to_first_token',
-      hist('Time to the first streamed content', 's', TTFT_BUCKETS),
-    );
-    this.timePerOutputToken = f.getHistogram(
+    this.timeToFirstToken = histogram('gen_ai.server.time_to_first_token', hist('Time to the first streamed content', 's', TTFT_BUCKETS));
+    this.timePerOutputToken = histogram(
       'gen_ai.server.time_per_output_token',
       hist('Time per output token after the first', 's', TPOT_BUCKETS),
     );
-    this.tokenUsage = f.getHistogram(
-      'gen_ai.client.token.usage',
-      hist('Tokens per request, by gen_ai.token.type', '{token}', TOKEN_BUCKETS),
-    );
+    this.tokenUsage = histogram('gen_ai.client.token.usage', hist('Tokens per request, by gen_ai.token.type', '{token}', TOKEN_BUCKETS));
     this.activeRequests = f.getObservableUpDownCounter('switchyard.requests.active', {
       description: 'Model requests in flight',
       unit: '{request}',
     });
     this.requests = f.getObservableCounter('switchyard.requests', { description: 'Model requests, by outcome', unit: '{request}' });
-    this.tokensPerSecond = f.getHistogram(
+    this.tokensPerSecond = histogram(
       'switchyard.generation.tokens_per_second',
       hist('Output tokens per second of generation', '{token}/s', TOKENS_PER_SECOND_BUCKETS),
     );
-    this.overhead = f.getHistogram(
+    this.overhead = histogram(
       'switchyard.overhead',
       hist("The gateway's own time per request, upstream wait excluded", 's', OVERHEAD_BUCKETS),
     );

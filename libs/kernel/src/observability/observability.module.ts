@@ -1,5 +1,7 @@
 import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
 import { MetricService } from 'nestjs-otel';
+import { localHistogramsOf } from './local-histograms.js';
 import { BackendMonitorService, ModelCatalogService } from '../kernel.module.js';
 import { PluginRegistry } from '../plugin/plugin-registry.js';
 import { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
@@ -18,7 +20,8 @@ export class MetricsRecorder implements OnModuleInit {
     @Inject(PluginRegistry) private readonly registry: PluginRegistry,
     @Inject(BackendMonitorService) private readonly monitor: BackendMonitorService,
   ) {
-    this.metrics = new GatewayMetrics(metricService);
+    // The gateway's own meter provider exports per-request histograms aggregated in-process.
+    this.metrics = new GatewayMetrics(metricService, localHistogramsOf(metrics.getMeterProvider()));
   }
 
   onModuleInit(): void {

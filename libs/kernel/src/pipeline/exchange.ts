@@ -61,6 +61,8 @@ export class Exchange {
   profileApplied: Record<string, string[]> | null = null;
   /** Every upstream attempt, in order (more than one after a failover). */
   readonly attempts: AttemptRecord[] = [];
+  /** What the observers measured, read once and shared (observability/exchange-measurement.ts). */
+  measurement: Promise<unknown> | null = null;
   /** The client's request body; set only when an observer wants bodies (journal `include_bodies`). */
   requestBody: Record<string, unknown> | null = null;
   readonly done: Promise<ExchangeEnd>;
