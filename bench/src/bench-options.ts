@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 export interface BenchOptions {
   seconds: number;
   warmupSeconds: number;
-  targets: Array<'direct' | 'switchyard' | 'nginx'>;
+  targets: Array<'direct' | 'switchyard' | 'nginx' | 'floor'>;
   /** Node binaries for Switchyard: versions ("24", "26") or paths; "" = the one running the bench. */
   nodes: string[];
   scenarios: string[] | undefined;
@@ -23,7 +23,8 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [options]        (each option also reads the BENCH_* variable shown)
   --seconds N        measured seconds per cell            BENCH_SECONDS      (default 5)
   --warmup N         warm-up seconds per cell             BENCH_WARMUP       (default 1)
-  --targets LIST     direct,switchyard,nginx              BENCH_TARGETS      (default all three)
+  --targets LIST     direct,switchyard,nginx[,floor]      BENCH_TARGETS      (default direct,switchyard,nginx;
+                     floor = a bare node:http + undici proxy on the same Node)
   --node LIST        Node for Switchyard: 24, 26, 26.10.0 BENCH_NODE         (default: the bench's own node)
                      or a path; several = one Switchyard per binary (e.g. --node 24,26).
                      Versions other than the running one are installed into .bench/node<version>/
@@ -74,7 +75,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   });
   if (values.help) return undefined;
   const targets = list(values.targets ?? env.BENCH_TARGETS ?? 'direct,switchyard,nginx');
-  for (const t of targets) if (!['direct', 'switchyard', 'nginx'].includes(t)) throw new Error(`unknown target "${t}"`);
+  for (const t of targets) if (!['direct', 'switchyard', 'nginx', 'floor'].includes(t)) throw new Error(`unknown target "${t}"`);
   const nodes = list(values.node ?? env.BENCH_NODE);
   const concurrency = list(values.concurrency ?? env.BENCH_CONCURRENCY ?? '1,16,64').map((c) => Math.floor(positive(c, '--concurrency')));
   const scenarios = list(values.scenarios ?? env.BENCH_SCENARIOS);

@@ -91,7 +91,7 @@ export function compareCell(results: CellResult[]): void {
         r.addedMs.ttftP99 = r.ttftMs.p99 - direct.ttftMs.p99;
       }
     }
-    if (r.kind === 'switchyard' && nginx) {
+    if ((r.kind === 'switchyard' || r.kind === 'floor') && nginx) {
       r.vsNginx = { rps: r.rps / nginx.rps };
       if (r.cpuUsPerReq !== undefined && nginx.cpuUsPerReq) r.vsNginx.cpu = r.cpuUsPerReq / nginx.cpuUsPerReq;
     }

@@ -15,6 +15,7 @@ import { formatSummary } from './cpu-profile-summary.js';
 import { checkIssueTargets } from './issue-targets.js';
 import { runLoad } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
+import { startNodeFloor } from './floor-target.js';
 import { resolveNode } from './node-binary.js';
 import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
 import { pinSelf, type Pinning } from './processes.js';
@@ -188,6 +189,7 @@ async function main(): Promise<number> {
       );
     }
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
+    if (opts.targets.includes('floor')) targets.push(await startNodeFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
     const pacings = [...new Set(list.map((s) => s.pacing))];
     for (const t of targets) await preflight(t, pacings);
 

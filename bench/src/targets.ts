@@ -12,9 +12,9 @@ export interface Endpoint {
 }
 
 export interface Target {
-  /** Column label: `direct`, `nginx`, `switchyard` or `switchyard@<node version>`. */
+  /** Column label: `direct`, `nginx`, `node-floor`, `switchyard` or `switchyard@<node version>`. */
   name: string;
-  kind: 'direct' | 'switchyard' | 'nginx';
+  kind: 'direct' | 'switchyard' | 'nginx' | 'floor';
   /** Node version (switchyard) or nginx version. */
   version: string;
   endpoint(pacing: Pacing): Endpoint;

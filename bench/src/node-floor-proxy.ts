@@ -1,0 +1,39 @@
+/**
+ * The floor: the least a Node reverse proxy can do on this machine, for comparison with
+ * Switchyard on the same Node. node:http in front, an undici Pool per upstream behind, the request
+ * body and the reply passed through as bytes (no parsing, no routing, no profile, no metrics).
+ * Usage: node node-floor-proxy.js <fast-port> <fast-upstream-url> <paced-port> <paced-upstream-url>
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Pool } from 'undici';
+
+function serve(port: number, upstreamUrl: string): void {
+  const pool = new Pool(new URL(upstreamUrl).origin, { connections: 256, keepAliveTimeout: 120_000 });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      pool
+        .request({
+          method: req.method as 'GET' | 'POST',
+          path: req.url ?? '/',
+          headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+        })
+        .then((up) => {
+          const type = up.headers['content-type'];
+          res.writeHead(up.statusCode, typeof type === 'string' ? { 'content-type': type } : {});
+          up.body.pipe(res);
+        })
+        .catch((err: Error) => {
+          res.writeHead(502).end(err.message);
+        });
+    });
+  });
+  server.keepAliveTimeout = 120_000;
+  server.listen(port, '127.0.0.1');
+}
+
+const [fastPort, fastUrl, pacedPort, pacedUrl] = process.argv.slice(2);
+serve(Number(fastPort), fastUrl!);
+serve(Number(pacedPort), pacedUrl!);
