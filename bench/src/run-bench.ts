@@ -189,7 +189,8 @@ async function main(): Promise<number> {
       );
     }
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
-    if (opts.targets.includes('floor')) targets.push(await startNodeFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
+    if (opts.targets.includes('floor'))
+      targets.push(await startNodeFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
     const pacings = [...new Set(list.map((s) => s.pacing))];
     for (const t of targets) await preflight(t, pacings);
 
