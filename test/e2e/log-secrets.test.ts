@@ -79,4 +79,21 @@ describe('secrets never reach the logs, at any level (issue #4)', () => {
     assert.equal(sent.headers['x-custom-token'], ENV_SECRET);
     assert.equal(sent.headers.authorization, `Bearer ${BACKEND_KEY}`);
   });
+
+  it("a request's log lines name its id exactly once (the request logger binds it; the pipeline does not add it again)", async () => {
+    const id = 'log-once-1';
+    const res = await fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INBOUND_KEY}`, 'x-request-id': id },
+      body: JSON.stringify({ model: 'm', input: 'hi', tools: [{ type: 'web_search' }] }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-switchyard-dropped-tools'), 'web_search');
+    await res.text();
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = (gw.stdout() + gw.stderr()).split('\n').filter((l) => l.includes(`"${id}"`));
+    const warning = lines.find((l) => l.includes('tools dropped'));
+    assert.ok(warning, `the dropped-tools warning is logged for ${id}`);
+    for (const line of lines) assert.equal(line.split('"requestId"').length - 1, 1, line);
+  });
 });

@@ -245,13 +245,12 @@ export class GatewayPipeline implements RequestPipeline {
                 : error.status >= 500 && error.status !== CLIENT_CLOSED_REQUEST;
             if (signal.aborted || !retryable || i + 1 >= order.length || performance.now() >= deadline) throw error;
             logger.warn(
-              {
-                requestId: req.requestId,
+              withRequestId(req, {
                 backend: target.backendId,
                 realModel: target.realModel,
                 status: upstreamStatus ?? error.status,
                 err: error.message,
-              },
+              }),
               `attempt on backend ${target.backendId} failed; trying the next target`,
             );
           }
@@ -298,8 +297,12 @@ export class GatewayPipeline implements RequestPipeline {
     const translation =
       wire === req.protocol
         ? null
-        : Translation.between(runtime.registry, req.protocol, wire, codecContext(model, req.requestId, logger), (t) =>
-            runtime.redactor.redact(t),
+        : Translation.between(
+            runtime.registry,
+            req.protocol,
+            wire,
+            codecContext(model, req.requestId, logger, req.logger !== undefined),
+            (t) => runtime.redactor.redact(t),
           );
     // Translated requests express enable_thinking in the ingress's own effort field, which the codecs carry over.
     const shaped = shapeUpstreamBody(
@@ -317,7 +320,7 @@ export class GatewayPipeline implements RequestPipeline {
       const droppedTools = translation.ctx.droppedTools;
       if (droppedTools?.length) {
         logger.warn(
-          { requestId: req.requestId, backend: backend.config.id, tools: droppedTools },
+          withRequestId(req, { backend: backend.config.id, tools: droppedTools }),
           `tools dropped from the request: backend ${backend.config.id} cannot run ${droppedTools.join(', ')}`,
         );
       }
@@ -344,7 +347,7 @@ export class GatewayPipeline implements RequestPipeline {
       return new GatewayError({ status: CLIENT_CLOSED_REQUEST, kind: 'invalid_request', message: 'client closed the request' });
     }
     if (backend && (err as { code?: string })?.code) return mapTransportError(err, backend.config.id);
-    (req.logger ?? this.logger).error({ err, requestId: req.requestId }, 'unexpected error in the request pipeline');
+    (req.logger ?? this.logger).error(withRequestId(req, { err }), 'unexpected error in the request pipeline');
     return GatewayError.internal();
   }
 
@@ -415,7 +418,7 @@ export class GatewayPipeline implements RequestPipeline {
     const fail = (error: GatewayError): void => {
       if (req.signal.aborted || out.destroyed || exchange.isEnded) return;
       (req.logger ?? this.logger).warn(
-        { requestId: req.requestId, backend: backend.config.id, err: error.message },
+        withRequestId(req, { backend: backend.config.id, err: error.message }),
         'stream failed after it started',
       );
       out.finishWith(finalEvent(error));
@@ -448,6 +451,11 @@ export class GatewayPipeline implements RequestPipeline {
     out.attach(source);
     return { status: reply.status, headers, body: out, stream: true, exchange };
   }
+}
+
+/** Log fields with the request id, unless the request's own logger already binds it. */
+function withRequestId(req: GatewayRequest, fields: Record<string, unknown>): Record<string, unknown> {
+  return req.logger ? fields : { requestId: req.requestId, ...fields };
 }
 
 /** A whole reply body (listeners, not an async iterator: that costs more per request). */

@@ -148,13 +148,22 @@ export class TranslatingStream extends Transform {
 }
 
 /** A CodecContext whose dropped fields go to a debug log line. */
-export function codecContext(clientModel: string, requestId: string, logger: KernelLogger): CodecContext {
+export function codecContext(
+  clientModel: string,
+  requestId: string,
+  logger: KernelLogger,
+  /** The logger already binds the request id (a request's own logger): not repeated on each line. */
+  boundRequestId = false,
+): CodecContext {
   return {
     clientModel,
     requestId,
     dropped(field: string) {
       if (logger.isLevelEnabled('debug'))
-        logger.debug({ requestId, field }, 'field dropped in translation: the target protocol cannot express it');
+        logger.debug(
+          boundRequestId ? { field } : { requestId, field },
+          'field dropped in translation: the target protocol cannot express it',
+        );
     },
   };
 }
