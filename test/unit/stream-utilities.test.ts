@@ -37,6 +37,25 @@ describe('model field rewrite (no re-serialisation)', () => {
     }
   });
 
+  it('several fields per read, any chunking: the same bytes as rewriting the whole stream at once', () => {
+    const events = Array.from(
+      { length: 12 },
+      (_, i) => `data: {"id":"c${i}","model":"real-${i % 3}-model","choices":[{"delta":{"content":"t\\"model\\":${i}"}}]}\n\n`,
+    ).join('');
+    const expected = events.replace(/"model":"real-\d-model"/g, '"model":"v"');
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let round = 0; round < 200; round++) {
+      const chunks: string[] = [];
+      for (let i = 0; i < events.length;) {
+        const n = 1 + rand(round % 2 ? 400 : 40);
+        chunks.push(events.slice(i, i + n));
+        i += n;
+      }
+      assert.equal(rewriteChunks(chunks, 'real-0-model', 'v'), expected, `round ${round}`);
+    }
+  });
+
   it('replaces whatever the upstream named: a dated snapshot of the real model', () => {
     const got = rewriteChunks(['data: {"model":"gpt-4.1-nano-2025-04-14","choices":[]}\n\n'], 'gpt-4.1-nano', 'fast');
     assert.equal(got, 'data: {"model":"fast","choices":[]}\n\n');

@@ -17,42 +17,52 @@ export function createModelRewriter(realModel: string, clientModel: string): Chu
   const replacement = Buffer.from(JSON.stringify(clientModel));
   let carry: Buffer | null = null;
 
+  /** Value spans to replace in the current read, as start/end pairs (reused: the rewriter is synchronous). */
+  const spans: number[] = [];
+
   return (chunk: Buffer): Buffer => {
     const flushing = chunk.length === 0;
     const buf = carry ? (flushing ? carry : Buffer.concat([carry, chunk])) : chunk;
     carry = null;
     if (flushing) return buf;
-    const parts: Buffer[] = [];
-    let from = 0;
+    spans.length = 0;
+    /** Where the bytes sent now end (the rest is carried to the next read). */
+    let until = buf.length;
     let at = buf.indexOf(KEY);
     while (at >= 0) {
       const field = scanModelValue(buf, at + KEY.length);
       if (field === 'partial') {
         if (buf.length - at <= MAX_HELD) {
           carry = Buffer.from(buf.subarray(at));
-          parts.push(buf.subarray(from, at));
-          from = buf.length;
+          until = at;
         }
         break;
       }
-      if (field !== null) {
-        parts.push(buf.subarray(from, field.start), replacement);
-        from = field.end;
-      }
+      if (field !== null) spans.push(field.start, field.end);
       at = buf.indexOf(KEY, at + KEY.length);
     }
     if (carry === null) {
       // A key cut short at the end of this read (`"mod`) is completed by the next one.
-      const tail = keyPrefixTail(buf, from);
+      const tail = keyPrefixTail(buf, spans.length ? spans[spans.length - 1]! : 0);
       if (tail > 0) {
         carry = Buffer.from(buf.subarray(buf.length - tail));
-        parts.push(buf.subarray(from, buf.length - tail));
-        from = buf.length;
+        until = buf.length - tail;
       }
     }
-    if (from === 0) return buf;
-    if (from < buf.length) parts.push(buf.subarray(from));
-    return Buffer.concat(parts);
+    if (spans.length === 0) return until === buf.length ? buf : buf.subarray(0, until);
+    // One allocation: the bytes between the spans, with the replacement in each span.
+    let size = until;
+    for (let i = 0; i < spans.length; i += 2) size += replacement.length - (spans[i + 1]! - spans[i]!);
+    const out = Buffer.allocUnsafe(size);
+    let from = 0;
+    let to = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      to += buf.copy(out, to, from, spans[i]!);
+      to += replacement.copy(out, to);
+      from = spans[i + 1]!;
+    }
+    buf.copy(out, to, from, until);
+    return out;
   };
 }
 
