@@ -12,7 +12,7 @@ import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-
 import { requestStreamUsage } from './request-stream-usage.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
-import { readBody } from '../upstream/upstream-client.js';
+import { collectBody, readBody } from '../upstream/upstream-client.js';
 import { CLIENT_CLOSED_REQUEST, Exchange, type ExchangeObserver } from './exchange.js';
 import type { GatewayReply, GatewayRequest, RequestPipeline } from './gateway-request.js';
 import type { GatewayRuntime, RuntimeBackend } from './gateway-runtime.js';
@@ -381,7 +381,7 @@ export class GatewayPipeline implements RequestPipeline {
     const droppedTools = translation?.ctx.droppedTools;
     if (droppedTools?.length) headers['x-switchyard-dropped-tools'] = [...new Set(droppedTools)].join(', ');
     if (!sse) {
-      const raw = await collect(reply.body);
+      const raw = await collectBody(reply.body);
       const bodyDoneAt = performance.now();
       const body = translation ? translation.response(raw) : rewriteModelInBody(raw, realModel, clientModel);
       if (translation) headers['content-type'] = 'application/json';
@@ -456,26 +456,4 @@ export class GatewayPipeline implements RequestPipeline {
 /** Log fields with the request id, unless the request's own logger already binds it. */
 function withRequestId(req: GatewayRequest, fields: Record<string, unknown>): Record<string, unknown> {
   return req.logger ? fields : { requestId: req.requestId, ...fields };
-}
-
-/** A whole reply body (listeners, not an async iterator: that costs more per request). */
-function collect(body: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let ended = false;
-    body.on('data', (chunk: Buffer | string) => {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      chunks.push(buf);
-      size += buf.length;
-    });
-    body.once('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    });
-    body.once('error', reject);
-    body.once('close', () => {
-      if (!ended) reject(Object.assign(new Error('the upstream reply ended before its body was complete'), { code: 'UND_ERR_SOCKET' }));
-    });
-  });
 }

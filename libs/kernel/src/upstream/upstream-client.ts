@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { UpstreamReply } from '../plugin/provider-plugin.js';
@@ -96,19 +97,42 @@ export function splitUrl(url: string): { origin: string; path: string } {
   return { origin: url.slice(0, slash), path: slash < url.length ? url.slice(slash) : '/' };
 }
 
+/**
+ * A whole reply body as bytes, at most `limit` of them (the rest is discarded and the body
+ * destroyed). Listeners, not an async iterator: that costs more per request on the hot path.
+ * Rejects when the body errors or closes before its end.
+ */
+export function collectBody(body: Readable, limit = Infinity): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (): void => {
+      done = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    body.on('data', (chunk: Buffer | string) => {
+      if (done) return;
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (size + buf.length > limit) {
+        chunks.push(buf.subarray(0, limit - size));
+        size = limit;
+        finish();
+        body.destroy();
+        return;
+      }
+      chunks.push(buf);
+      size += buf.length;
+    });
+    body.once('end', finish);
+    body.once('error', reject);
+    body.once('close', () => {
+      if (!done) reject(Object.assign(new Error('the upstream reply ended before its body was complete'), { code: 'UND_ERR_SOCKET' }));
+    });
+  });
+}
+
 /** Reads a whole body as text, at most `limit` bytes (the rest is discarded). */
-export async function readBody(body: AsyncIterable<Buffer | string>, limit = 8 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (size + buf.length > limit) {
-      chunks.push(buf.subarray(0, limit - size));
-      size = limit;
-      break;
-    }
-    chunks.push(buf);
-    size += buf.length;
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+export async function readBody(body: Readable, limit = 8 * 1024 * 1024): Promise<string> {
+  return (await collectBody(body, limit)).toString('utf8');
 }
