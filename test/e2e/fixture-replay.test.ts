@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   fixtureEvents,
   fixturePath,
-  fixturesDir,
+  fixtureFolder,
   readFixtureLines,
   replayFixture,
   startFakeUpstream,
@@ -27,7 +26,7 @@ const FOLDERS: ReadonlyArray<[folder: string, endpoint: string]> = [
 ];
 
 function fixtureNames(folder: string, suffix: string): string[] {
-  return readdirSync(path.join(fixturesDir(), folder))
+  return readdirSync(fixtureFolder(folder))
     .filter((f) => f.endsWith(suffix))
     .sort()
     .map((f) => `${folder}/${f}`);

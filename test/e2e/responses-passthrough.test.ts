@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests poke into parsed payloads */
 /**
  * `type: openresponses` backends against a fake replaying the recorded OpenResponses fixtures
- * (../shared/fixtures/openresponses/, LM Studio): /v1/responses passes through untouched (the
+ * (plugins/openresponses/test/fixtures/openresponses/, LM Studio): /v1/responses passes through untouched (the
  * client's request bytes upstream, `store` and `previous_response_id` included; the upstream's
  * bytes back, streamed and not), with the official `openai` SDK and raw HTTP; a virtual model's
  * name written into the stream; chat and Anthropic clients translated to the Responses API and

@@ -1,15 +1,14 @@
 /**
- * Every recorded Anthropic fixture (../shared/fixtures/anthropic/) through the anthropic.messages
+ * Every recorded Anthropic fixture (plugins/anthropic/test/fixtures/anthropic/) through the anthropic.messages
  * codec's backend side: `*.chunks.txt` replayed event by event through the stream decoder (the IR
  * event sequence asserted in full), `*.json` through decodeResponse.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createSseParser, type IrResponse, type IrStreamEvent } from '@switchyard/kernel';
 import { anthropicMessagesCodec } from '@switchyard/plugin-anthropic';
-import { fixturesDir, readFixtureJson } from '../helpers/fake-upstream.js';
+import { fixtureFolder, readFixtureJson } from '../helpers/fake-upstream.js';
 import { anthropicFixtureSse, codecContext, decodeAnthropicSse, plain } from '../helpers/anthropic-codec.js';
 
 const CLEAR_THINKING_SIGNATURE =
@@ -154,7 +153,7 @@ const EXPECTED_RESPONSES: Record<string, IrResponse> = {
   },
 };
 
-const files = readdirSync(path.join(fixturesDir(), 'anthropic')).sort();
+const files = readdirSync(fixtureFolder('anthropic')).sort();
 
 describe('anthropic fixtures → IR', () => {
   it('every fixture in the folder has an expectation here', () => {

@@ -6,11 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import type { IrStreamEvent } from '@switchyard/kernel';
-import { fixturesDir } from '../helpers/fake-upstream.js';
+import { fixtureFolder } from '../helpers/fake-upstream.js';
 import {
   anthropicFixtureSse,
   codecContext,
@@ -20,7 +19,7 @@ import {
   sseEventsOf,
 } from '../helpers/anthropic-codec.js';
 
-const streamFixtures = readdirSync(path.join(fixturesDir(), 'anthropic'))
+const streamFixtures = readdirSync(fixtureFolder('anthropic'))
   .filter((f) => f.endsWith('.chunks.txt'))
   .sort();
 

@@ -1,6 +1,6 @@
 /**
  * The anthropic.messages codec paired with the openai.chat codec inside the kernel's Translation,
- * over every recorded stream and reply in ../shared/fixtures/openai-chat/ and anthropic/:
+ * over every recorded stream and reply in the openai-chat/ and anthropic/ recordings (plugins/openai/test/fixtures, plugins/anthropic/test/fixtures):
  * OpenAI-compatible upstreams become Anthropic SSE the official SDK assembles (text, DeepSeek
  * reasoning as thinking, streamed tool calls as tool_use), and Anthropic upstreams become
  * OpenAI chunks and completions.
@@ -9,14 +9,13 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { PluginRegistry, Translation, type Protocol } from '@switchyard/kernel';
 import anthropic from '@switchyard/plugin-anthropic';
 import openai from '@switchyard/plugin-openai';
-import { fixtureEvents, fixturesDir, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
+import { fixtureEvents, fixtureFolder, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
 import { collectText, parseSse } from '../helpers/sse.js';
 import { codecContext, sseEventsOf } from '../helpers/anthropic-codec.js';
 
@@ -81,7 +80,7 @@ const ANTHROPIC_STOP: Record<string, string> = {
 const OPENAI_FINISH: Record<string, string> = { end_turn: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
 
 const names = (folder: string, suffix: string) =>
-  readdirSync(path.join(fixturesDir(), folder))
+  readdirSync(fixtureFolder(folder))
     .filter((f) => f.endsWith(suffix))
     .sort();
 

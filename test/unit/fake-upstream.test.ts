@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import {
   destroyMidStream,
   fixturePath,
-  fixturesDir,
+  fixtureFolder,
+  fixturesDirs,
   frameSse,
   hang,
   json,
@@ -35,9 +36,13 @@ describe('fake upstream: fixture replay framing', () => {
   });
   after(() => up.close());
 
-  it('finds the shared fixtures folder from its own location', () => {
-    assert.match(fixturesDir(), /shared[/\\]fixtures$/);
+  it('finds the recordings of each protocol in the repository, next to the plugin that owns it', () => {
+    for (const dir of fixturesDirs()) assert.match(dir, /plugins[/\\][a-z]+[/\\]test[/\\]fixtures$/);
+    assert.match(fixtureFolder('anthropic'), /plugins[/\\]anthropic[/\\]test[/\\]fixtures[/\\]anthropic$/);
+    assert.match(fixtureFolder('gemini'), /plugins[/\\]vertex[/\\]/);
+    assert.match(fixturePath('openai-chat/openai-text.json'), /plugins[/\\]openai[/\\]test[/\\]fixtures[/\\]openai-chat/);
     assert.ok(readFixtureLines('openai-chat/openai-text.chunks.txt').length > 3);
+    assert.ok(readFixtureLines('openresponses/lmstudio-basic.1.chunks.txt').length > 3);
   });
 
   it('OpenAI chat: data: <line>\\n\\n per line, then data: [DONE]', async () => {

@@ -1,7 +1,7 @@
 /**
  * The final events of a passed-through Responses stream that fails mid-way
  * (libs/kernel/src/stream/passthrough-failure.ts): the recorded OpenResponses streams
- * (../shared/fixtures/openresponses/, LM Studio) cut at many points and fed whole, in 7-byte slices
+ * (plugins/openresponses/test/fixtures/openresponses/, LM Studio) cut at many points and fed whole, in 7-byte slices
  * and byte by byte; the failure must name the upstream's response and number on from its last
  * event, and the cut stream plus the failure must still follow the Responses streaming rules.
  */

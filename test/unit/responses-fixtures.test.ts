@@ -1,5 +1,5 @@
 /**
- * The recorded OpenResponses fixtures (../shared/fixtures/openresponses/, LM Studio) through the
+ * The recorded OpenResponses fixtures (plugins/openresponses/test/fixtures/openresponses/, LM Studio) through the
  * openai.responses codec's backend side: `*.chunks.txt` replayed event by event through the
  * stream decoder (the IR sequence asserted), `*.json` through decodeResponse; and the fixtures'
  * own event streams checked against the ordering rules the gateway's encoder is held to.

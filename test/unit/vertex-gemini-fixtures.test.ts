@@ -1,5 +1,5 @@
 /**
- * Every recorded Gemini fixture (../shared/fixtures/gemini/) through the google.generate-content
+ * Every recorded Gemini fixture (plugins/vertex/test/fixtures/gemini/) through the google.generate-content
  * codec's backend side: `*.chunks.txt` replayed through the stream decoder (the IR event
  * sequence asserted in full, whole and in 7-byte slices through the kernel's SSE parser),
  * `*.json` through decodeResponse, and the recorded 429 error body through the kernel's upstream
@@ -7,11 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { mapUpstreamHttpError, parseUpstreamErrorBody, SecretRedactor, type IrResponse, type IrStreamEvent } from '@switchyard/kernel';
 import { googleGenerateContentCodec } from '@switchyard/plugin-vertex';
-import { fixturePath, fixturesDir, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
+import { fixtureFolder, fixturePath, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
 import { codecContext, plain } from '../helpers/anthropic-codec.js';
 import { decodeGeminiSse, geminiFixtureSse } from '../helpers/gemini-codec.js';
 import { readFileSync } from 'node:fs';
@@ -139,7 +138,7 @@ const EXPECTED_RESPONSES: Record<string, IrResponse> = {
 
 const ERROR_FIXTURES = new Set(['google-429-retry-info.json']);
 
-const files = readdirSync(path.join(fixturesDir(), 'gemini')).sort();
+const files = readdirSync(fixtureFolder('gemini')).sort();
 
 describe('gemini fixtures → IR', () => {
   it('every fixture in the folder has an expectation here', () => {

@@ -10,7 +10,7 @@
  *   assert.equal(upstream.requests[0].body.model, 'claude-x');
  *   await upstream.close();
  *
- * Fixtures are read from `fixturesDir()`: $SWITCHYARD_FIXTURES, else the folder given to
+ * Fixtures are read from `fixturesDirs()`: $SWITCHYARD_FIXTURES, else the folders given to
  * `setFixturesDir`, else `./fixtures` under the working directory.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -92,24 +92,44 @@ export type SseFraming =
   /** Each line is written exactly as given. */
   | 'raw';
 
-let defaultFixturesDir: string | undefined;
+let defaultFixturesDirs: readonly string[] | undefined;
 
 /**
- * Where fixture names are looked up when $SWITCHYARD_FIXTURES is not set (a test suite's own
- * recordings folder). Relative paths resolve against the working directory.
+ * Where fixture names are looked up when $SWITCHYARD_FIXTURES is not set: one recordings folder,
+ * or several (each plugin keeps the recordings of its own protocol in its `test/fixtures/`). A
+ * fixture name's first segment (`anthropic/…`) is looked up in the first folder that has it.
+ * Relative paths resolve against the working directory.
  */
-export function setFixturesDir(dir: string): void {
-  defaultFixturesDir = path.resolve(dir);
+export function setFixturesDir(dirs: string | readonly string[]): void {
+  defaultFixturesDirs = (typeof dirs === 'string' ? [dirs] : dirs).map((d) => path.resolve(d));
 }
 
-/** The recorded fixtures folder: $SWITCHYARD_FIXTURES, else the one set by setFixturesDir, else ./fixtures. */
+/** Every folder fixture names are looked up in, in order ($SWITCHYARD_FIXTURES alone when set). */
+export function fixturesDirs(): readonly string[] {
+  const fromEnv = process.env.SWITCHYARD_FIXTURES;
+  if (fromEnv) return [path.resolve(fromEnv)];
+  return defaultFixturesDirs ?? [path.resolve('fixtures')];
+}
+
+/** The first recordings folder (see `fixturesDirs` when fixtures are spread over several). */
 export function fixturesDir(): string {
-  return process.env.SWITCHYARD_FIXTURES ?? defaultFixturesDir ?? path.resolve('fixtures');
+  return fixturesDirs()[0]!;
+}
+
+/** The folder holding one protocol's recordings (`anthropic`, `openai-chat`, …). */
+export function fixtureFolder(folder: string): string {
+  const roots = fixturesDirs();
+  const found = roots.find((root) => existsSync(path.join(root, folder)));
+  if (!found) throw new Error(`fake upstream: no fixture folder ${folder} under ${roots.join(', ')}`);
+  return path.join(found, folder);
 }
 
 /** The absolute path of a fixture (`openai-chat/openai-text.chunks.txt`; absolute paths pass through). */
 export function fixturePath(name: string): string {
-  return path.isAbsolute(name) ? name : path.join(fixturesDir(), name);
+  if (path.isAbsolute(name)) return name;
+  const roots = fixturesDirs();
+  const folder = name.split(/[/\\]/)[0]!;
+  return path.join(roots.find((r) => existsSync(path.join(r, folder))) ?? roots[0]!, name);
 }
 
 /** The framing a fixture folder's provider uses. */
@@ -294,7 +314,7 @@ export function replayFixture(name: string, opts: ReplayOptions = {}): FakeHandl
   const jsonName = hasExt ? (name.endsWith('.json') ? name : undefined) : `${name}.json`;
   const chunks = chunksName && existsSync(fixturePath(chunksName)) ? fixtureEvents(chunksName, opts.framing) : undefined;
   const body = jsonName && existsSync(fixturePath(jsonName)) ? readFileSync(fixturePath(jsonName), 'utf8') : undefined;
-  if (!chunks && !body) throw new Error(`fake upstream: no fixture ${name} under ${fixturesDir()}`);
+  if (!chunks && !body) throw new Error(`fake upstream: no fixture ${name} under ${fixturesDirs().join(', ')}`);
   let jsonStatus = 200;
   if (body) {
     const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
