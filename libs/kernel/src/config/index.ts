@@ -12,6 +12,7 @@ export * from './generate-config-json-schema.js';
 export * from './interpolate-config-values.js';
 export * from './key-path.js';
 export * from './load-config-file.js';
+export * from './load-configured-plugins.js';
 export * from './model-glob.js';
 export * from './normalize-config.js';
 export * from './parse-config-text.js';
