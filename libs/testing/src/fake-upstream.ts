@@ -26,6 +26,7 @@ import {
   type MockOptions,
   type MockProtocol,
 } from '@switchyard/plugin-mock/standalone';
+import { checkProviderRequest } from './rules/check-provider-request.js';
 
 // ---------------------------------------------------------------------------------------------
 // Records
@@ -566,8 +567,11 @@ export async function startFakeUpstream(handler?: FakeHandler): Promise<FakeUpst
       }
       resolveBody();
       notify();
+      // Provider rules (strict fakes): a request the real API rejects gets its error, not the scripted answer.
+      const rejection = checkProviderRequest(record.method, record.path, record.body, record.headers);
+      const answer = rejection ? json(rejection.status, rejection.body) : handle;
       Promise.resolve()
-        .then(() => handle(req, res, record))
+        .then(() => answer(req, res, record))
         .catch((err: unknown) => {
           if (!res.headersSent) {
             json(500, {
