@@ -55,6 +55,11 @@ describe('translated requests a strict Anthropic API accepts', () => {
           },
           { id: 'vllm', type: 'openai', base_url: vllm.url, models: ['qwen-*'] },
         ],
+        routes: [
+          { virtual_model: 'budgeted', backend: 'claude', real_model: SONNET, defaults: { enable_thinking: true, thinking_budget: 2048 } },
+          { virtual_model: 'quiet', backend: 'claude', real_model: SONNET, defaults: { enable_thinking: false } },
+          { virtual_model: 'quiet-clamped', backend: 'claude', real_model: SONNET, clamp: { enable_thinking: false } },
+        ],
       },
     });
     oa = openaiClient(gw.url);
@@ -156,5 +161,53 @@ describe('translated requests a strict Anthropic API accepts', () => {
     const body = (await receivedWithId(vllm, id)).body;
     assert.equal(body.response_format.type, 'json_schema');
     assert.deepEqual(body.response_format.json_schema.schema, schema);
+  });
+
+  describe('profiles survive translation', () => {
+    it("a profile's thinking_budget 2048 for an OpenAI client arrives as budget_tokens 2048 (not an effort's 4096)", async () => {
+      const id = rid('strict-profile-budget');
+      await oa.chat.completions.create(
+        { model: 'budgeted', messages: [{ role: 'user', content: 'Think.' }] },
+        { headers: { 'x-request-id': id } },
+      );
+      const body = (await receivedWithId(claude, id)).body;
+      assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 2048 });
+      assert.equal(body.max_tokens, 2048 + DEFAULT_MAX_TOKENS);
+    });
+
+    it("a caller's own enable_thinking: true beats defaults {enable_thinking: false}, translated and passthrough; the clamp beats it", async () => {
+      const translated = rid('strict-caller-on');
+      await oa.chat.completions.create(
+        {
+          model: 'quiet',
+          messages: [{ role: 'user', content: 'Think.' }],
+          enable_thinking: true,
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        { headers: { 'x-request-id': translated } },
+      );
+      assert.equal((await receivedWithId(claude, translated)).body.thinking.type, 'enabled');
+
+      const passthrough = rid('strict-caller-on-ant');
+      const reply = await fetch(`${gw.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': passthrough, 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'quiet', max_tokens: 8000, enable_thinking: true, messages: [{ role: 'user', content: 'Think.' }] }),
+      });
+      assert.equal(reply.status, 200);
+      const body = (await receivedWithId(claude, passthrough)).body;
+      assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 4096 });
+      assert.equal(body.enable_thinking, undefined, 'the vocabulary key is not sent to Anthropic');
+
+      const clamped = rid('strict-caller-clamped');
+      await oa.chat.completions.create(
+        {
+          model: 'quiet-clamped',
+          messages: [{ role: 'user', content: 'Think.' }],
+          enable_thinking: true,
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        { headers: { 'x-request-id': clamped } },
+      );
+      assert.equal((await receivedWithId(claude, clamped)).body.thinking, undefined);
+    });
   });
 });
