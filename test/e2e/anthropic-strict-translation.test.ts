@@ -6,11 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { generateText, jsonSchema, stepCountIs, tool } from 'ai';
 import OpenAI from 'openai';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { json, startFakeUpstream, type FakeHandler, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { receivedWithId, rid } from '../helpers/e2e.js';
-import { fakeAnthropic, openaiClient } from '../helpers/anthropic-e2e.js';
+import { anthropicMessage, fakeAnthropic, openaiClient } from '../helpers/anthropic-e2e.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 const OPUS_47 = 'claude-opus-4-7';
@@ -37,9 +39,10 @@ describe('translated requests a strict Anthropic API accepts', () => {
   let vllm: FakeUpstream;
   let gw: RunningGateway;
   let oa: OpenAI;
+  const anthropicScript = fakeAnthropic();
 
   before(async () => {
-    claude = await startFakeUpstream(fakeAnthropic());
+    claude = await startFakeUpstream(anthropicScript);
     vllm = await startFakeUpstream();
     gw = await startGateway({
       config: {
@@ -69,6 +72,47 @@ describe('translated requests a strict Anthropic API accepts', () => {
     await gw?.stop();
     await claude?.close();
     await vllm?.close();
+  });
+
+  it('Vercel AI SDK openai-compatible tool loop on thinking Claude: both steps accepted; thinking left out on step 2 (no thinking block sent back)', async () => {
+    const id = rid('strict-ai-sdk-loop');
+    const steps: FakeHandler[] = [
+      json(
+        200,
+        anthropicMessage(
+          SONNET,
+          [
+            { type: 'thinking', thinking: 'I should look it up.', signature: 'SIG-STEP-1' },
+            { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } },
+          ],
+          'tool_use',
+        ),
+      ),
+      json(200, anthropicMessage(SONNET, [{ type: 'text', text: 'Sunny in Paris.' }])),
+    ];
+    let step = 0;
+    anthropicScript.on(id, (req, res, record) => steps[Math.min(step++, 1)]!(req, res, record));
+    const provider = createOpenAICompatible({ baseURL: `${gw.url}/v1`, name: 'switchyard', apiKey: 'k', headers: { 'x-request-id': id } });
+    const result = await generateText({
+      model: provider(SONNET),
+      prompt: 'Weather in Paris?',
+      providerOptions: { switchyard: { reasoningEffort: 'medium' } },
+      tools: {
+        get_weather: tool({
+          inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }),
+          execute: async () => 'sunny',
+        }),
+      },
+      stopWhen: stepCountIs(3),
+      maxRetries: 0,
+    });
+    assert.equal(result.text, 'Sunny in Paris.');
+    const sent = claude.requests.filter((r) => r.headers['x-request-id'] === id);
+    assert.equal(sent.length, 2);
+    assert.deepEqual(sent[0]!.body.thinking, { type: 'enabled', budget_tokens: 4096 });
+    // The AI SDK's openai-compatible provider does not send the thinking block back: thinking is left out for step 2.
+    assert.equal(sent[1]!.body.messages[1].content[0].type, 'tool_use');
+    assert.equal(sent[1]!.body.thinking, undefined);
   });
 
   it('reasoning_effort high without max_tokens: max_tokens leaves the answer the default room above the budget', async () => {

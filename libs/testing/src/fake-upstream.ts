@@ -12,6 +12,9 @@
  *
  * Fixtures are read from `fixturesDir()`: $SWITCHYARD_FIXTURES, else the folder given to
  * `setFixturesDir`, else `./fixtures` under the working directory.
+ *
+ * Strict: a request the real provider rejects (rules/check-provider-request.ts; Anthropic Messages so far) is
+ * answered with the provider's own error status and body instead of the scripted handler.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
