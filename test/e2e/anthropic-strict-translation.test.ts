@@ -174,6 +174,19 @@ describe('translated requests a strict Anthropic API accepts', () => {
     });
   });
 
+  it('Responses client text.format json_schema with unsupported constraints: fitted for Claude, accepted', async () => {
+    const id = rid('strict-responses-schema');
+    const schema = { type: 'object', properties: { n: { type: 'integer', maximum: 9 } }, required: ['n'], additionalProperties: false };
+    const reply = await fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': id },
+      body: JSON.stringify({ model: SONNET, input: 'A digit.', text: { format: { type: 'json_schema', name: 'd', schema } } }),
+    });
+    assert.equal(reply.status, 200, await reply.text());
+    const body = (await receivedWithId(claude, id)).body;
+    assert.deepEqual(body.output_config.format.schema.properties.n, { type: 'integer', description: '{maximum: 9}' });
+  });
+
   it('response_format json_object: a clear 400 in the OpenAI envelope, nothing sent upstream', async () => {
     const id = rid('strict-json-object');
     const before = claude.requests.length;
