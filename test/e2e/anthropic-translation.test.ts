@@ -278,7 +278,8 @@ describe('translation through the IR (anthropic backend, mock, OpenAI-compatible
       const first = await receivedWithId(claude, id);
       assert.deepEqual(first.body.thinking, { type: 'enabled', budget_tokens: 4096 });
       assert.equal(first.body.temperature, undefined, 'no temperature with thinking on');
-      assert.equal(first.body.max_tokens, 8000);
+      // The gateway filled max_tokens: the answer keeps default_max_tokens (8000) above the thinking budget.
+      assert.equal(first.body.max_tokens, 4096 + 8000);
 
       const id2 = rid('oa-ant-think-2');
       anthropicScript.on(id2, replayFixture('anthropic/anthropic-clear-thinking.1.json'));

@@ -354,7 +354,8 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
         thinkingConfig: { thinkingLevel: 'high', includeThoughts: true },
       });
 
-      // The same virtual model from an Anthropic client: the profile's thinking budget.
+      // The same virtual model from an Anthropic client: the profile is applied after decoding, so it means the same
+      // whatever the client speaks (enable_thinking without a budget: the medium effort, 8192 on Gemini 2.x).
       const fromAnthropic = rid('vx-thinker-ant');
       script.on(fromAnthropic, replayFixture('gemini/google-reasoning.json'));
       await ant.messages.create(
@@ -363,7 +364,7 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
       );
       assert.deepEqual((await receivedWithId(vertex, fromAnthropic)).body.generationConfig, {
         maxOutputTokens: 10000,
-        thinkingConfig: { thinkingBudget: 4096, includeThoughts: true },
+        thinkingConfig: { thinkingBudget: 8192, includeThoughts: true },
       });
     });
 

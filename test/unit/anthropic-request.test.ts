@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IrMessage, IrRequest, IrResponse } from '@switchyard/kernel';
+import type { GatewayError, IrMessage, IrRequest, IrResponse } from '@switchyard/kernel';
 import {
   anthropicMessagesCodec,
   fillAnthropicMaxTokens,
@@ -527,17 +527,18 @@ describe('encodeRequest (IR → Anthropic)', () => {
     assert.equal(encode({ messages: [user('q')], topP: 0.9 }).top_p, 0.9);
   });
 
-  it('seed, penalties and json_object have no equivalent (dropped, reported); a JSON schema → output_config.format', () => {
+  it('seed and penalties have no equivalent (dropped, reported); json_object is a clear 400; a JSON schema → output_config.format, fitted', () => {
     const ctx = codecContext();
-    const body = encode(
-      { messages: [user('q')], seed: 1, presencePenalty: 0.1, frequencyPenalty: 0.2, responseFormat: { type: 'json_object' } },
-      ctx,
-    );
+    const body = encode({ messages: [user('q')], seed: 1, presencePenalty: 0.1, frequencyPenalty: 0.2 }, ctx);
     assert.deepEqual(Object.keys(body).sort(), ['messages', 'model']);
-    assert.equal(ctx.droppedFields.length, 4);
+    assert.equal(ctx.droppedFields.length, 3);
+    assert.throws(
+      () => encode({ messages: [user('q')], responseFormat: { type: 'json_object' } }),
+      (err: GatewayError) => err.status === 400 && /json_object cannot be sent to Claude/.test(err.message),
+    );
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
     assert.deepEqual(encode({ messages: [user('q')], responseFormat: { type: 'json_schema', name: 'x', schema } }).output_config, {
-      format: { type: 'json_schema', schema },
+      format: { type: 'json_schema', schema: { ...schema, additionalProperties: false } },
     });
   });
 
@@ -715,18 +716,25 @@ describe('encodeResponse (IR → Anthropic message)', () => {
 });
 
 describe('adapter body helpers', () => {
-  it('fillAnthropicMaxTokens: the request wins; else default_max_tokens; else 4096; a thinking budget is fitted below it', () => {
+  it('fillAnthropicMaxTokens: the request wins; else default_max_tokens; else 4096; with budget thinking the answer keeps that room', () => {
     assert.equal(fillAnthropicMaxTokens({ model: 'm', max_tokens: 10 }, 2000), null);
     assert.deepEqual(fillAnthropicMaxTokens({ model: 'm' }, 2000), { model: 'm', max_tokens: 2000 });
     assert.deepEqual(fillAnthropicMaxTokens({ model: 'm' }, undefined), { model: 'm', max_tokens: 4096 });
+    // reasoning_effort high without max_tokens used to send max_tokens 4096 with budget_tokens 4095 (no room to answer).
     assert.deepEqual(fillAnthropicMaxTokens({ model: 'm', thinking: { type: 'enabled', budget_tokens: 16384 } }, undefined), {
       model: 'm',
-      max_tokens: 4096,
-      thinking: { type: 'enabled', budget_tokens: 4095 },
+      max_tokens: 16384 + 4096,
+      thinking: { type: 'enabled', budget_tokens: 16384 },
     });
     assert.deepEqual(fillAnthropicMaxTokens({ model: 'm', thinking: { type: 'enabled', budget_tokens: 4096 } }, 1000), {
       model: 'm',
+      max_tokens: 5096,
+      thinking: { type: 'enabled', budget_tokens: 4096 },
+    });
+    assert.deepEqual(fillAnthropicMaxTokens({ model: 'm', thinking: { type: 'adaptive' } }, 1000), {
+      model: 'm',
       max_tokens: 1000,
+      thinking: { type: 'adaptive' },
     });
   });
 

@@ -15,6 +15,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { PluginRegistry, Translation, type Protocol } from '@switchyard/kernel';
 import anthropic from '@switchyard/plugin-anthropic';
 import openai from '@switchyard/plugin-openai';
+import { checkAnthropicMessagesRequest } from '@switchyard/testing';
 import { fixtureEvents, fixtureFolder, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
 import { collectText, parseSse } from '../helpers/sse.js';
 import { codecContext, sseEventsOf } from '../helpers/anthropic-codec.js';
@@ -270,9 +271,12 @@ describe('OpenAI client ← Anthropic upstream (recorded anthropic fixtures)', (
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'done' }] },
       ],
       max_tokens: 20000,
-      thinking: { type: 'enabled', budget_tokens: 16384 },
+      // Turn 2 of a tool loop without the thinking block: thinking is left out for this turn (the API rejects it
+      // on), so the temperature and the forced tool choice are sent.
+      temperature: 0.3,
       tools: [{ name: 'f', input_schema: { type: 'object' } }],
-      tool_choice: { type: 'auto' },
+      tool_choice: { type: 'tool', name: 'f' },
     });
+    assert.equal(checkAnthropicMessagesRequest(body), undefined);
   });
 });

@@ -71,7 +71,7 @@ describe('fake upstream: fixture replay framing', () => {
 
   it('Anthropic: event: <type>\\ndata: <line>\\n\\n, no [DONE]', async () => {
     up.next(replayFixture('anthropic/anthropic-text'));
-    const res = await post(`${up.url}/v1/messages?beta=true`, { model: 'claude', stream: true, messages: [] });
+    const res = await post(`${up.url}/v1/messages?beta=true`, { model: 'claude', max_tokens: 64, stream: true, messages: [] });
     const body = await collectText(res.body);
     const expected = expectedReplay(
       'anthropic/anthropic-text.chunks.txt',

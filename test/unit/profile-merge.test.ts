@@ -580,6 +580,18 @@ table('Profiles: enable_thinking is never sent as-is — openai.chat', 'openai.c
     target: { thinking: 'none' },
     expect: { body: chat(), applied: { clamp: ['enable_thinking'] }, dropped: ['enable_thinking', 'reasoning_effort'] },
   },
+  {
+    name: "a caller's own top-level enable_thinking is a caller field: it beats defaults {enable_thinking: false}",
+    body: chat({ enable_thinking: true }),
+    profile: { defaults: { enable_thinking: false } },
+    expect: { body: chat({ chat_template_kwargs: { enable_thinking: true } }) },
+  },
+  {
+    name: "a caller's own top-level enable_thinking: the clamp still beats it",
+    body: chat({ enable_thinking: true }),
+    profile: { defaults: { enable_thinking: true }, clamp: { enable_thinking: false } },
+    expect: { body: chat({ chat_template_kwargs: { enable_thinking: false } }), applied: { clamp: ['enable_thinking'] } },
+  },
 ]);
 
 table('Profiles: enable_thinking is never sent as-is — openai.completions', 'openai.completions', [
@@ -781,6 +793,12 @@ table('Profiles: enable_thinking is never sent as-is — anthropic.messages', 'a
     profile: { clamp: { enable_thinking: false } },
     target: { modelFamily: 'claude-opus-4-8@20260101' },
     expect: { body: claude(), applied: { clamp: ['enable_thinking'] }, dropped: ['enable_thinking'] },
+  },
+  {
+    name: "a caller's own top-level enable_thinking / thinking_budget beat defaults {enable_thinking: false}; written as Anthropic's thinking",
+    body: claude({ enable_thinking: true, thinking_budget: 2048 }),
+    profile: { defaults: { enable_thinking: false } },
+    expect: { body: claude({ thinking: { type: 'enabled', budget_tokens: 2048 } }) },
   },
 ]);
 

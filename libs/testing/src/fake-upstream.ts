@@ -12,6 +12,9 @@
  *
  * Fixtures are read from `fixturesDirs()`: $SWITCHYARD_FIXTURES, else the folders given to
  * `setFixturesDir`, else `./fixtures` under the working directory.
+ *
+ * Strict: a request the real provider rejects (rules/check-provider-request.ts; Anthropic Messages so far) is
+ * answered with the provider's own error status and body instead of the scripted handler.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,6 +29,7 @@ import {
   type MockOptions,
   type MockProtocol,
 } from '@switchyard/plugin-mock/standalone';
+import { checkProviderRequest } from './rules/check-provider-request.js';
 
 // ---------------------------------------------------------------------------------------------
 // Records
@@ -586,8 +590,11 @@ export async function startFakeUpstream(handler?: FakeHandler): Promise<FakeUpst
       }
       resolveBody();
       notify();
+      // Provider rules (strict fakes): a request the real API rejects gets its error, not the scripted answer.
+      const rejection = checkProviderRequest(record.method, record.path, record.body, record.headers);
+      const answer = rejection ? json(rejection.status, rejection.body) : handle;
       Promise.resolve()
-        .then(() => handle(req, res, record))
+        .then(() => answer(req, res, record))
         .catch((err: unknown) => {
           if (!res.headersSent) {
             json(500, {

@@ -24,6 +24,7 @@ const KNOWN = new Set([
   'thinking',
   'metadata',
   'output_config',
+  'output_format',
 ]);
 
 const EFFORTS = new Set(['low', 'medium', 'high']);
@@ -114,9 +115,9 @@ export function decodeAnthropicRequest(body: Json, ctx: CodecContext): IrRequest
   }
   const thinking = decodeThinking(body.thinking, outputConfig);
   if (thinking) ir.thinking = thinking;
-  if (isObject(outputConfig?.format) && outputConfig.format.type === 'json_schema' && isObject(outputConfig.format.schema)) {
-    ir.responseFormat = { type: 'json_schema', schema: outputConfig.format.schema };
-  }
+  // `output_config.format`, or the structured-outputs beta's top-level `output_format` (same shape).
+  const format = isObject(outputConfig?.format) ? outputConfig.format : isObject(body.output_format) ? body.output_format : undefined;
+  if (format?.type === 'json_schema' && isObject(format.schema)) ir.responseFormat = { type: 'json_schema', schema: format.schema };
   if (isObject(body.metadata) && typeof body.metadata.user_id === 'string') ir.user = body.metadata.user_id;
   if (outputConfig) {
     for (const key of Object.keys(outputConfig)) if (key !== 'effort' && key !== 'format') ctx.dropped(`output_config.${key}`);

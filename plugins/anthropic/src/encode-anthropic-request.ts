@@ -1,8 +1,10 @@
-import type { CodecContext, IrMessage, IrRequest } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrMessage, type IrRequest } from '@switchyard/kernel';
 import type { Json } from './anthropic-json.js';
+import { claudeModelRules } from './claude-model-rules.js';
 import { encodeAnthropicAssistantParts, encodeAnthropicContentPart, encodeAnthropicToolResult } from './encode-anthropic-blocks.js';
-import { planAnthropicThinking } from './encode-anthropic-thinking.js';
+import { planAnthropicThinking, type AnthropicThinking } from './encode-anthropic-thinking.js';
 import { encodeAnthropicToolChoice, encodeAnthropicTools } from './encode-anthropic-tools.js';
+import { fitAnthropicJsonSchema } from './fit-anthropic-json-schema.js';
 
 interface Turn {
   role: 'user' | 'assistant';
@@ -66,29 +68,19 @@ function encodeSystem(system: readonly IrMessage[], ctx: CodecContext): string |
 }
 
 /**
- * IR → an Anthropic Messages request body (backend side of the anthropic.messages codec).
- * `max_tokens` is written when the IR has it; the adapter fills in the backend's default
- * otherwise (see fillAnthropicMaxTokens).
+ * Whether the last assistant turn calls tools without starting with its thinking block: with thinking on the
+ * API rejects that (https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks).
  */
-export function encodeAnthropicRequest(ir: IrRequest, ctx: CodecContext): Json {
-  const system = [...ir.system];
-  const messages = encodeTurns(ir.messages, system, ctx);
-  const body: Json = { model: ir.model };
-  const encodedSystem = encodeSystem(system, ctx);
-  if (encodedSystem !== undefined) body.system = encodedSystem;
-  body.messages = messages;
-  if (ir.maxTokens !== undefined) body.max_tokens = ir.maxTokens;
+function toolTurnLacksThinking(turns: readonly Turn[]): boolean {
+  const last = turns.findLast((t) => t.role === 'assistant');
+  if (!last?.content.some((b) => b.type === 'tool_use')) return false;
+  const first = last.content[0]?.type;
+  return first !== 'thinking' && first !== 'redacted_thinking';
+}
 
-  const thinking = planAnthropicThinking(ir.thinking, ir.model, ir.maxTokens);
+/** temperature / top_p / top_k, within Anthropic's ranges and what thinking allows. */
+function encodeSampling(ir: IrRequest, body: Json, thinking: AnthropicThinking, ctx: CodecContext): void {
   const thinkingOn = thinking.kind === 'enabled' || thinking.kind === 'adaptive';
-  if (thinking.kind === 'enabled') body.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
-  else if (thinking.kind === 'adaptive') {
-    body.thinking = { type: 'adaptive' };
-    body.output_config = { effort: thinking.effort };
-  } else if (thinking.kind === 'no_room') {
-    ctx.dropped(`thinking (max_tokens ${thinking.maxTokens} leaves no room for Anthropic's minimum budget of 1024)`);
-  }
-
   if (ir.temperature !== undefined) {
     if (thinkingOn) ctx.dropped('temperature (not accepted with thinking on)');
     else {
@@ -108,6 +100,48 @@ export function encodeAnthropicRequest(ir: IrRequest, ctx: CodecContext): Json {
     if (thinkingOn) ctx.dropped('top_k (not accepted with thinking on)');
     else body.top_k = ir.topK;
   }
+}
+
+/**
+ * IR → an Anthropic Messages request body (backend side of the anthropic.messages codec).
+ * `max_tokens` is written when the IR has it; the adapter fills in the backend's default
+ * otherwise (see fillAnthropicMaxTokens).
+ */
+export function encodeAnthropicRequest(ir: IrRequest, ctx: CodecContext): Json {
+  const system = [...ir.system];
+  const messages = encodeTurns(ir.messages, system, ctx);
+  const body: Json = { model: ir.model };
+  const encodedSystem = encodeSystem(system, ctx);
+  if (encodedSystem !== undefined) body.system = encodedSystem;
+  body.messages = messages;
+  if (ir.maxTokens !== undefined) body.max_tokens = ir.maxTokens;
+
+  let thinking = planAnthropicThinking(ir.thinking, ir.model, ir.maxTokens);
+  if ((thinking.kind === 'enabled' || thinking.kind === 'adaptive') && toolTurnLacksThinking(messages)) {
+    // Turn 2 of a tool loop from a client that does not send thinking blocks back: with `thinking` on the API
+    // rejects it, and `type: disabled` is rejected by adaptive-only models, so the parameter is left out.
+    ctx.dropped('thinking (the last assistant turn calls tools without its thinking block; thinking is off for this turn)');
+    thinking = { kind: 'off' };
+  }
+  const thinkingOn = thinking.kind === 'enabled' || thinking.kind === 'adaptive';
+  if (thinking.kind === 'enabled') body.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
+  else if (thinking.kind === 'adaptive') {
+    body.thinking = { type: 'adaptive' };
+    body.output_config = { effort: thinking.effort };
+  } else if (thinking.kind === 'no_room') {
+    ctx.dropped(`thinking (max_tokens ${thinking.maxTokens} leaves no room for Anthropic's minimum budget of 1024)`);
+  }
+
+  const model = claudeModelRules(ir.model);
+  if (model.rejectsSamplingParams) {
+    for (const [field, value] of [
+      ['temperature', ir.temperature],
+      ['top_p', ir.topP],
+      ['top_k', ir.topK],
+    ] as const) {
+      if (value !== undefined) ctx.dropped(`${field} (${ir.model} no longer takes sampling parameters)`);
+    }
+  } else encodeSampling(ir, body, thinking, ctx);
   if (ir.stop !== undefined && ir.stop.length > 0) body.stop_sequences = ir.stop;
 
   if (ir.tools !== undefined && ir.tools.length > 0) {
@@ -123,9 +157,13 @@ export function encodeAnthropicRequest(ir: IrRequest, ctx: CodecContext): Json {
   if (toolChoice && body.tools !== undefined) body.tool_choice = toolChoice;
 
   if (ir.responseFormat?.type === 'json_schema') {
-    body.output_config = { ...(body.output_config as Json | undefined), format: { type: 'json_schema', schema: ir.responseFormat.schema } };
+    const schema = fitAnthropicJsonSchema(ir.responseFormat.schema);
+    body.output_config = { ...(body.output_config as Json | undefined), format: { type: 'json_schema', schema } };
   } else if (ir.responseFormat?.type === 'json_object') {
-    ctx.dropped('response_format json_object (Anthropic takes a JSON schema only)');
+    throw GatewayError.invalidRequest(
+      "response_format json_object cannot be sent to Claude: Anthropic's structured outputs take a JSON schema only; send response_format {type: json_schema, json_schema: {name, schema}} instead",
+      'response_format',
+    );
   }
   if (ir.user !== undefined) body.metadata = { user_id: ir.user };
   if (ir.seed !== undefined) ctx.dropped('seed');

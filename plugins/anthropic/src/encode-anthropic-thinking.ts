@@ -1,4 +1,5 @@
-import { ANTHROPIC_MIN_THINKING_BUDGET, effortForBudget, requiresAdaptiveThinking, type IrThinking } from '@switchyard/kernel';
+import { ANTHROPIC_MIN_THINKING_BUDGET, effortForBudget, type IrThinking } from '@switchyard/kernel';
+import { claudeModelRules } from './claude-model-rules.js';
 
 /** `budget_tokens` for an effort: low 1024, medium 4096, high 16384 (`minimal` counts as low). */
 export const ANTHROPIC_EFFORT_BUDGETS: Readonly<Record<string, number>> = { minimal: 1024, low: 1024, medium: 4096, high: 16384 };
@@ -18,7 +19,7 @@ export type AnthropicThinking =
  */
 export function planAnthropicThinking(thinking: IrThinking | undefined, model: string, maxTokens: number | undefined): AnthropicThinking {
   if (!thinking?.enabled) return { kind: 'off' };
-  if (requiresAdaptiveThinking(model)) {
+  if (claudeModelRules(model).adaptiveOnly) {
     const effort =
       thinking.effort && thinking.effort !== 'minimal'
         ? thinking.effort

@@ -1,5 +1,6 @@
 import type { CodecContext, IrTool, IrToolChoice } from '@switchyard/kernel';
 import { cacheControlOf, type Json } from './anthropic-json.js';
+import { fitAnthropicJsonSchema } from './fit-anthropic-json-schema.js';
 
 /** IR function tools → Anthropic `tools`; free-form (`custom`) tools have no Anthropic form (dropped, reported). */
 export function encodeAnthropicTools(tools: readonly IrTool[], ctx: CodecContext): Json[] {
@@ -11,7 +12,9 @@ export function encodeAnthropicTools(tools: readonly IrTool[], ctx: CodecContext
     }
     const t: Json = { name: tool.name };
     if (tool.description !== undefined) t.description = tool.description;
-    t.input_schema = tool.parameters ?? { type: 'object', properties: {} };
+    const schema = tool.parameters ?? { type: 'object', properties: {} };
+    // A strict tool's schema is held to the structured-outputs subset.
+    t.input_schema = tool.strict === true ? fitAnthropicJsonSchema(schema) : schema;
     if (tool.strict !== undefined) t.strict = tool.strict;
     const cc = cacheControlOf(tool.providerMetadata);
     if (cc) t.cache_control = cc;

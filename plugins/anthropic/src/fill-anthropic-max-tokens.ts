@@ -1,27 +1,19 @@
-import { ANTHROPIC_MIN_THINKING_BUDGET } from '@switchyard/kernel';
 import { isObject, num, type Json } from './anthropic-json.js';
 import { ANTHROPIC_FALLBACK_MAX_TOKENS } from './anthropic-api-paths.js';
 
 /**
- * Anthropic requires `max_tokens`: the request's (or its profile's), else the backend's
- * `default_max_tokens`, else 4096. When it is filled in here and `thinking` is enabled with a
- * budget that does not fit below it, the budget is lowered to max_tokens - 1, or thinking is
- * left out when not even Anthropic's minimum (1024) fits. Returns the new body, or null when
- * the body already has max_tokens (it is then sent unchanged).
+ * Anthropic requires `max_tokens`: the request's (or its profile's), else the gateway fills it in from the
+ * backend's `default_max_tokens` (else 4096). With budget thinking on, thinking counts against max_tokens, so
+ * the filled value is the thinking budget plus that default: the answer keeps the default's room (without
+ * this, `reasoning_effort: high` sent max_tokens 4096 with budget_tokens 4095). Returns the new body, or null
+ * when the body already has max_tokens (it is then sent unchanged).
  */
 export function fillAnthropicMaxTokens(body: Json, defaultMaxTokens: number | undefined): Json | null {
   if (num(body.max_tokens) !== undefined) return null;
-  const maxTokens = defaultMaxTokens ?? ANTHROPIC_FALLBACK_MAX_TOKENS;
-  const out: Json = { ...body, max_tokens: maxTokens };
+  const answerRoom = defaultMaxTokens ?? ANTHROPIC_FALLBACK_MAX_TOKENS;
   const thinking = body.thinking;
-  if (isObject(thinking) && thinking.type === 'enabled') {
-    const budget = num(thinking.budget_tokens);
-    if (budget !== undefined && budget >= maxTokens) {
-      if (maxTokens - 1 < ANTHROPIC_MIN_THINKING_BUDGET) delete out.thinking;
-      else out.thinking = { ...thinking, budget_tokens: maxTokens - 1 };
-    }
-  }
-  return out;
+  const budget = isObject(thinking) && thinking.type === 'enabled' ? num(thinking.budget_tokens) : undefined;
+  return { ...body, max_tokens: budget === undefined ? answerRoom : budget + answerRoom };
 }
 
 /** Fields of a Messages request that `count_tokens` does not take. */

@@ -19,3 +19,5 @@ export { anthropicErrorType, statusForAnthropicErrorType } from './map-anthropic
 export { ANTHROPIC_EFFORT_BUDGETS, planAnthropicThinking, type AnthropicThinking } from './encode-anthropic-thinking.js';
 export { fillAnthropicMaxTokens, shapeAnthropicCountTokensBody } from './fill-anthropic-max-tokens.js';
 export { parseAnthropicModelList } from './list-anthropic-models.js';
+export { fitAnthropicJsonSchema } from './fit-anthropic-json-schema.js';
+export { claudeModelRules, type ClaudeModelRules } from './claude-model-rules.js';

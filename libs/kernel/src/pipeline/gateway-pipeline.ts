@@ -19,6 +19,7 @@ import type { GatewayRuntime, RuntimeBackend } from './gateway-runtime.js';
 import { shapeUpstreamBody } from './shape-upstream-body.js';
 import { codecContext, Translation } from './translation.js';
 import { adaptThinkingDialect } from './adapt-thinking-dialect.js';
+import { decisionForTranslation, shapeTranslatedThinking } from './shape-translated-thinking.js';
 import { applyNativeProfileKeys } from '../profile/apply-native-profile-keys.js';
 import { nextTraceparent } from './trace-context.js';
 import type { BackendConfig } from '../config/schema/backend-config.js';
@@ -304,10 +305,11 @@ export class GatewayPipeline implements RequestPipeline {
             codecContext(model, req.requestId, logger, req.logger !== undefined),
             (t) => runtime.redactor.redact(t),
           );
-    // Translated requests express enable_thinking in the ingress's own effort field, which the codecs carry over.
+    // Translated requests: the profile's thinking keys are applied to the decoded IR (below), the rest in the
+    // ingress's vocabulary.
     const shaped = shapeUpstreamBody(
       req.body,
-      decision,
+      translation ? decisionForTranslation(decision) : decision,
       backend.config,
       req.protocol,
       logger,
@@ -316,7 +318,9 @@ export class GatewayPipeline implements RequestPipeline {
     exchange.profileApplied = shaped.applied;
     let upstreamBody = shaped.body;
     if (translation) {
-      upstreamBody = translation.request(shaped.body, decision.realModel, stream);
+      upstreamBody = translation.request(shaped.body, decision.realModel, stream, (ir) => {
+        exchange.profileApplied = shapeTranslatedThinking(ir, decision, req.body, shaped.applied);
+      });
       const droppedTools = translation.ctx.droppedTools;
       if (droppedTools?.length) {
         logger.warn(

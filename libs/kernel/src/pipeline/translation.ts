@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { IrRequest } from '../ir/ir-request.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
 import type { IrUsage } from '../ir/ir-response.js';
 import type { KernelLogger } from '../logger.js';
@@ -43,12 +44,16 @@ export class Translation {
     return new Translation(c as ClientSide, b as BackendSide, ctx, redact);
   }
 
-  /** The client's body (already shaped by profiles) as the backend's body for `realModel`. */
-  request(body: Record<string, unknown>, realModel: string, stream: boolean): Record<string, unknown> {
+  /**
+   * The client's body (already shaped by profiles) as the backend's body for `realModel`; `shapeIr` may change
+   * the decoded IR first (a profile's thinking keys).
+   */
+  request(body: Record<string, unknown>, realModel: string, stream: boolean, shapeIr?: (ir: IrRequest) => void): Record<string, unknown> {
     const ir = this.client.decodeRequest(body, this.ctx);
     this.ctx.includeUsage = ir.includeUsage === true;
     ir.model = realModel;
     ir.stream = stream;
+    shapeIr?.(ir);
     return this.backend.encodeRequest(ir, this.ctx);
   }
 

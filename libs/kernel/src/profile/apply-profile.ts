@@ -1,7 +1,7 @@
 import { applyClamp, applyDefaults } from './apply-defaults-and-clamp.js';
 import { applyLimits } from './apply-limits.js';
 import { applySystemPrompt } from './apply-system-prompt.js';
-import { applyThinkingClamp, applyThinkingDefaults } from './apply-thinking.js';
+import { applyCallerThinkingKeys, applyThinkingClamp, applyThinkingDefaults } from './apply-thinking.js';
 import { fitAnthropicThinkingBudget, stripAnthropicThinkingConflicts } from './fit-anthropic-thinking.js';
 import type { ProfileRun } from './profile-run.js';
 import type { ProfileResult, ProfileTarget, RouteProfile } from './profile-types.js';
@@ -35,6 +35,7 @@ export function applyProfile(body: Record<string, unknown>, profile: RouteProfil
   };
   applyDefaults(run);
   applyThinkingDefaults(run);
+  applyCallerThinkingKeys(run);
   applyClamp(run);
   applyThinkingClamp(run);
   applyLimits(run);

@@ -236,7 +236,8 @@ export function applyThinkingDefaults(run: ProfileRun): void {
     if (p.defaultBudget !== undefined) drop(run, 'thinking_budget', unexpressedReason(form, run));
     return;
   }
-  const callerSays = nativeThinking(run, run.original);
+  // The caller's own top-level `enable_thinking` (a profile-vocabulary key) is a caller field too (applyCallerThinkingKeys).
+  const callerSays = nativeThinking(run, run.original) ?? bool(own(run.original, 'enable_thinking'));
   if (p.defaultOn !== undefined && callerSays === undefined) {
     const budget =
       p.defaultOn && p.defaultBudget !== undefined && takesBudget(form) ? boundValue(run, 'thinking_budget', p.defaultBudget) : undefined;
@@ -261,6 +262,28 @@ export function applyThinkingDefaults(run: ProfileRun): void {
     run.body.thinking = { ...thinking, budget_tokens: boundValue(run, 'thinking_budget', p.defaultBudget) };
     markApplied(run, 'defaults', 'thinking_budget');
   }
+}
+
+/**
+ * A caller's own top-level `enable_thinking` (and `thinking_budget`) — the profile vocabulary, which no protocol
+ * has natively — when the route's profile speaks about thinking and the caller set no native thinking field: it
+ * is a caller field, so it beats a default (the clamp, applied after, still beats it). It is written in the
+ * target's form like a default would be (its budget, else the default budget) and the vocabulary keys leave the body.
+ */
+export function applyCallerThinkingKeys(run: ProfileRun): void {
+  const p = readThinkingProfile(run);
+  if (p.defaultOn === undefined && p.defaultBudget === undefined && p.clampOn === undefined && p.clampBudget === undefined) return;
+  const on = bool(own(run.original, 'enable_thinking'));
+  if (on === undefined || nativeThinking(run, run.original) !== undefined) return;
+  const form = thinkingForm(run);
+  if (form === 'none' || form === 'unsupported') return;
+  const callerBudget = finiteNumber(own(run.original, 'thinking_budget'));
+  const budgetValue = callerBudget ?? p.defaultBudget;
+  const budget = on && budgetValue !== undefined && takesBudget(form) ? boundValue(run, 'thinking_budget', budgetValue) : undefined;
+  writeThinking(run, form, on, budget);
+  if (on && callerBudget === undefined && budget !== undefined) markApplied(run, 'defaults', 'thinking_budget');
+  delete run.body.enable_thinking;
+  delete run.body.thinking_budget;
 }
 
 /**

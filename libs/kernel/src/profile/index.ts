@@ -9,3 +9,4 @@ export {
 } from './thinking-effort.js';
 export type { AppliedProfile, ProfileNote, ProfileResult, ProfileTarget, RouteProfile, ThinkingTarget } from './profile-types.js';
 export { applyNativeProfileKeys } from './apply-native-profile-keys.js';
+export { applyIrThinkingProfile, withoutThinkingKeys } from './apply-ir-thinking-profile.js';
