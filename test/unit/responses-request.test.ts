@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { GatewayError, type CodecContext, type IrRequest } from '@switchyard/kernel';
 import { decodeOpenAIChatRequest } from '@switchyard/plugin-openai';
 import { openaiResponsesCodec, requestStateOf, sealReasoning } from '@switchyard/plugin-openresponses';
+import { checkOpenAiResponsesRequest } from '@switchyard/testing';
 
 type TestContext = CodecContext & { droppedFields: string[] };
 
@@ -424,15 +425,46 @@ describe('openai.responses encodeRequest (backend side)', () => {
         { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
       ],
-      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+      tools: [
+        { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false },
+      ],
       tool_choice: 'auto',
       max_output_tokens: 100,
       temperature: 0.5,
-      reasoning: { effort: 'low' },
+      reasoning: { effort: 'low', summary: 'auto' },
+      include: ['reasoning.encrypted_content'],
+      store: false,
       text: { format: { type: 'json_schema', name: 'w', schema: { type: 'object' }, strict: true } },
       stream: true,
     });
     assert.ok(c.droppedFields.includes('stop'), 'the Responses API has no stop sequences');
+  });
+
+  it('tools keep a strict: true the source set, else strict: false; thinking off asks for no summary or encrypted reasoning', () => {
+    const c = ctx();
+    const params = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    const body = openaiResponsesCodec.encodeRequest!(
+      {
+        model: 'm',
+        system: [],
+        messages: [{ role: 'user', parts: [{ type: 'text', text: 'q' }] }],
+        tools: [
+          { kind: 'function', name: 'strict_one', parameters: params, strict: true },
+          { kind: 'function', name: 'loose_one', parameters: { type: 'object', properties: {} } },
+        ],
+        thinking: { enabled: false },
+        stream: false,
+      },
+      c,
+    );
+    assert.deepEqual(
+      (body.tools as Array<{ strict?: boolean }>).map((t) => t.strict),
+      [true, false],
+    );
+    assert.deepEqual(body.reasoning, { effort: 'minimal' });
+    assert.equal(body.include, undefined);
+    assert.equal(body.store, false);
+    assert.equal(checkOpenAiResponsesRequest(body), null, 'the strict Responses fake accepts the body');
   });
 
   it('reasoning is replayed only when it carries the backend’s own encrypted_content', () => {

@@ -26,6 +26,7 @@ import {
   type MockOptions,
   type MockProtocol,
 } from '@switchyard/plugin-mock/standalone';
+import { checkResponsesOrGeminiRequest } from './rules/check-responses-or-gemini-request.js';
 
 // ---------------------------------------------------------------------------------------------
 // Records
@@ -566,8 +567,11 @@ export async function startFakeUpstream(handler?: FakeHandler): Promise<FakeUpst
       }
       resolveBody();
       notify();
+      // Strict: a request the real Responses / Gemini API rejects gets the provider's 400, whatever was scripted.
+      const rejected = checkResponsesOrGeminiRequest(record.method, record.path, record.body);
+      const respond = rejected ? json(rejected.status, rejected.body) : handle;
       Promise.resolve()
-        .then(() => handle(req, res, record))
+        .then(() => respond(req, res, record))
         .catch((err: unknown) => {
           if (!res.headersSent) {
             json(500, {
