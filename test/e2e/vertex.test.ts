@@ -447,6 +447,47 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     });
   });
 
+  describe('schema depth (issue #14)', () => {
+    it('a 2,000-level nested tool schema is a 400 in the client’s envelope (OpenAI and Anthropic), never a 500; the upstream is not called', async () => {
+      let schema: Record<string, unknown> = { type: 'string' };
+      for (let i = 0; i < 2000; i++) schema = { type: 'object', properties: { child: schema } };
+      const id = rid('vx-deep');
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        {
+          model: 'gemini-2.5-flash',
+          messages: [{ role: 'user', content: 'x' }],
+          tools: [{ type: 'function', function: { name: 'deep', parameters: schema } }],
+        },
+        { 'x-request-id': id },
+      );
+      const err = assertOpenAIError(reply, 400, /nested deeper than \d+ levels/);
+      assert.equal(err.param, 'tools');
+      const anthropic = await post(
+        `${gw.url}/v1/messages`,
+        {
+          model: 'gemini-2.5-flash',
+          max_tokens: 64,
+          messages: [{ role: 'user', content: 'x' }],
+          tools: [{ name: 'deep', input_schema: schema }],
+        },
+        { 'x-request-id': `${id}-a`, 'anthropic-version': '2023-06-01' },
+      );
+      assertAnthropicError(anthropic, 400, 'invalid_request_error');
+      const deepFormat = await post(
+        `${gw.url}/v1/chat/completions`,
+        {
+          model: 'gemini-2.5-flash',
+          messages: [{ role: 'user', content: 'x' }],
+          response_format: { type: 'json_schema', json_schema: { name: 'd', schema } },
+        },
+        { 'x-request-id': `${id}-f` },
+      );
+      assert.equal(assertOpenAIError(deepFormat, 400, /nested deeper/).param, 'response_format');
+      assert.equal(allWithId(vertex, id).length + allWithId(vertex, `${id}-a`).length + allWithId(vertex, `${id}-f`).length, 0);
+    });
+  });
+
   describe('Claude on Vertex (rawPredict)', () => {
     it('Anthropic client passes through: model in the URL (Vertex id), anthropic_version in the body, no model there', async () => {
       const id = rid('vx-claude-json');
