@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError, type CodecContext, type IrRequest } from '@switchyard/kernel';
 import { decodeOpenAIChatRequest } from '@switchyard/plugin-openai';
-import { openaiResponsesCodec, requestStateOf, sealReasoning } from '@switchyard/plugin-openresponses';
+import {
+  openaiResponsesCodec,
+  requestStateOf,
+  sealCallId,
+  sealReasoning,
+  selfContainedMessageId,
+  selfContainedReasoningId,
+} from '@switchyard/plugin-openresponses';
 import { checkOpenAiResponsesRequest } from '@switchyard/testing';
 
 type TestContext = CodecContext & { droppedFields: string[] };
@@ -358,6 +365,54 @@ describe('openai.responses decodeRequest (client side)', () => {
       'mcp:deepwiki',
       'local_shell',
     ]);
+  });
+
+  it('item_reference to the gateway’s own items: self-contained ids give the item back; a streamed id is carried by the next call’s id or left out', () => {
+    const rs = selfContainedReasoningId({ text: 'Think.', signature: 'sig-1' });
+    const plain = selfContainedReasoningId({ text: 'Plain thought.' });
+    const msg = selfContainedMessageId('Checking.');
+    const c = ctx();
+    const ir = decode(
+      {
+        input: [
+          { role: 'user', content: 'q' },
+          { type: 'item_reference', id: rs },
+          { type: 'item_reference', id: plain },
+          { type: 'item_reference', id: msg },
+          { type: 'reasoning', id: rs, summary: [] },
+          { type: 'item_reference', id: 'rs_swy0abc00' },
+          { type: 'item_reference', id: 'msg_swy0abc01' },
+          {
+            type: 'function_call',
+            call_id: sealCallId(
+              'call_1',
+              { google: { thoughtSignature: 'g-sig' } },
+              { msg_swy0abc01: { type: 'text', text: 'Streamed.' } },
+            ),
+            name: 'f',
+            arguments: '{}',
+          },
+          { type: 'function_call_output', call_id: sealCallId('call_1', { google: { thoughtSignature: 'g-sig' } }), output: 'ok' },
+        ],
+      },
+      c,
+    );
+    assert.deepEqual(ir.messages[1], {
+      role: 'assistant',
+      parts: [
+        { type: 'reasoning', text: 'Think.', signature: 'sig-1' },
+        { type: 'reasoning', text: 'Plain thought.' },
+        { type: 'text', text: 'Checking.' },
+        { type: 'reasoning', text: 'Think.', signature: 'sig-1' },
+        { type: 'text', text: 'Streamed.' },
+        { type: 'tool_call', id: 'call_1', name: 'f', arguments: '{}', providerMetadata: { google: { thoughtSignature: 'g-sig' } } },
+      ],
+    });
+    assert.deepEqual(ir.messages[2], { role: 'tool', parts: [{ type: 'tool_result', toolCallId: 'call_1', name: 'f', content: 'ok' }] });
+    assert.ok(
+      c.droppedFields.some((f) => f.includes('rs_swy0abc00')),
+      c.droppedFields.join(', '),
+    );
   });
 
   it('previous_response_id, item_reference, conversation, stored prompts and background: a 400 naming the limitation', () => {

@@ -104,8 +104,9 @@ function echoOf(body: Json): Json {
 /**
  * A /v1/responses request body in the IR (the client side of the openai.responses codec), for a
  * backend that does not speak the Responses API. Stateless: `store: true` is accepted and ignored;
- * `previous_response_id`, `conversation`, stored `prompt`s, `background` and `item_reference`
- * items get a 400 naming the limitation. `model` and `stream` are set again by the kernel.
+ * `previous_response_id`, `conversation`, stored `prompt`s, `background` and `item_reference`s to
+ * items that are not the gateway's own get a 400 naming the limitation. `model` and `stream` are
+ * set again by the kernel.
  */
 export function decodeResponsesRequest(body: Record<string, unknown>, ctx: CodecContext): IrRequest {
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
@@ -114,7 +115,7 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   if (body.conversation !== undefined && body.conversation !== null) throw statelessError('conversation', 'conversation', ctx);
   if (body.prompt !== undefined && body.prompt !== null) throw statelessError('prompt (a stored prompt template)', 'prompt', ctx);
   if (body.background === true) throw statelessError('background: true', 'background', ctx);
-  const state: ResponsesRequestState = { tools: new Map(), echo: echoOf(body) };
+  const state: ResponsesRequestState = { tools: new Map(), echo: echoOf(body), keepsItems: body.store !== false };
   rememberRequestState(ctx, state);
 
   const input = decodeResponsesInput(body.input, ctx);
