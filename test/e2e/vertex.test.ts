@@ -488,6 +488,23 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     });
   });
 
+  it('n: 2 and logprobs for Gemini: a 400 naming the field (never one choice without them); the upstream is not called', async () => {
+    const id = rid('vx-n2');
+    const many = await post(
+      `${gw.url}/v1/chat/completions`,
+      { model: 'gemini-2.5-flash', n: 2, messages: [{ role: 'user', content: 'x' }] },
+      { 'x-request-id': id },
+    );
+    assert.equal(assertOpenAIError(many, 400, /n: 2 choices are not available/).param, 'n');
+    const logprobs = await post(
+      `${gw.url}/v1/chat/completions`,
+      { model: 'gemini-2.5-flash', logprobs: true, top_logprobs: 2, messages: [{ role: 'user', content: 'x' }] },
+      { 'x-request-id': id },
+    );
+    assert.equal(assertOpenAIError(logprobs, 400, /logprobs are not available/).param, 'logprobs');
+    assert.equal(allWithId(vertex, id).length, 0);
+  });
+
   describe('Claude on Vertex (rawPredict)', () => {
     it('Anthropic client passes through: model in the URL (Vertex id), anthropic_version in the body, no model there', async () => {
       const id = rid('vx-claude-json');

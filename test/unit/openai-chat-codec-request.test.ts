@@ -252,9 +252,6 @@ describe('openai.chat codec: decodeRequest', () => {
     decode(
       {
         ...user('x'),
-        n: 2,
-        logprobs: true,
-        top_logprobs: 3,
         logit_bias: { 1: 2 },
         store: true,
         metadata: { a: 'b' },
@@ -262,10 +259,22 @@ describe('openai.chat codec: decodeRequest', () => {
       },
       ctx,
     );
-    assert.deepEqual(ctx.droppedFields.sort(), ['logit_bias', 'logprobs', 'metadata', 'n', 'repetition_penalty', 'store', 'top_logprobs']);
+    assert.deepEqual(ctx.droppedFields.sort(), ['logit_bias', 'metadata', 'repetition_penalty', 'store']);
     const quiet = context();
     decode({ ...user('x'), n: 1, logprobs: null }, quiet);
+    decode({ ...user('x'), logprobs: false, top_logprobs: 0 }, quiet);
     assert.deepEqual(quiet.droppedFields, []);
+  });
+
+  it('n > 1 and logprobs: a 400 naming the field, never one choice served as if asked for (issue #15)', () => {
+    const rejects = (body: Record<string, unknown>, param: string, pattern: RegExp) =>
+      assert.throws(
+        () => decode({ ...user('x'), ...body }),
+        (err: unknown) => err instanceof GatewayError && err.status === 400 && err.param === param && pattern.test(err.message),
+      );
+    rejects({ n: 2 }, 'n', /n: 2 choices are not available.*one choice/);
+    rejects({ logprobs: true }, 'logprobs', /logprobs are not available/);
+    rejects({ top_logprobs: 3 }, 'top_logprobs', /logprobs are not available/);
   });
 
   const invalid: Array<[string, Record<string, unknown>, string]> = [

@@ -430,6 +430,8 @@ describe('openai.responses decodeRequest (client side)', () => {
     rejects400({ input: 'x', conversation: 'conv_1' }, 'conversation', /conversation is not supported/);
     rejects400({ input: 'x', prompt: { id: 'pmpt_1' } }, 'prompt', /stored prompt template/);
     rejects400({ input: 'x', background: true }, 'background', /background: true is not supported/);
+    rejects400({ input: 'x', top_logprobs: 5 }, 'top_logprobs', /logprobs are not available/);
+    rejects400({ input: 'x', include: ['message.output_text.logprobs'] }, 'include', /logprobs are not available/);
     // A null previous_response_id (some clients send it explicitly) is no request for state.
     assert.equal(decode({ input: 'x', previous_response_id: null }).messages.length, 1);
   });

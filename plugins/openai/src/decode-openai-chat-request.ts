@@ -27,6 +27,8 @@ const HANDLED = new Set([
   'stream',
   'stream_options',
   'n',
+  'logprobs',
+  'top_logprobs',
 ]);
 
 function decodeStop(stop: unknown): string[] | undefined {
@@ -55,6 +57,28 @@ function decodeThinking(body: Json, ctx: CodecContext): IrThinking | undefined {
   return undefined;
 }
 
+/**
+ * `n > 1`, `logprobs: true` and `top_logprobs` ask for what a translated answer does not carry
+ * (the IR holds one choice, without token log-probabilities): a 400 saying so, never one choice
+ * without logprobs served as if asked for.
+ */
+function rejectUntranslatedChoices(body: Json, ctx: CodecContext): void {
+  const n = numberField(body, 'n');
+  if (n !== undefined && n !== 1) {
+    throw GatewayError.invalidRequest(
+      `n: ${n} choices are not available for model '${ctx.clientModel}': its backend is reached by translation, which returns one choice; send n: 1 (or ${n} requests)`,
+      'n',
+    );
+  }
+  const top = numberField(body, 'top_logprobs');
+  if (body.logprobs === true || (top !== undefined && top > 0)) {
+    throw GatewayError.invalidRequest(
+      `logprobs are not available for model '${ctx.clientModel}': its backend is reached by translation, which does not carry token log-probabilities`,
+      body.logprobs === true ? 'logprobs' : 'top_logprobs',
+    );
+  }
+}
+
 /** An OpenAI chat/completions request body in the IR. `model` and `stream` are set again by the kernel. */
 export function decodeOpenAIChatRequest(body: Record<string, unknown>, ctx: CodecContext): IrRequest {
   const { system, messages } = decodeOpenAIChatMessages(body.messages, ctx);
@@ -79,8 +103,7 @@ export function decodeOpenAIChatRequest(body: Record<string, unknown>, ctx: Code
   set('responseFormat', decodeOpenAIChatResponseFormat(body.response_format));
   set('user', stringField(body, 'user'));
   if (ir.stream && asObject(body.stream_options)?.include_usage === true) ir.includeUsage = true;
-  const n = numberField(body, 'n');
-  if (n !== undefined && n !== 1) ctx.dropped('n');
+  rejectUntranslatedChoices(body, ctx);
   for (const key of Object.keys(body)) {
     if (!HANDLED.has(key) && body[key] !== undefined && body[key] !== null) ctx.dropped(key);
   }

@@ -76,6 +76,21 @@ function decodeInstructions(instructions: unknown, ctx: CodecContext): IrMessage
   return [...decoded.system, ...decoded.messages.map((m): IrMessage => ({ role: 'system', parts: m.parts }))];
 }
 
+/**
+ * `top_logprobs` (or `include: ["message.output_text.logprobs"]`) asks for token log-probabilities
+ * a translated answer does not carry: a 400 saying so, never an answer without them.
+ */
+function rejectLogprobs(body: Json, ctx: CodecContext): void {
+  const top = numberField(body, 'top_logprobs');
+  const included = Array.isArray(body.include) && body.include.includes('message.output_text.logprobs');
+  if ((top !== undefined && top > 0) || included) {
+    throw GatewayError.invalidRequest(
+      `logprobs are not available for model '${ctx.clientModel}': its backend does not speak the Responses API, and the translation does not carry token log-probabilities`,
+      included ? 'include' : 'top_logprobs',
+    );
+  }
+}
+
 /** The request fields a Response object echoes back to the client. */
 function echoOf(body: Json): Json {
   const pick = (key: string, fallback: unknown) => (body[key] === undefined ? fallback : body[key]);
@@ -115,6 +130,7 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   if (body.conversation !== undefined && body.conversation !== null) throw statelessError('conversation', 'conversation', ctx);
   if (body.prompt !== undefined && body.prompt !== null) throw statelessError('prompt (a stored prompt template)', 'prompt', ctx);
   if (body.background === true) throw statelessError('background: true', 'background', ctx);
+  rejectLogprobs(body, ctx);
   const state: ResponsesRequestState = { tools: new Map(), echo: echoOf(body), keepsItems: body.store !== false };
   rememberRequestState(ctx, state);
 
