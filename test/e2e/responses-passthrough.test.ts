@@ -336,6 +336,54 @@ describe('type: openresponses (fake replaying the LM Studio fixtures)', () => {
     assert.equal(got2.body.input[1].id, undefined, 'no item id: nothing is stored upstream');
   });
 
+  it('logprobs from a chat client → top_logprobs and include message.output_text.logprobs; the tokens come back as choice logprobs (issue #15)', async () => {
+    const id = rid('or-logprobs');
+    script.on(
+      id,
+      json(200, {
+        id: 'resp_lp',
+        object: 'response',
+        created_at: 1,
+        status: 'completed',
+        model: 'gemma-7b-it',
+        output: [
+          {
+            id: 'msg_lp',
+            type: 'message',
+            role: 'assistant',
+            status: 'completed',
+            content: [
+              {
+                type: 'output_text',
+                text: 'Hi',
+                annotations: [],
+                logprobs: [
+                  { token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105] }] },
+                ],
+              },
+            ],
+          },
+        ],
+        usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 },
+      }),
+    );
+    const completion = await oa.chat.completions.create(
+      { model: 'gemma-7b-it', logprobs: true, top_logprobs: 1, messages: [{ role: 'user', content: 'greet' }] },
+      { headers: { 'x-request-id': id } },
+    );
+    assert.deepEqual(completion.choices[0]!.logprobs?.content, [
+      { token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105] }] },
+    ]);
+    const got = await receivedWithId(upstream, id);
+    assert.equal(got.body.top_logprobs, 1);
+    assert.deepEqual(got.body.include, ['message.output_text.logprobs']);
+    const many = await oa.chat.completions.create({ model: 'gemma-7b-it', n: 2, messages: [{ role: 'user', content: 'x' }] }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    assert.match(String((many as Error | null)?.message), /400 n: 2 choices are not available/, 'the Responses API has no n');
+  });
+
   it('GET /v1/models lists what the backend reports on its /v1/models', async () => {
     const ids = await waitFor(
       async () => {

@@ -488,21 +488,67 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     });
   });
 
-  it('n: 2 and logprobs for Gemini: a 400 naming the field (never one choice without them); the upstream is not called', async () => {
+  it('n: 2 and logprobs for Gemini: candidateCount and responseLogprobs upstream, two choices with logprobs back; streamed or for Claude a 400', async () => {
     const id = rid('vx-n2');
-    const many = await post(
-      `${gw.url}/v1/chat/completions`,
-      { model: 'gemini-2.5-flash', n: 2, messages: [{ role: 'user', content: 'x' }] },
-      { 'x-request-id': id },
+    const logprobsResult = (tokens: string[]) => ({
+      chosenCandidates: tokens.map((token) => ({ token, logProbability: -0.5 })),
+      topCandidates: tokens.map((token) => ({
+        candidates: [
+          { token, logProbability: -0.5 },
+          { token: 'x', logProbability: -2 },
+        ],
+      })),
+    });
+    script.on(
+      id,
+      json(200, {
+        candidates: [
+          { index: 0, content: { role: 'model', parts: [{ text: 'Hi' }] }, finishReason: 'STOP', logprobsResult: logprobsResult(['Hi']) },
+          { index: 1, content: { role: 'model', parts: [{ text: 'Hey' }] }, finishReason: 'STOP', logprobsResult: logprobsResult(['Hey']) },
+        ],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+        modelVersion: 'gemini-2.5-flash',
+      }),
     );
-    assert.equal(assertOpenAIError(many, 400, /n: 2 choices are not available/).param, 'n');
-    const logprobs = await post(
-      `${gw.url}/v1/chat/completions`,
-      { model: 'gemini-2.5-flash', logprobs: true, top_logprobs: 2, messages: [{ role: 'user', content: 'x' }] },
-      { 'x-request-id': id },
+    const completion = await oa.chat.completions.create(
+      { model: 'gemini-2.5-flash', n: 2, logprobs: true, top_logprobs: 2, messages: [{ role: 'user', content: 'greet' }] },
+      { headers: { 'x-request-id': id } },
     );
-    assert.equal(assertOpenAIError(logprobs, 400, /logprobs are not available/).param, 'logprobs');
-    assert.equal(allWithId(vertex, id).length, 0);
+    assert.deepEqual(
+      completion.choices.map((c) => [c.index, c.message.content, c.finish_reason]),
+      [
+        [0, 'Hi', 'stop'],
+        [1, 'Hey', 'stop'],
+      ],
+    );
+    assert.deepEqual(completion.choices[1]!.logprobs?.content?.[0], {
+      token: 'Hey',
+      logprob: -0.5,
+      bytes: [72, 101, 121],
+      top_logprobs: [
+        { token: 'Hey', logprob: -0.5, bytes: [72, 101, 121] },
+        { token: 'x', logprob: -2, bytes: [120] },
+      ],
+    });
+    const got = await receivedWithId(vertex, id);
+    assert.equal(got.body.generationConfig.candidateCount, 2);
+    assert.equal(got.body.generationConfig.responseLogprobs, true);
+    assert.equal(got.body.generationConfig.logprobs, 2);
+
+    const refused = rid('vx-n2-refused');
+    const streamed = await post(
+      `${gw.url}/v1/chat/completions`,
+      { model: 'gemini-2.5-flash', n: 2, stream: true, messages: [{ role: 'user', content: 'x' }] },
+      { 'x-request-id': refused },
+    );
+    assert.equal(assertOpenAIError(streamed, 400, /n: 2 choices are not available.*cannot be streamed/).param, 'n');
+    const claude = await post(
+      `${gw.url}/v1/chat/completions`,
+      { model: SONNET, logprobs: true, messages: [{ role: 'user', content: 'x' }] },
+      { 'x-request-id': refused },
+    );
+    assert.equal(assertOpenAIError(claude, 400, /logprobs are not available/).param, 'logprobs');
+    assert.equal(allWithId(vertex, refused).length, 0, 'never one choice without them: the upstream is not called');
   });
 
   describe('Claude on Vertex (rawPredict)', () => {

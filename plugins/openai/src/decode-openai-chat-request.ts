@@ -58,25 +58,19 @@ function decodeThinking(body: Json, ctx: CodecContext): IrThinking | undefined {
 }
 
 /**
- * `n > 1`, `logprobs: true` and `top_logprobs` ask for what a translated answer does not carry
- * (the IR holds one choice, without token log-probabilities): a 400 saying so, never one choice
- * without logprobs served as if asked for.
+ * `n` (several answers) and `logprobs` / `top_logprobs` (token log-probabilities) as the IR asks
+ * for them; the kernel answers a 400 where the backend's codec cannot serve them, never one
+ * answer without logprobs as if asked for.
  */
-function rejectUntranslatedChoices(body: Json, ctx: CodecContext): void {
+function decodeChoices(body: Json, ir: IrRequest): void {
   const n = numberField(body, 'n');
-  if (n !== undefined && n !== 1) {
-    throw GatewayError.invalidRequest(
-      `n: ${n} choices are not available for model '${ctx.clientModel}': its backend is reached by translation, which returns one choice; send n: 1 (or ${n} requests)`,
-      'n',
-    );
-  }
+  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw GatewayError.invalidRequest('n: expected an integer of at least 1', 'n');
+  if (n !== undefined && n > 1) ir.choices = n;
   const top = numberField(body, 'top_logprobs');
-  if (body.logprobs === true || (top !== undefined && top > 0)) {
-    throw GatewayError.invalidRequest(
-      `logprobs are not available for model '${ctx.clientModel}': its backend is reached by translation, which does not carry token log-probabilities`,
-      body.logprobs === true ? 'logprobs' : 'top_logprobs',
-    );
+  if (top !== undefined && (!Number.isInteger(top) || top < 0 || top > 20)) {
+    throw GatewayError.invalidRequest('top_logprobs: expected an integer from 0 to 20', 'top_logprobs');
   }
+  if (body.logprobs === true || (top !== undefined && top > 0)) ir.logprobs = { top: top ?? 0 };
 }
 
 /** An OpenAI chat/completions request body in the IR. `model` and `stream` are set again by the kernel. */
@@ -103,7 +97,7 @@ export function decodeOpenAIChatRequest(body: Record<string, unknown>, ctx: Code
   set('responseFormat', decodeOpenAIChatResponseFormat(body.response_format));
   set('user', stringField(body, 'user'));
   if (ir.stream && asObject(body.stream_options)?.include_usage === true) ir.includeUsage = true;
-  rejectUntranslatedChoices(body, ctx);
+  decodeChoices(body, ir);
   for (const key of Object.keys(body)) {
     if (!HANDLED.has(key) && body[key] !== undefined && body[key] !== null) ctx.dropped(key);
   }

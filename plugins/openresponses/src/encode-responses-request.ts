@@ -189,7 +189,13 @@ export function encodeResponsesRequest(ir: IrRequest, ctx: CodecContext): Record
   if (ir.thinking) body.reasoning = encodeReasoning(ir.thinking);
   // Stateless toward the backend: nothing stored, reasoning carried back in its encrypted form.
   body.store = false;
-  if (ir.thinking?.enabled) body.include = ['reasoning.encrypted_content'];
+  const include: string[] = [];
+  if (ir.thinking?.enabled) include.push('reasoning.encrypted_content');
+  if (ir.logprobs) {
+    body.top_logprobs = ir.logprobs.top;
+    include.push('message.output_text.logprobs');
+  }
+  if (include.length) body.include = include;
   const format = ir.responseFormat;
   if (format?.type === 'json_schema') {
     const spec: Json = { type: 'json_schema', name: format.name ?? 'response', schema: format.schema };
