@@ -24,9 +24,10 @@ export function rejectUnknownRole(body: Body): ProviderRejection | null {
 
 /**
  * Function responses answer the function-call turn right before them, one response per call.
- * https://cloud.google.com/vertex-ai/generative-ai/docs/multimodal/function-calling (the model's
- * `functionCall` turn is followed by a turn with the `functionResponse` parts, all of a parallel
- * call's responses together); the messages are the API's.
+ * https://cloud.google.com/vertex-ai/generative-ai/docs/samples/generativeaionvertexai-function-calling-generate-parallel-calls
+ * (the model's `functionCall` turn is followed by one content with all the `functionResponse`
+ * parts); the messages are the API's, as reported in microsoft/semantic-kernel#12528 and
+ * patterns-ai-core/langchainrb#993.
  */
 export function rejectFunctionResponseWithoutCall(body: Body): ProviderRejection | null {
   const contents = contentsOf(body);
@@ -127,8 +128,9 @@ export function isGemini3Model(model: string): boolean {
 /**
  * Gemini 3 validates thought signatures: in the current turn (the contents after the last user
  * content that is not only function responses), each model step's first `functionCall` part
- * must carry its `thoughtSignature`. https://cloud.google.com/vertex-ai/generative-ai/docs/thought-signatures
- * ("missing thought signatures in the current turn result in a 400 error"; Google's
+ * must carry its `thoughtSignature`. https://ai.google.dev/gemini-api/docs/thought-signatures ("When
+ * using Gemini 3 models, you must pass back thought signatures during function calling, otherwise
+ * you will get a validation error (4xx status code)"; turns and steps as defined there; Google's
  * `skip_thought_signature_validator` placeholder is accepted).
  */
 export function rejectMissingThoughtSignature(body: Body, model: string): ProviderRejection | null {

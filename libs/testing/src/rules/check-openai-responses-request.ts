@@ -55,11 +55,12 @@ export function rejectNonStrictSchemaOfStrictTool(body: Body): ProviderRejection
 /**
  * With `store: false` nothing is persisted, so nothing can be referred to by id: an
  * `item_reference`, a reasoning item with an `id` but no `encrypted_content`, or a
- * `previous_response_id` → 400. https://platform.openai.com/docs/guides/conversation-state
- * (previous_response_id chains stored responses) and
- * https://platform.openai.com/docs/guides/reasoning#encrypted-reasoning-items (with store=false,
- * reasoning items are carried by `include: ["reasoning.encrypted_content"]`, not by id); the
- * message is the API's ("Items are not persisted when `store` is set to false").
+ * `previous_response_id` → 400. https://platform.openai.com/docs/api-reference/responses/create
+ * (`include`: "reasoning.encrypted_content … enables reasoning items to be used in multi-turn
+ * conversations when using the Responses API statelessly (like when the store parameter is set to
+ * false …)") and https://platform.openai.com/docs/guides/conversation-state (previous_response_id
+ * chains stored responses); the message is the API's, as quoted in
+ * https://community.openai.com/t/requests-api-does-not-support-manual-context-management/1269225.
  */
 export function rejectStoredReferencesWithoutStore(body: Body): ProviderRejection | null {
   if (body.store !== false) return null;
