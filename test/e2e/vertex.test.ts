@@ -551,6 +551,45 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     assert.equal(allWithId(vertex, refused).length, 0, 'never one choice without them: the upstream is not called');
   });
 
+  it('a Responses client’s top_logprobs for Gemini: responseLogprobs upstream, output_text logprobs back; streamed a 400', async () => {
+    const id = rid('vx-rs-logprobs');
+    script.on(
+      id,
+      json(200, {
+        candidates: [
+          {
+            content: { role: 'model', parts: [{ text: 'Hi' }] },
+            finishReason: 'STOP',
+            logprobsResult: {
+              chosenCandidates: [{ token: 'Hi', logProbability: -0.25 }],
+              topCandidates: [{ candidates: [{ token: 'Hi', logProbability: -0.25 }] }],
+            },
+          },
+        ],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
+        modelVersion: 'gemini-2.5-flash',
+      }),
+    );
+    const response = await oa.responses.create(
+      { model: 'gemini-2.5-flash', input: 'greet', top_logprobs: 1, include: ['message.output_text.logprobs'] },
+      { headers: { 'x-request-id': id } },
+    );
+    const part = (response.output[0] as any).content[0];
+    assert.equal(part.text, 'Hi');
+    assert.deepEqual(part.logprobs, [
+      { token: 'Hi', logprob: -0.25, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.25, bytes: [72, 105] }] },
+    ]);
+    const got = await receivedWithId(vertex, id);
+    assert.equal(got.body.generationConfig.responseLogprobs, true);
+    assert.equal(got.body.generationConfig.logprobs, 1);
+    const streamed = await post(
+      `${gw.url}/v1/responses`,
+      { model: 'gemini-2.5-flash', input: 'x', top_logprobs: 1, stream: true },
+      { 'x-request-id': `${id}-s` },
+    );
+    assert.match(assertOpenAIError(streamed, 400).message, /logprobs are not available.*cannot be streamed/);
+  });
+
   describe('Claude on Vertex (rawPredict)', () => {
     it('Anthropic client passes through: model in the URL (Vertex id), anthropic_version in the body, no model there', async () => {
       const id = rid('vx-claude-json');

@@ -430,8 +430,9 @@ describe('openai.responses decodeRequest (client side)', () => {
     rejects400({ input: 'x', conversation: 'conv_1' }, 'conversation', /conversation is not supported/);
     rejects400({ input: 'x', prompt: { id: 'pmpt_1' } }, 'prompt', /stored prompt template/);
     rejects400({ input: 'x', background: true }, 'background', /background: true is not supported/);
-    rejects400({ input: 'x', top_logprobs: 5 }, 'top_logprobs', /logprobs are not available/);
-    rejects400({ input: 'x', include: ['message.output_text.logprobs'] }, 'include', /logprobs are not available/);
+    rejects400({ input: 'x', top_logprobs: 25 }, 'top_logprobs', /from 0 to 20/);
+    assert.deepEqual(decode({ input: 'x', top_logprobs: 5 }).logprobs, { top: 5 });
+    assert.deepEqual(decode({ input: 'x', include: ['message.output_text.logprobs'] }).logprobs, { top: 0 });
     // A null previous_response_id (some clients send it explicitly) is no request for state.
     assert.equal(decode({ input: 'x', previous_response_id: null }).messages.length, 1);
   });

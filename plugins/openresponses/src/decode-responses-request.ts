@@ -31,6 +31,7 @@ const HANDLED = new Set([
   'stream_options',
   'store',
   'include',
+  'top_logprobs',
   'previous_response_id',
   'conversation',
   'prompt',
@@ -77,18 +78,16 @@ function decodeInstructions(instructions: unknown, ctx: CodecContext): IrMessage
 }
 
 /**
- * `top_logprobs` (or `include: ["message.output_text.logprobs"]`) asks for token log-probabilities
- * a translated answer does not carry: a 400 saying so, never an answer without them.
+ * `top_logprobs` / `include: ["message.output_text.logprobs"]` as the IR's logprobs request (the
+ * kernel answers a 400 where the backend's codec cannot serve them, or when streamed).
  */
-function rejectLogprobs(body: Json, ctx: CodecContext): void {
+function decodeLogprobs(body: Json): IrRequest['logprobs'] {
   const top = numberField(body, 'top_logprobs');
-  const included = Array.isArray(body.include) && body.include.includes('message.output_text.logprobs');
-  if ((top !== undefined && top > 0) || included) {
-    throw GatewayError.invalidRequest(
-      `logprobs are not available for model '${ctx.clientModel}': its backend does not speak the Responses API, and the translation does not carry token log-probabilities`,
-      included ? 'include' : 'top_logprobs',
-    );
+  if (top !== undefined && (!Number.isInteger(top) || top < 0 || top > 20)) {
+    throw GatewayError.invalidRequest('top_logprobs: expected an integer from 0 to 20', 'top_logprobs');
   }
+  const included = Array.isArray(body.include) && body.include.includes('message.output_text.logprobs');
+  return (top !== undefined && top > 0) || included ? { top: top ?? 0 } : undefined;
 }
 
 /** The request fields a Response object echoes back to the client. */
@@ -130,7 +129,6 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   if (body.conversation !== undefined && body.conversation !== null) throw statelessError('conversation', 'conversation', ctx);
   if (body.prompt !== undefined && body.prompt !== null) throw statelessError('prompt (a stored prompt template)', 'prompt', ctx);
   if (body.background === true) throw statelessError('background: true', 'background', ctx);
-  rejectLogprobs(body, ctx);
   const state: ResponsesRequestState = { tools: new Map(), echo: echoOf(body), keepsItems: body.store !== false };
   rememberRequestState(ctx, state);
 
@@ -154,6 +152,7 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   set('topP', numberField(body, 'top_p'));
   set('thinking', decodeThinking(asObject(body.reasoning), ctx));
   set('responseFormat', decodeTextFormat(asObject(body.text), ctx));
+  set('logprobs', decodeLogprobs(body));
   set('user', stringField(body, 'user') ?? stringField(body, 'safety_identifier'));
   // Responses streams always end with the usage (response.completed).
   if (ir.stream) ir.includeUsage = true;

@@ -1,4 +1,4 @@
-import type { CodecContext, IrReasoningPart, IrResponse } from '@switchyard/kernel';
+import type { CodecContext, IrReasoningPart, IrResponse, IrTokenLogprob } from '@switchyard/kernel';
 import { ResponsesIds, responseObject, responseStatusFor, toolCallItem } from './encode-responses-output.js';
 import { sealReasoning } from './responses-reasoning-envelope.js';
 import { selfContainedMessageId, selfContainedReasoningId } from './responses-item-ids.js';
@@ -18,13 +18,23 @@ export function reasoningItem(id: string, part: Pick<IrReasoningPart, 'text' | '
   return item;
 }
 
-export function messageItem(id: string, text: string): Json {
+/** IR token log-probabilities as an output_text part's `logprobs` (token, logprob, bytes, top_logprobs). */
+function encodeLogprobs(logprobs: readonly IrTokenLogprob[] | undefined): Json[] {
+  const entry = (t: { token: string; logprob: number }) => ({
+    token: t.token,
+    logprob: t.logprob,
+    bytes: [...Buffer.from(t.token, 'utf8')],
+  });
+  return (logprobs ?? []).map((t) => ({ ...entry(t), top_logprobs: (t.top ?? []).map(entry) }));
+}
+
+export function messageItem(id: string, text: string, logprobs?: readonly IrTokenLogprob[]): Json {
   return {
     id,
     type: 'message',
     status: 'completed',
     role: 'assistant',
-    content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+    content: [{ type: 'output_text', text, annotations: [], logprobs: encodeLogprobs(logprobs) }],
   };
 }
 
@@ -39,8 +49,11 @@ export function encodeResponsesResponse(response: IrResponse, ctx: CodecContext)
   const ids = new ResponsesIds(ctx.requestId);
   const output: Json[] = [];
   let text: string | null = null;
+  // The answer's token logprobs (asked for with top_logprobs) go on its first message.
+  let logprobs = response.logprobs;
   const flushText = () => {
-    if (text) output.push(messageItem(selfContainedMessageId(text), text));
+    if (text) output.push(messageItem(selfContainedMessageId(text), text, logprobs));
+    if (text) logprobs = undefined;
     text = null;
   };
   for (const part of response.parts) {
