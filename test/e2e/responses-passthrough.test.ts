@@ -225,9 +225,12 @@ describe('type: openresponses (fake replaying the LM Studio fixtures)', () => {
       model: 'zai-org/glm-4.7-flash',
       instructions: 'Use tools.',
       input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in SF?' }] }],
-      tools: [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } }],
+      tools: [
+        { type: 'function', name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } }, strict: false },
+      ],
       tool_choice: 'required',
       max_output_tokens: 200,
+      store: false,
       stream: true,
     });
   });
@@ -261,6 +264,124 @@ describe('type: openresponses (fake replaying the LM Studio fixtures)', () => {
     ]);
     const got = await receivedWithId(upstream, id2);
     assert.equal(got.body.max_output_tokens, 512);
+  });
+
+  it('a chat client’s thinking tool loop → the Responses API: store false, encrypted reasoning asked for and replayed, tools strict: false (issue #15)', async () => {
+    const model = 'zai-org/glm-4.7-flash';
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
+      },
+    ];
+    const id1 = rid('or-think-1');
+    script.on(
+      id1,
+      json(200, {
+        id: 'resp_up_1',
+        object: 'response',
+        created_at: 1,
+        status: 'completed',
+        model,
+        output: [
+          {
+            id: 'rs_up_1',
+            type: 'reasoning',
+            summary: [{ type: 'summary_text', text: 'Need the weather tool.' }],
+            encrypted_content: 'enc-upstream-reasoning-1',
+          },
+          {
+            id: 'fc_up_1',
+            type: 'function_call',
+            status: 'completed',
+            call_id: 'call_w1',
+            name: 'weather',
+            arguments: '{"location":"SF"}',
+          },
+        ],
+        usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+      }),
+    );
+    const first = await oa.chat.completions.create(
+      { model, messages: [{ role: 'user', content: 'Weather in SF?' }], tools, reasoning_effort: 'high' },
+      { headers: { 'x-request-id': id1 } },
+    );
+    const got1 = await receivedWithId(upstream, id1);
+    assert.equal(got1.body.store, false);
+    assert.deepEqual(got1.body.include, ['reasoning.encrypted_content']);
+    assert.deepEqual(got1.body.reasoning, { effort: 'high', summary: 'auto' });
+    assert.equal(got1.body.tools[0].strict, false);
+    const assistant = first.choices[0]!.message as any;
+    assert.equal(assistant.tool_calls[0].id, 'call_w1');
+    assert.equal(assistant.reasoning_content, 'Need the weather tool.');
+
+    const id2 = rid('or-think-2');
+    script.on(id2, replayFixture('openresponses/lmstudio-basic.1.json'));
+    await oa.chat.completions.create(
+      {
+        model,
+        messages: [{ role: 'user', content: 'Weather in SF?' }, assistant, { role: 'tool', tool_call_id: 'call_w1', content: 'sunny' }],
+        tools,
+        reasoning_effort: 'high',
+      },
+      { headers: { 'x-request-id': id2 } },
+    );
+    const got2 = await receivedWithId(upstream, id2);
+    assert.equal(got2.body.store, false);
+    assert.deepEqual(
+      got2.body.input.map((item: any) => item.type ?? item.role),
+      ['message', 'reasoning', 'function_call', 'function_call_output'],
+    );
+    assert.equal(got2.body.input[1].encrypted_content, 'enc-upstream-reasoning-1', 'the backend’s encrypted reasoning is replayed');
+    assert.equal(got2.body.input[1].id, undefined, 'no item id: nothing is stored upstream');
+  });
+
+  it('logprobs from a chat client → top_logprobs and include message.output_text.logprobs; the tokens come back as choice logprobs (issue #15)', async () => {
+    const id = rid('or-logprobs');
+    script.on(
+      id,
+      json(200, {
+        id: 'resp_lp',
+        object: 'response',
+        created_at: 1,
+        status: 'completed',
+        model: 'gemma-7b-it',
+        output: [
+          {
+            id: 'msg_lp',
+            type: 'message',
+            role: 'assistant',
+            status: 'completed',
+            content: [
+              {
+                type: 'output_text',
+                text: 'Hi',
+                annotations: [],
+                logprobs: [
+                  { token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105] }] },
+                ],
+              },
+            ],
+          },
+        ],
+        usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 },
+      }),
+    );
+    const completion = await oa.chat.completions.create(
+      { model: 'gemma-7b-it', logprobs: true, top_logprobs: 1, messages: [{ role: 'user', content: 'greet' }] },
+      { headers: { 'x-request-id': id } },
+    );
+    assert.deepEqual(completion.choices[0]!.logprobs?.content, [
+      { token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105] }] },
+    ]);
+    const got = await receivedWithId(upstream, id);
+    assert.equal(got.body.top_logprobs, 1);
+    assert.deepEqual(got.body.include, ['message.output_text.logprobs']);
+    const many = await oa.chat.completions.create({ model: 'gemma-7b-it', n: 2, messages: [{ role: 'user', content: 'x' }] }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    assert.match(String((many as Error | null)?.message), /400 n: 2 choices are not available/, 'the Responses API has no n');
   });
 
   it('GET /v1/models lists what the backend reports on its /v1/models', async () => {

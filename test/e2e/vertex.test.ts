@@ -448,6 +448,149 @@ describe('gcp-vertex backend (fake Vertex AI, fake Google token endpoint)', () =
     });
   });
 
+  describe('schema depth (issue #14)', () => {
+    it('a 2,000-level nested tool schema is a 400 in the client’s envelope (OpenAI and Anthropic), never a 500; the upstream is not called', async () => {
+      let schema: Record<string, unknown> = { type: 'string' };
+      for (let i = 0; i < 2000; i++) schema = { type: 'object', properties: { child: schema } };
+      const id = rid('vx-deep');
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        {
+          model: 'gemini-2.5-flash',
+          messages: [{ role: 'user', content: 'x' }],
+          tools: [{ type: 'function', function: { name: 'deep', parameters: schema } }],
+        },
+        { 'x-request-id': id },
+      );
+      const err = assertOpenAIError(reply, 400, /nested deeper than \d+ levels/);
+      assert.equal(err.param, 'tools');
+      const anthropic = await post(
+        `${gw.url}/v1/messages`,
+        {
+          model: 'gemini-2.5-flash',
+          max_tokens: 64,
+          messages: [{ role: 'user', content: 'x' }],
+          tools: [{ name: 'deep', input_schema: schema }],
+        },
+        { 'x-request-id': `${id}-a`, 'anthropic-version': '2023-06-01' },
+      );
+      assertAnthropicError(anthropic, 400, 'invalid_request_error');
+      const deepFormat = await post(
+        `${gw.url}/v1/chat/completions`,
+        {
+          model: 'gemini-2.5-flash',
+          messages: [{ role: 'user', content: 'x' }],
+          response_format: { type: 'json_schema', json_schema: { name: 'd', schema } },
+        },
+        { 'x-request-id': `${id}-f` },
+      );
+      assert.equal(assertOpenAIError(deepFormat, 400, /nested deeper/).param, 'response_format');
+      assert.equal(allWithId(vertex, id).length + allWithId(vertex, `${id}-a`).length + allWithId(vertex, `${id}-f`).length, 0);
+    });
+  });
+
+  it('n: 2 and logprobs for Gemini: candidateCount and responseLogprobs upstream, two choices with logprobs back; streamed or for Claude a 400', async () => {
+    const id = rid('vx-n2');
+    const logprobsResult = (tokens: string[]) => ({
+      chosenCandidates: tokens.map((token) => ({ token, logProbability: -0.5 })),
+      topCandidates: tokens.map((token) => ({
+        candidates: [
+          { token, logProbability: -0.5 },
+          { token: 'x', logProbability: -2 },
+        ],
+      })),
+    });
+    script.on(
+      id,
+      json(200, {
+        candidates: [
+          { index: 0, content: { role: 'model', parts: [{ text: 'Hi' }] }, finishReason: 'STOP', logprobsResult: logprobsResult(['Hi']) },
+          { index: 1, content: { role: 'model', parts: [{ text: 'Hey' }] }, finishReason: 'STOP', logprobsResult: logprobsResult(['Hey']) },
+        ],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+        modelVersion: 'gemini-2.5-flash',
+      }),
+    );
+    const completion = await oa.chat.completions.create(
+      { model: 'gemini-2.5-flash', n: 2, logprobs: true, top_logprobs: 2, messages: [{ role: 'user', content: 'greet' }] },
+      { headers: { 'x-request-id': id } },
+    );
+    assert.deepEqual(
+      completion.choices.map((c) => [c.index, c.message.content, c.finish_reason]),
+      [
+        [0, 'Hi', 'stop'],
+        [1, 'Hey', 'stop'],
+      ],
+    );
+    assert.deepEqual(completion.choices[1]!.logprobs?.content?.[0], {
+      token: 'Hey',
+      logprob: -0.5,
+      bytes: [72, 101, 121],
+      top_logprobs: [
+        { token: 'Hey', logprob: -0.5, bytes: [72, 101, 121] },
+        { token: 'x', logprob: -2, bytes: [120] },
+      ],
+    });
+    const got = await receivedWithId(vertex, id);
+    assert.equal(got.body.generationConfig.candidateCount, 2);
+    assert.equal(got.body.generationConfig.responseLogprobs, true);
+    assert.equal(got.body.generationConfig.logprobs, 2);
+
+    const refused = rid('vx-n2-refused');
+    const streamed = await post(
+      `${gw.url}/v1/chat/completions`,
+      { model: 'gemini-2.5-flash', n: 2, stream: true, messages: [{ role: 'user', content: 'x' }] },
+      { 'x-request-id': refused },
+    );
+    assert.equal(assertOpenAIError(streamed, 400, /n: 2 choices are not available.*cannot be streamed/).param, 'n');
+    const claude = await post(
+      `${gw.url}/v1/chat/completions`,
+      { model: SONNET, logprobs: true, messages: [{ role: 'user', content: 'x' }] },
+      { 'x-request-id': refused },
+    );
+    assert.equal(assertOpenAIError(claude, 400, /logprobs are not available/).param, 'logprobs');
+    assert.equal(allWithId(vertex, refused).length, 0, 'never one choice without them: the upstream is not called');
+  });
+
+  it('a Responses client’s top_logprobs for Gemini: responseLogprobs upstream, output_text logprobs back; streamed a 400', async () => {
+    const id = rid('vx-rs-logprobs');
+    script.on(
+      id,
+      json(200, {
+        candidates: [
+          {
+            content: { role: 'model', parts: [{ text: 'Hi' }] },
+            finishReason: 'STOP',
+            logprobsResult: {
+              chosenCandidates: [{ token: 'Hi', logProbability: -0.25 }],
+              topCandidates: [{ candidates: [{ token: 'Hi', logProbability: -0.25 }] }],
+            },
+          },
+        ],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
+        modelVersion: 'gemini-2.5-flash',
+      }),
+    );
+    const response = await oa.responses.create(
+      { model: 'gemini-2.5-flash', input: 'greet', top_logprobs: 1, include: ['message.output_text.logprobs'] },
+      { headers: { 'x-request-id': id } },
+    );
+    const part = (response.output[0] as any).content[0];
+    assert.equal(part.text, 'Hi');
+    assert.deepEqual(part.logprobs, [
+      { token: 'Hi', logprob: -0.25, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.25, bytes: [72, 105] }] },
+    ]);
+    const got = await receivedWithId(vertex, id);
+    assert.equal(got.body.generationConfig.responseLogprobs, true);
+    assert.equal(got.body.generationConfig.logprobs, 1);
+    const streamed = await post(
+      `${gw.url}/v1/responses`,
+      { model: 'gemini-2.5-flash', input: 'x', top_logprobs: 1, stream: true },
+      { 'x-request-id': `${id}-s` },
+    );
+    assert.match(assertOpenAIError(streamed, 400).message, /logprobs are not available.*cannot be streamed/);
+  });
+
   describe('Claude on Vertex (rawPredict)', () => {
     it('Anthropic client passes through: model in the URL (Vertex id), anthropic_version in the body, no model there', async () => {
       const id = rid('vx-claude-json');

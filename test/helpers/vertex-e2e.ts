@@ -100,7 +100,7 @@ export function vertexTarget(record: RecordedRequest): VertexTarget | null {
 }
 
 const METHODS: Record<'google' | 'anthropic', string[]> = {
-  google: ['generateContent', 'streamGenerateContent'],
+  google: ['generateContent', 'streamGenerateContent', 'countTokens'],
   anthropic: ['rawPredict', 'streamRawPredict'],
 };
 

@@ -252,9 +252,6 @@ describe('openai.chat codec: decodeRequest', () => {
     decode(
       {
         ...user('x'),
-        n: 2,
-        logprobs: true,
-        top_logprobs: 3,
         logit_bias: { 1: 2 },
         store: true,
         metadata: { a: 'b' },
@@ -262,10 +259,27 @@ describe('openai.chat codec: decodeRequest', () => {
       },
       ctx,
     );
-    assert.deepEqual(ctx.droppedFields.sort(), ['logit_bias', 'logprobs', 'metadata', 'n', 'repetition_penalty', 'store', 'top_logprobs']);
+    assert.deepEqual(ctx.droppedFields.sort(), ['logit_bias', 'metadata', 'repetition_penalty', 'store']);
     const quiet = context();
     decode({ ...user('x'), n: 1, logprobs: null }, quiet);
+    decode({ ...user('x'), logprobs: false, top_logprobs: 0 }, quiet);
     assert.deepEqual(quiet.droppedFields, []);
+  });
+
+  it('n and logprobs are asked for in the IR (the kernel refuses them where the backend cannot serve them); bad values are a 400', () => {
+    const ir = decode({ ...user('x'), n: 3, logprobs: true, top_logprobs: 2 });
+    assert.equal(ir.choices, 3);
+    assert.deepEqual(ir.logprobs, { top: 2 });
+    assert.deepEqual(decode({ ...user('x'), logprobs: true }).logprobs, { top: 0 });
+    assert.equal(decode({ ...user('x'), n: 1, logprobs: false }).choices, undefined);
+    const rejects = (body: Record<string, unknown>, param: string) =>
+      assert.throws(
+        () => decode({ ...user('x'), ...body }),
+        (err: unknown) => err instanceof GatewayError && err.status === 400 && err.param === param,
+      );
+    rejects({ n: 0 }, 'n');
+    rejects({ n: 1.5 }, 'n');
+    rejects({ top_logprobs: 21 }, 'top_logprobs');
   });
 
   const invalid: Array<[string, Record<string, unknown>, string]> = [

@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError, type CodecContext, type IrRequest } from '@switchyard/kernel';
 import { decodeOpenAIChatRequest } from '@switchyard/plugin-openai';
-import { openaiResponsesCodec, requestStateOf, sealReasoning } from '@switchyard/plugin-openresponses';
+import {
+  openaiResponsesCodec,
+  requestStateOf,
+  sealCallId,
+  sealReasoning,
+  selfContainedMessageId,
+  selfContainedReasoningId,
+} from '@switchyard/plugin-openresponses';
+import { checkOpenAiResponsesRequest } from '@switchyard/testing';
 
 type TestContext = CodecContext & { droppedFields: string[] };
 
@@ -359,6 +367,54 @@ describe('openai.responses decodeRequest (client side)', () => {
     ]);
   });
 
+  it('item_reference to the gateway’s own items: self-contained ids give the item back; a streamed id is carried by the next call’s id or left out', () => {
+    const rs = selfContainedReasoningId({ text: 'Think.', signature: 'sig-1' });
+    const plain = selfContainedReasoningId({ text: 'Plain thought.' });
+    const msg = selfContainedMessageId('Checking.');
+    const c = ctx();
+    const ir = decode(
+      {
+        input: [
+          { role: 'user', content: 'q' },
+          { type: 'item_reference', id: rs },
+          { type: 'item_reference', id: plain },
+          { type: 'item_reference', id: msg },
+          { type: 'reasoning', id: rs, summary: [] },
+          { type: 'item_reference', id: 'rs_swy0abc00' },
+          { type: 'item_reference', id: 'msg_swy0abc01' },
+          {
+            type: 'function_call',
+            call_id: sealCallId(
+              'call_1',
+              { google: { thoughtSignature: 'g-sig' } },
+              { msg_swy0abc01: { type: 'text', text: 'Streamed.' } },
+            ),
+            name: 'f',
+            arguments: '{}',
+          },
+          { type: 'function_call_output', call_id: sealCallId('call_1', { google: { thoughtSignature: 'g-sig' } }), output: 'ok' },
+        ],
+      },
+      c,
+    );
+    assert.deepEqual(ir.messages[1], {
+      role: 'assistant',
+      parts: [
+        { type: 'reasoning', text: 'Think.', signature: 'sig-1' },
+        { type: 'reasoning', text: 'Plain thought.' },
+        { type: 'text', text: 'Checking.' },
+        { type: 'reasoning', text: 'Think.', signature: 'sig-1' },
+        { type: 'text', text: 'Streamed.' },
+        { type: 'tool_call', id: 'call_1', name: 'f', arguments: '{}', providerMetadata: { google: { thoughtSignature: 'g-sig' } } },
+      ],
+    });
+    assert.deepEqual(ir.messages[2], { role: 'tool', parts: [{ type: 'tool_result', toolCallId: 'call_1', name: 'f', content: 'ok' }] });
+    assert.ok(
+      c.droppedFields.some((f) => f.includes('rs_swy0abc00')),
+      c.droppedFields.join(', '),
+    );
+  });
+
   it('previous_response_id, item_reference, conversation, stored prompts and background: a 400 naming the limitation', () => {
     rejects400({ input: 'x', previous_response_id: 'resp_1' }, 'previous_response_id', /previous_response_id is not supported.*stateless/s);
     rejects400(
@@ -374,6 +430,9 @@ describe('openai.responses decodeRequest (client side)', () => {
     rejects400({ input: 'x', conversation: 'conv_1' }, 'conversation', /conversation is not supported/);
     rejects400({ input: 'x', prompt: { id: 'pmpt_1' } }, 'prompt', /stored prompt template/);
     rejects400({ input: 'x', background: true }, 'background', /background: true is not supported/);
+    rejects400({ input: 'x', top_logprobs: 25 }, 'top_logprobs', /from 0 to 20/);
+    assert.deepEqual(decode({ input: 'x', top_logprobs: 5 }).logprobs, { top: 5 });
+    assert.deepEqual(decode({ input: 'x', include: ['message.output_text.logprobs'] }).logprobs, { top: 0 });
     // A null previous_response_id (some clients send it explicitly) is no request for state.
     assert.equal(decode({ input: 'x', previous_response_id: null }).messages.length, 1);
   });
@@ -424,15 +483,46 @@ describe('openai.responses encodeRequest (backend side)', () => {
         { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
       ],
-      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+      tools: [
+        { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false },
+      ],
       tool_choice: 'auto',
       max_output_tokens: 100,
       temperature: 0.5,
-      reasoning: { effort: 'low' },
+      reasoning: { effort: 'low', summary: 'auto' },
+      include: ['reasoning.encrypted_content'],
+      store: false,
       text: { format: { type: 'json_schema', name: 'w', schema: { type: 'object' }, strict: true } },
       stream: true,
     });
     assert.ok(c.droppedFields.includes('stop'), 'the Responses API has no stop sequences');
+  });
+
+  it('tools keep a strict: true the source set, else strict: false; thinking off asks for no summary or encrypted reasoning', () => {
+    const c = ctx();
+    const params = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    const body = openaiResponsesCodec.encodeRequest!(
+      {
+        model: 'm',
+        system: [],
+        messages: [{ role: 'user', parts: [{ type: 'text', text: 'q' }] }],
+        tools: [
+          { kind: 'function', name: 'strict_one', parameters: params, strict: true },
+          { kind: 'function', name: 'loose_one', parameters: { type: 'object', properties: {} } },
+        ],
+        thinking: { enabled: false },
+        stream: false,
+      },
+      c,
+    );
+    assert.deepEqual(
+      (body.tools as Array<{ strict?: boolean }>).map((t) => t.strict),
+      [true, false],
+    );
+    assert.deepEqual(body.reasoning, { effort: 'minimal' });
+    assert.equal(body.include, undefined);
+    assert.equal(body.store, false);
+    assert.equal(checkOpenAiResponsesRequest(body), null, 'the strict Responses fake accepts the body');
   });
 
   it('reasoning is replayed only when it carries the backend’s own encrypted_content', () => {

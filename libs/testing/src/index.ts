@@ -3,3 +3,5 @@ export * from './sse.js';
 export * from './codec-harness.js';
 export * from './rules/check-provider-request.js';
 export * from './rules/check-anthropic-messages-request.js';
+export * from './rules/check-openai-responses-request.js';
+export * from './rules/check-gemini-request.js';

@@ -27,6 +27,8 @@ const HANDLED = new Set([
   'stream',
   'stream_options',
   'n',
+  'logprobs',
+  'top_logprobs',
 ]);
 
 function decodeStop(stop: unknown): string[] | undefined {
@@ -55,6 +57,22 @@ function decodeThinking(body: Json, ctx: CodecContext): IrThinking | undefined {
   return undefined;
 }
 
+/**
+ * `n` (several answers) and `logprobs` / `top_logprobs` (token log-probabilities) as the IR asks
+ * for them; the kernel answers a 400 where the backend's codec cannot serve them, never one
+ * answer without logprobs as if asked for.
+ */
+function decodeChoices(body: Json, ir: IrRequest): void {
+  const n = numberField(body, 'n');
+  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw GatewayError.invalidRequest('n: expected an integer of at least 1', 'n');
+  if (n !== undefined && n > 1) ir.choices = n;
+  const top = numberField(body, 'top_logprobs');
+  if (top !== undefined && (!Number.isInteger(top) || top < 0 || top > 20)) {
+    throw GatewayError.invalidRequest('top_logprobs: expected an integer from 0 to 20', 'top_logprobs');
+  }
+  if (body.logprobs === true || (top !== undefined && top > 0)) ir.logprobs = { top: top ?? 0 };
+}
+
 /** An OpenAI chat/completions request body in the IR. `model` and `stream` are set again by the kernel. */
 export function decodeOpenAIChatRequest(body: Record<string, unknown>, ctx: CodecContext): IrRequest {
   const { system, messages } = decodeOpenAIChatMessages(body.messages, ctx);
@@ -79,8 +97,7 @@ export function decodeOpenAIChatRequest(body: Record<string, unknown>, ctx: Code
   set('responseFormat', decodeOpenAIChatResponseFormat(body.response_format));
   set('user', stringField(body, 'user'));
   if (ir.stream && asObject(body.stream_options)?.include_usage === true) ir.includeUsage = true;
-  const n = numberField(body, 'n');
-  if (n !== undefined && n !== 1) ctx.dropped('n');
+  decodeChoices(body, ir);
   for (const key of Object.keys(body)) {
     if (!HANDLED.has(key) && body[key] !== undefined && body[key] !== null) ctx.dropped(key);
   }

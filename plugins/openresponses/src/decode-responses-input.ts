@@ -4,10 +4,13 @@ import {
   type IrMessage,
   type IrPart,
   type IrReasoningPart,
+  type IrTextPart,
   type IrToolResultPart,
 } from '@switchyard/kernel';
 import { decodeResponsesContent } from './decode-responses-content.js';
 import { CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
+import { openCallId, type SealedItems } from './responses-call-ids.js';
+import { openItemId } from './responses-item-ids.js';
 import { openReasoning } from './responses-reasoning-envelope.js';
 import { asArray, asObject, asString, isObject, type Json } from './responses-json.js';
 import { flattenToolName } from './responses-request-state.js';
@@ -51,9 +54,39 @@ function decodeReasoningItem(item: Json, where: string, ctx: CodecContext): IrRe
     // Another provider's encrypted reasoning means nothing to this backend.
     ctx.dropped(`${where}.encrypted_content`);
   }
+  // A bare reasoning item (id, no encrypted_content) of this gateway's: its id may carry it.
+  const byId = encrypted ? null : openItemId(asString(item.id) ?? '');
+  if (byId?.kind === 'reasoning') return byId.part;
   const texts = (list: unknown) => (asArray(list) ?? []).map((p) => asString(asObject(p)?.text) ?? '').join('');
   const text = texts(item.content) || texts(item.summary);
   return text ? { type: 'reasoning', text } : null;
+}
+
+/**
+ * An `item_reference` (clients with `store` on send these for items a response returned): an
+ * item of this gateway's whose id carries its content becomes that reasoning or text again; one
+ * whose content is not in its id (streamed) is left out, reported; anyone else's is a 400.
+ */
+function decodeItemReference(item: Json, where: string, streamed: SealedItems, ctx: CodecContext): IrReasoningPart | IrTextPart | null {
+  const id = asString(item.id) ?? '';
+  const referenced = openItemId(id);
+  if (!referenced) throw statelessError(`${where}: item_reference`, where, ctx);
+  if (referenced.kind === 'reasoning') return referenced.part;
+  if (referenced.kind === 'message') return { type: 'text', text: referenced.text };
+  const carried = streamed[id];
+  if (carried) return carried;
+  ctx.dropped(`${where}: item_reference to streamed item ${id} (no tool call after it carries it; send items whole with store: false)`);
+  return null;
+}
+
+/** The streamed items that the call ids of the input's tool calls carry, by item id. */
+function streamedItemsOf(list: readonly unknown[]): SealedItems {
+  const items: SealedItems = {};
+  for (const raw of list) {
+    const callId = isObject(raw) ? asString(raw.call_id) : undefined;
+    if (callId && (raw as Json).type !== 'function_call_output') Object.assign(items, openCallId(callId).items);
+  }
+  return items;
 }
 
 /** A tool output's `output`: a string, or content parts (one text part becomes the plain string). */
@@ -70,7 +103,9 @@ function decodeToolOutput(output: unknown, where: string, ctx: CodecContext): Ir
  * (reasoning, message, function_call, custom_tool_call) form one assistant turn; each
  * function_call_output / custom_tool_call_output is a `tool` turn. Namespaced calls get their
  * flattened names, custom tool calls their one `input` argument, as the tools were sent upstream.
- * `item_reference` needs stored items: a 400. Hosted tool calls the backend never saw are dropped.
+ * `item_reference`s to the gateway's own items are resolved from their ids (or left out when the
+ * id does not carry the item); others need stored items: a 400. Hosted tool calls the backend
+ * never saw are dropped.
  * `additional_tools` items (tools declared in the input, as Codex sends its tool set) are not turns:
  * their tools are returned, each with where it was declared, for the request's tool list.
  */
@@ -84,6 +119,7 @@ export function decodeResponsesInput(input: unknown, ctx: CodecContext): Decoded
   const messages: IrMessage[] = [];
   const tools: DeclaredTool[] = [];
   const toolNames = new Map<string, string>();
+  let streamed: SealedItems | undefined;
   let assistant: IrMessage | null = null;
   const assistantParts = (): IrPart[] => {
     if (!assistant) {
@@ -93,15 +129,17 @@ export function decodeResponsesInput(input: unknown, ctx: CodecContext): Decoded
     return assistant.parts;
   };
   const toolCall = (item: Json, where: string, name: string, args: string) => {
-    const callId = asString(item.call_id);
-    if (!callId) throw GatewayError.invalidRequest(`${where}.call_id: required`, `${where}.call_id`);
+    const sealed = asString(item.call_id);
+    if (!sealed) throw GatewayError.invalidRequest(`${where}.call_id: required`, `${where}.call_id`);
+    const { id: callId, providerMetadata } = openCallId(sealed);
     toolNames.set(callId, name);
-    assistantParts().push({ type: 'tool_call', id: callId, name, arguments: args });
+    assistantParts().push({ type: 'tool_call', id: callId, name, arguments: args, ...(providerMetadata ? { providerMetadata } : {}) });
   };
   const toolResult = (item: Json, where: string, output: unknown) => {
     assistant = null;
-    const callId = asString(item.call_id);
-    if (!callId) throw GatewayError.invalidRequest(`${where}.call_id: required`, `${where}.call_id`);
+    const sealed = asString(item.call_id);
+    if (!sealed) throw GatewayError.invalidRequest(`${where}.call_id: required`, `${where}.call_id`);
+    const callId = openCallId(sealed).id;
     const name = toolNames.get(callId);
     const content = decodeToolOutput(output, `${where}.output`, ctx);
     messages.push({ role: 'tool', parts: [{ type: 'tool_result', toolCallId: callId, ...(name ? { name } : {}), content }] });
@@ -163,8 +201,12 @@ export function decodeResponsesInput(input: unknown, ctx: CodecContext): Decoded
         declared.forEach((tool, j) => tools.push({ tool, where: `${where}.tools[${j}]` }));
         return;
       }
-      case 'item_reference':
-        throw statelessError(`${where}: item_reference`, where, ctx);
+      case 'item_reference': {
+        streamed ??= streamedItemsOf(list);
+        const referenced = decodeItemReference(raw, where, streamed, ctx);
+        if (referenced) assistantParts().push(referenced);
+        return;
+      }
       default:
         ctx.dropped(`${where}.type=${String(type)}`);
     }

@@ -31,6 +31,7 @@ const HANDLED = new Set([
   'stream_options',
   'store',
   'include',
+  'top_logprobs',
   'previous_response_id',
   'conversation',
   'prompt',
@@ -76,6 +77,19 @@ function decodeInstructions(instructions: unknown, ctx: CodecContext): IrMessage
   return [...decoded.system, ...decoded.messages.map((m): IrMessage => ({ role: 'system', parts: m.parts }))];
 }
 
+/**
+ * `top_logprobs` / `include: ["message.output_text.logprobs"]` as the IR's logprobs request (the
+ * kernel answers a 400 where the backend's codec cannot serve them, or when streamed).
+ */
+function decodeLogprobs(body: Json): IrRequest['logprobs'] {
+  const top = numberField(body, 'top_logprobs');
+  if (top !== undefined && (!Number.isInteger(top) || top < 0 || top > 20)) {
+    throw GatewayError.invalidRequest('top_logprobs: expected an integer from 0 to 20', 'top_logprobs');
+  }
+  const included = Array.isArray(body.include) && body.include.includes('message.output_text.logprobs');
+  return (top !== undefined && top > 0) || included ? { top: top ?? 0 } : undefined;
+}
+
 /** The request fields a Response object echoes back to the client. */
 function echoOf(body: Json): Json {
   const pick = (key: string, fallback: unknown) => (body[key] === undefined ? fallback : body[key]);
@@ -104,8 +118,9 @@ function echoOf(body: Json): Json {
 /**
  * A /v1/responses request body in the IR (the client side of the openai.responses codec), for a
  * backend that does not speak the Responses API. Stateless: `store: true` is accepted and ignored;
- * `previous_response_id`, `conversation`, stored `prompt`s, `background` and `item_reference`
- * items get a 400 naming the limitation. `model` and `stream` are set again by the kernel.
+ * `previous_response_id`, `conversation`, stored `prompt`s, `background` and `item_reference`s to
+ * items that are not the gateway's own get a 400 naming the limitation. `model` and `stream` are
+ * set again by the kernel.
  */
 export function decodeResponsesRequest(body: Record<string, unknown>, ctx: CodecContext): IrRequest {
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
@@ -114,7 +129,7 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   if (body.conversation !== undefined && body.conversation !== null) throw statelessError('conversation', 'conversation', ctx);
   if (body.prompt !== undefined && body.prompt !== null) throw statelessError('prompt (a stored prompt template)', 'prompt', ctx);
   if (body.background === true) throw statelessError('background: true', 'background', ctx);
-  const state: ResponsesRequestState = { tools: new Map(), echo: echoOf(body) };
+  const state: ResponsesRequestState = { tools: new Map(), echo: echoOf(body), keepsItems: body.store !== false };
   rememberRequestState(ctx, state);
 
   const input = decodeResponsesInput(body.input, ctx);
@@ -137,6 +152,7 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   set('topP', numberField(body, 'top_p'));
   set('thinking', decodeThinking(asObject(body.reasoning), ctx));
   set('responseFormat', decodeTextFormat(asObject(body.text), ctx));
+  set('logprobs', decodeLogprobs(body));
   set('user', stringField(body, 'user') ?? stringField(body, 'safety_identifier'));
   // Responses streams always end with the usage (response.completed).
   if (ir.stream) ir.includeUsage = true;

@@ -1,4 +1,12 @@
-import { GatewayError, usageFromResponses, type CodecContext, type IrFinishReason, type IrPart, type IrResponse } from '@switchyard/kernel';
+import {
+  GatewayError,
+  usageFromResponses,
+  type CodecContext,
+  type IrFinishReason,
+  type IrPart,
+  type IrResponse,
+  type IrTokenLogprob,
+} from '@switchyard/kernel';
 import { asArray, asNumber, asObject, asString, type Json } from './responses-json.js';
 import { flattenToolName } from './responses-request-state.js';
 
@@ -55,6 +63,28 @@ export function decodeResponsesOutputItem(item: Json, ctx: CodecContext, where: 
   }
 }
 
+/** The `logprobs` of the output_text parts (asked for with include message.output_text.logprobs), in order; undefined when none came. */
+function decodeResponsesLogprobs(output: readonly unknown[]): IrTokenLogprob[] | undefined {
+  const entry = (raw: unknown) => {
+    const t = asObject(raw);
+    return t ? { token: asString(t.token) ?? '', logprob: asNumber(t.logprob) ?? 0 } : null;
+  };
+  let found = false;
+  const tokens: IrTokenLogprob[] = [];
+  for (const item of output) {
+    for (const part of asArray(asObject(item)?.content) ?? []) {
+      const list = asArray(asObject(part)?.logprobs);
+      if (asObject(part)?.type !== 'output_text' || !list) continue;
+      found ||= list.length > 0;
+      for (const raw of list) {
+        const token = entry(raw);
+        if (token) tokens.push({ ...token, top: (asArray(asObject(raw)?.top_logprobs) ?? []).map(entry).filter((t) => t !== null) });
+      }
+    }
+  }
+  return found ? tokens : undefined;
+}
+
 /** A Response object from an OpenResponses backend in the IR (the backend side of the codec). */
 export function decodeResponsesResponse(body: unknown, ctx: CodecContext): IrResponse {
   const json = asObject(body);
@@ -83,5 +113,7 @@ export function decodeResponsesResponse(body: unknown, ctx: CodecContext): IrRes
   if (raw) response.rawFinishReason = raw;
   const usage = asObject(json.usage);
   if (usage) response.usage = usageFromResponses(usage);
+  const logprobs = decodeResponsesLogprobs(output);
+  if (logprobs) response.logprobs = logprobs;
   return response;
 }

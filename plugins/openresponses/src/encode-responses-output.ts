@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { CodecContext, IrFinishReason, IrUsage } from '@switchyard/kernel';
+import type { CodecContext, IrFinishReason, IrUsage, ProviderMetadata } from '@switchyard/kernel';
 import { CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
 import { asString, isObject, parseJson, type Json } from './responses-json.js';
+import { sealCallId } from './responses-call-ids.js';
+import { issuedItemId, type ItemPrefix } from './responses-item-ids.js';
 import { requestStateOf } from './responses-request-state.js';
 
 /** Ids of one Response and its output items (`resp_…`, `msg_…`, `rs_…`, `fc_…`, `ctc_…`). */
@@ -16,8 +18,9 @@ export class ResponsesIds {
     this.responseId = `resp_${rid || this.base}`;
   }
 
-  item(prefix: 'msg' | 'rs' | 'fc' | 'ctc'): string {
-    return `${prefix}_${this.base}${(this.n++).toString(16).padStart(2, '0')}`;
+  /** An id marked as the gateway's (an `item_reference` to it is recognised; its content is not in it). */
+  item(prefix: ItemPrefix): string {
+    return issuedItemId(prefix, `${this.base}${(this.n++).toString(16).padStart(2, '0')}`);
   }
 }
 
@@ -80,8 +83,16 @@ export function customToolInput(args: string): string {
 /** Arguments a client can JSON.parse: a call without any is `{}`. */
 export const functionArguments = (args: string): string => (args.trim() === '' ? '{}' : args);
 
-/** A tool call output item (completed), as the client declared the tool. */
-export function toolCallItem(ctx: CodecContext, ids: ResponsesIds, callId: string, upstreamName: string, args: string): Json {
+/** A tool call output item (completed), as the client declared the tool; provider data a later turn needs sealed in its call_id. */
+export function toolCallItem(
+  ctx: CodecContext,
+  ids: ResponsesIds,
+  upstreamId: string,
+  upstreamName: string,
+  args: string,
+  providerMetadata?: ProviderMetadata,
+): Json {
+  const callId = sealCallId(upstreamId, providerMetadata);
   const restored = restoreToolCall(ctx, upstreamName);
   const ns = restored.namespace ? { namespace: restored.namespace } : {};
   if (restored.type === 'custom_tool_call') {

@@ -119,7 +119,8 @@ function encodeTool(tool: IrTool, drop: Drop): Json {
   if (tool.description !== undefined) out.description = tool.description;
   if (tool.kind === 'function') {
     out.parameters = tool.parameters ?? { type: 'object', properties: {} };
-    if (tool.strict !== undefined) out.strict = tool.strict;
+    // The Responses API makes a function strict unless told otherwise (optional parameters would become required).
+    out.strict = tool.strict ?? false;
   }
   return out;
 }
@@ -128,6 +129,11 @@ function encodeTool(tool: IrTool, drop: Drop): Json {
 function encodeEffort(thinking: IrThinking): string {
   if (!thinking.enabled) return 'minimal';
   return thinking.effort && thinking.effort !== 'minimal' ? thinking.effort : effortForBudget(thinking.budgetTokens);
+}
+
+/** `reasoning`: the effort, and a summary when thinking is on (the reasoning the client then sees). */
+function encodeReasoning(thinking: IrThinking): Json {
+  return thinking.enabled ? { effort: encodeEffort(thinking), summary: 'auto' } : { effort: encodeEffort(thinking) };
 }
 
 /** The instructions: the system messages' text, joined by blank lines. */
@@ -144,9 +150,12 @@ function encodeInstructions(system: readonly IrMessage[], drop: Drop): string | 
 
 /**
  * The IR as a /v1/responses body for an OpenResponses backend (the backend side of the codec):
- * system text as `instructions`, turns as input items, tools, `max_output_tokens`, thinking as
- * `reasoning.effort`, a JSON schema as `text.format`. No `top_k`, `stop`, `seed` or penalties in
- * the Responses API: those are dropped (reported). `extra` is written last, verbatim.
+ * system text as `instructions`, turns as input items, tools (`strict: false` unless the source
+ * said otherwise), `max_output_tokens`, thinking as `reasoning.effort` (with `summary: auto` and
+ * `include: ["reasoning.encrypted_content"]` when on, so reasoning survives tool turns), a JSON
+ * schema as `text.format`, always `store: false` (the gateway keeps no state). No `top_k`, `stop`,
+ * `seed` or penalties in the Responses API: those are dropped (reported). `extra` is written
+ * last, verbatim.
  */
 export function encodeResponsesRequest(ir: IrRequest, ctx: CodecContext): Record<string, unknown> {
   const drop = dropOnce(ctx);
@@ -177,7 +186,16 @@ export function encodeResponsesRequest(ir: IrRequest, ctx: CodecContext): Record
   if (ir.seed !== undefined) drop('seed');
   if (ir.presencePenalty !== undefined) drop('presence_penalty');
   if (ir.frequencyPenalty !== undefined) drop('frequency_penalty');
-  if (ir.thinking) body.reasoning = { effort: encodeEffort(ir.thinking) };
+  if (ir.thinking) body.reasoning = encodeReasoning(ir.thinking);
+  // Stateless toward the backend: nothing stored, reasoning carried back in its encrypted form.
+  body.store = false;
+  const include: string[] = [];
+  if (ir.thinking?.enabled) include.push('reasoning.encrypted_content');
+  if (ir.logprobs) {
+    body.top_logprobs = ir.logprobs.top;
+    include.push('message.output_text.logprobs');
+  }
+  if (include.length) body.include = include;
   const format = ir.responseFormat;
   if (format?.type === 'json_schema') {
     const spec: Json = { type: 'json_schema', name: format.name ?? 'response', schema: format.schema };

@@ -1,6 +1,7 @@
-import type { CodecContext, IrReasoningPart, IrResponse } from '@switchyard/kernel';
+import type { CodecContext, IrReasoningPart, IrResponse, IrTokenLogprob } from '@switchyard/kernel';
 import { ResponsesIds, responseObject, responseStatusFor, toolCallItem } from './encode-responses-output.js';
 import { sealReasoning } from './responses-reasoning-envelope.js';
+import { selfContainedMessageId, selfContainedReasoningId } from './responses-item-ids.js';
 import type { Json } from './responses-json.js';
 
 /** A reasoning output item: the text as `reasoning_text` content, replay data sealed in `encrypted_content`. */
@@ -17,27 +18,42 @@ export function reasoningItem(id: string, part: Pick<IrReasoningPart, 'text' | '
   return item;
 }
 
-export function messageItem(id: string, text: string): Json {
+/** IR token log-probabilities as an output_text part's `logprobs` (token, logprob, bytes, top_logprobs). */
+function encodeLogprobs(logprobs: readonly IrTokenLogprob[] | undefined): Json[] {
+  const entry = (t: { token: string; logprob: number }) => ({
+    token: t.token,
+    logprob: t.logprob,
+    bytes: [...Buffer.from(t.token, 'utf8')],
+  });
+  return (logprobs ?? []).map((t) => ({ ...entry(t), top_logprobs: (t.top ?? []).map(entry) }));
+}
+
+export function messageItem(id: string, text: string, logprobs?: readonly IrTokenLogprob[]): Json {
   return {
     id,
     type: 'message',
     status: 'completed',
     role: 'assistant',
-    content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+    content: [{ type: 'output_text', text, annotations: [], logprobs: encodeLogprobs(logprobs) }],
   };
 }
 
 /**
  * A complete IR response as a Responses API object (client side): output items in order
  * (reasoning, one message per run of text, function_call / custom_tool_call with namespaces
- * restored), status from the finish reason, usage with its details.
+ * restored), status from the finish reason, usage with its details. Reasoning and message items
+ * get self-contained ids (their content sealed in the id), so a client that later sends only an
+ * `item_reference` to them (store on, as the Vercel AI SDK does) still gets them to the backend.
  */
 export function encodeResponsesResponse(response: IrResponse, ctx: CodecContext): Record<string, unknown> {
   const ids = new ResponsesIds(ctx.requestId);
   const output: Json[] = [];
   let text: string | null = null;
+  // The answer's token logprobs (asked for with top_logprobs) go on its first message.
+  let logprobs = response.logprobs;
   const flushText = () => {
-    if (text) output.push(messageItem(ids.item('msg'), text));
+    if (text) output.push(messageItem(selfContainedMessageId(text), text, logprobs));
+    if (text) logprobs = undefined;
     text = null;
   };
   for (const part of response.parts) {
@@ -47,11 +63,11 @@ export function encodeResponsesResponse(response: IrResponse, ctx: CodecContext)
         break;
       case 'reasoning':
         flushText();
-        output.push(reasoningItem(ids.item('rs'), part));
+        output.push(reasoningItem(selfContainedReasoningId(part), part));
         break;
       case 'tool_call':
         flushText();
-        output.push(toolCallItem(ctx, ids, part.id, part.name, part.arguments));
+        output.push(toolCallItem(ctx, ids, part.id, part.name, part.arguments, part.providerMetadata));
         break;
       default:
         ctx.dropped(`response ${part.type} part`);

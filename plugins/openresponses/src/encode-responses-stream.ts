@@ -3,8 +3,10 @@ import {
   type CodecContext,
   type GatewayError,
   type IrFinishReason,
+  type IrReasoningPart,
   type IrStreamEvent,
   type IrUsage,
+  type ProviderMetadata,
   type StreamEncoder,
 } from '@switchyard/kernel';
 import {
@@ -16,6 +18,8 @@ import {
   restoreToolCall,
 } from './encode-responses-output.js';
 import { messageItem, reasoningItem } from './encode-responses-response.js';
+import { sealCallId, type SealedItems } from './responses-call-ids.js';
+import { requestStateOf } from './responses-request-state.js';
 import type { Json } from './responses-json.js';
 
 /** An output item in progress. */
@@ -42,6 +46,11 @@ interface OpenItem {
  * output was cut short) with the whole output and the usage. A failure is an `error` event then
  * `response.failed`, and nothing after. Every event carries `sequence_number`, from 0 up.
  *
+ * Item ids go out before their content, so they cannot carry it: for a client that did not send
+ * `store: false` (and may later send only `item_reference`s), a tool call's `call_id` carries the
+ * message and reasoning items streamed since the previous call; it always carries the call's
+ * provider data (see responses-call-ids.ts).
+ *
  * Custom (free-form) tool calls are announced when they start and filled at their end
  * (`response.custom_tool_call_input.delta` / `.done`): upstream they are a function whose one
  * string argument must be complete before it can be unwrapped.
@@ -59,6 +68,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private current: OpenItem | null = null;
   /** Open tool calls by IR index. */
   private readonly tools = new Map<number, OpenItem>();
+  /** Message and reasoning items completed since the last tool call, to seal in the next call's id. */
+  private unsealed: SealedItems = {};
   private usage: IrUsage | null = null;
   private finish: { reason: IrFinishReason; raw?: string } | null = null;
 
@@ -94,7 +105,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'reasoning_end':
         return this.current?.kind === 'reasoning' ? this.closeCurrent() : '';
       case 'tool_call_start':
-        return this.begin() + this.closeCurrent() + this.openTool(event.index, event.id, event.name);
+        return this.begin() + this.closeCurrent() + this.openTool(event.index, this.sealCall(event.id, event.providerMetadata), event.name);
       case 'tool_call_delta': {
         const tool = this.tools.get(event.index);
         if (!tool || event.argumentsDelta.length === 0) return '';
@@ -183,6 +194,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return this.output.filter((item) => item !== undefined);
   }
 
+  /** The call id for a client: the streamed items before the call (and the call's provider data) sealed in it. */
+  private sealCall(callId: string, providerMetadata: ProviderMetadata | undefined): string {
+    const items = requestStateOf(this.ctx).keepsItems ? this.unsealed : {};
+    const sealed = sealCallId(callId, providerMetadata, items);
+    this.unsealed = {};
+    return sealed;
+  }
+
   private addItem(kind: OpenItem['kind'], id: string, added: Json): OpenItem {
     return { outputIndex: this.nextOutputIndex++, id, kind, text: '', hasPart: false, added };
   }
@@ -218,6 +237,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       const item = this.current!;
       this.current = null;
       const done = reasoningItem(item.id, { text: '', redactedData: event.redactedData });
+      this.unsealed[item.id] = { type: 'reasoning', text: '', redactedData: event.redactedData };
       this.output[item.outputIndex] = done;
       out += this.event('response.output_item.done', { output_index: item.outputIndex, item: done });
     }
@@ -325,6 +345,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       });
       out += this.event('response.content_part.done', { item_id: item.id, output_index: item.outputIndex, content_index: 0, part });
       done = messageItem(item.id, item.text);
+      this.unsealed[item.id] = { type: 'text', text: item.text };
     } else {
       if (item.hasPart) {
         out += this.event('response.reasoning_text.done', {
@@ -340,7 +361,13 @@ export class ResponsesStreamEncoder implements StreamEncoder {
           part: { type: 'reasoning_text', text: item.text },
         });
       }
-      done = reasoningItem(item.id, { text: item.text, ...(item.signature !== undefined ? { signature: item.signature } : {}) });
+      const part: IrReasoningPart = {
+        type: 'reasoning',
+        text: item.text,
+        ...(item.signature !== undefined ? { signature: item.signature } : {}),
+      };
+      done = reasoningItem(item.id, part);
+      this.unsealed[item.id] = part;
     }
     this.output[item.outputIndex] = done;
     return out + this.event('response.output_item.done', { output_index: item.outputIndex, item: done });

@@ -26,3 +26,5 @@ export {
   requestStateOf,
   type ResponsesRequestState,
 } from './responses-request-state.js';
+export { openItemId, selfContainedMessageId, selfContainedReasoningId, type ReferencedItem } from './responses-item-ids.js';
+export { openCallId, sealCallId, type OpenedCallId, type SealedItems } from './responses-call-ids.js';

@@ -14,6 +14,8 @@ import { createResponsesStreamEncoder } from './encode-responses-stream.js';
  */
 export const openaiResponsesCodec: ProtocolCodec = {
   protocol: 'openai.responses',
+  // top_logprobs + include message.output_text.logprobs (complete replies); the Responses API has no n.
+  serves: { logprobs: true },
   decodeRequest: decodeResponsesRequest,
   encodeResponse: encodeResponsesResponse,
   createStreamEncoder: createResponsesStreamEncoder,

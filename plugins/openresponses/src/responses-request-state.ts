@@ -22,6 +22,11 @@ export interface ResponsesRequestState {
   tools: Map<string, ResponsesClientTool>;
   /** Request fields echoed in the Response object (instructions, tools, tool_choice, …). */
   echo: Json;
+  /**
+   * The client did not send `store: false`: it may later refer to this response's items by id
+   * only (`item_reference`), so streamed items are sealed into the next tool call's id.
+   */
+  keepsItems?: boolean;
 }
 
 const states = new WeakMap<CodecContext, ResponsesRequestState>();

@@ -1,10 +1,12 @@
 import {
   GatewayError,
   type CodecContext,
+  type IrChoice,
   type IrPart,
   type IrReasoningPart,
   type IrResponse,
   type IrTextPart,
+  type IrTokenLogprob,
   type IrToolCallPart,
 } from '@switchyard/kernel';
 import { arr, isObject, str, type Json } from './gemini-json.js';
@@ -69,6 +71,41 @@ export function decodeGeminiParts(parts: unknown, responseId: string, ctx: Codec
   return [...reasoning, ...texts, ...calls];
 }
 
+/** A candidate's `logprobsResult` (chosen tokens, and the top alternatives per step) as IR token log-probabilities. */
+function decodeGeminiLogprobs(result: unknown): IrTokenLogprob[] | undefined {
+  if (!isObject(result)) return undefined;
+  const top = arr(result.topCandidates);
+  const entry = (c: unknown) =>
+    isObject(c) ? { token: str(c.token) ?? '', logprob: typeof c.logProbability === 'number' ? c.logProbability : 0 } : null;
+  return arr(result.chosenCandidates).flatMap((chosen, i) => {
+    const token = entry(chosen);
+    if (!token) return [];
+    const alternatives = isObject(top[i])
+      ? arr(top[i].candidates)
+          .map(entry)
+          .filter((t) => t !== null)
+      : [];
+    return [{ ...token, top: alternatives }];
+  });
+}
+
+/** A candidate after the first (candidateCount > 1) as an IR choice; its tool calls get ids of their own. */
+function decodeGeminiCandidate(candidate: Json, responseId: string, ctx: CodecContext): IrChoice {
+  const parts = decodeGeminiParts(isObject(candidate.content) ? candidate.content.parts : undefined, responseId, ctx);
+  const rawFinishReason = str(candidate.finishReason);
+  const choice: IrChoice = {
+    parts,
+    finishReason: decodeGeminiFinishReason(
+      rawFinishReason,
+      parts.some((p) => p.type === 'tool_call'),
+    ),
+  };
+  if (rawFinishReason !== undefined) choice.rawFinishReason = rawFinishReason;
+  const logprobs = decodeGeminiLogprobs(candidate.logprobsResult);
+  if (logprobs) choice.logprobs = logprobs;
+  return choice;
+}
+
 /** A complete `generateContent` response → IR (backend side of the google.generate-content codec). */
 export function decodeGeminiResponse(body: unknown, ctx: CodecContext): IrResponse {
   if (!isObject(body)) throw GatewayError.badGateway('the backend sent a reply that is not a Gemini response', 'upstream_malformed');
@@ -94,6 +131,9 @@ export function decodeGeminiResponse(body: unknown, ctx: CodecContext): IrRespon
   if (created !== undefined) response.created = created;
   if (rawFinishReason !== undefined) response.rawFinishReason = rawFinishReason;
   if (isObject(body.usageMetadata)) response.usage = decodeGeminiUsage(body.usageMetadata);
-  if (arr(body.candidates).length > 1) ctx.dropped('candidates[1..]');
+  const logprobs = decodeGeminiLogprobs(candidate?.logprobsResult);
+  if (logprobs) response.logprobs = logprobs;
+  const more = arr(body.candidates).filter(isObject).slice(1);
+  if (more.length > 0) response.moreChoices = more.map((c, i) => decodeGeminiCandidate(c, `${responseId}_${i + 1}`, ctx));
   return response;
 }

@@ -20,8 +20,13 @@ function encodeGenerationConfig(ir: IrRequest, ctx: CodecContext): Json | undefi
   if (format?.type === 'json_object') config.responseMimeType = 'application/json';
   else if (format?.type === 'json_schema') {
     config.responseMimeType = 'application/json';
-    config.responseSchema = sanitizeGeminiSchema(format.schema);
+    config.responseSchema = sanitizeGeminiSchema(format.schema, 'response_format');
     if (format.strict !== undefined) ctx.dropped('response_format.json_schema.strict');
+  }
+  if (ir.choices !== undefined) config.candidateCount = ir.choices;
+  if (ir.logprobs) {
+    config.responseLogprobs = true;
+    if (ir.logprobs.top > 0) config.logprobs = ir.logprobs.top;
   }
   const thinking = encodeGeminiThinking(ir.thinking, ir.model, ctx);
   if (thinking) config.thinkingConfig = thinking;

@@ -12,6 +12,8 @@ export const GOOGLE_GENERATE_CONTENT = 'google.generate-content';
  */
 export const googleGenerateContentCodec: ProtocolCodec = {
   protocol: GOOGLE_GENERATE_CONTENT,
+  // candidateCount and responseLogprobs / logprobs (complete replies).
+  serves: { choices: true, logprobs: true },
   encodeRequest: encodeGeminiRequest,
   decodeResponse: decodeGeminiResponse,
   createStreamDecoder: createGeminiStreamDecoder,

@@ -1,3 +1,4 @@
+import { GatewayError } from '@switchyard/kernel';
 import { isObject, type Json } from './gemini-json.js';
 
 /**
@@ -32,10 +33,31 @@ const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'arra
 /** `$ref`s are inlined at most this deep (recursive schemas are cut there). */
 const MAX_REF_DEPTH = 8;
 
+/**
+ * Schemas nested deeper than this are refused with a 400 (the walk is recursive: an unbounded
+ * depth would overflow the stack). Real tool schemas stay far below it.
+ */
+export const MAX_GEMINI_SCHEMA_DEPTH = 100;
+
 interface Walk {
   root: Json;
   /** The `$ref`s being inlined on the way here (cycle and depth guard). */
   refs: string[];
+  /** Schemas entered on the way here. */
+  depth: number;
+  /** The request field the schema came from, for the 400 (`tools`, `response_format`). */
+  param: string;
+}
+
+/** The walk one schema deeper; a 400 past MAX_GEMINI_SCHEMA_DEPTH. */
+function deeper(walk: Walk): Walk {
+  if (walk.depth >= MAX_GEMINI_SCHEMA_DEPTH) {
+    throw GatewayError.invalidRequest(
+      `${walk.param}: the JSON Schema is nested deeper than ${MAX_GEMINI_SCHEMA_DEPTH} levels, more than the gateway translates for Gemini`,
+      walk.param,
+    );
+  }
+  return { ...walk, depth: walk.depth + 1 };
 }
 
 function resolveRef(ref: string, walk: Walk): Json | undefined {
@@ -52,7 +74,8 @@ function resolveRef(ref: string, walk: Walk): Json | undefined {
 const isNullSchema = (s: unknown): boolean =>
   isObject(s) && (s.type === 'null' || (Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null));
 
-function sanitizeNode(input: Json, walk: Walk): Json {
+function sanitizeNode(input: Json, outer: Walk): Json {
+  const walk = deeper(outer);
   let schema = input;
   if (typeof schema.$ref === 'string') {
     const ref = schema.$ref;
@@ -176,10 +199,11 @@ function sanitizeNode(input: Json, walk: Walk): Json {
  * local `$ref`s inlined (recursion cut at a depth of 8), `allOf` merged, `oneOf` as `anyOf`,
  * `null` alternatives / `type: [x, "null"]` as `nullable`, `const` as a one-value enum, enums
  * of strings only (others become a hint in the description), `format`s Gemini knows, empty
- * `properties` and unknown `required` names left out, and every other keyword dropped.
+ * `properties` and unknown `required` names left out, and every other keyword dropped. A schema
+ * nested deeper than MAX_GEMINI_SCHEMA_DEPTH is a 400 naming `param`.
  */
-export function sanitizeGeminiSchema(schema: Record<string, unknown>): Json {
-  return sanitizeNode(schema, { root: schema, refs: [] });
+export function sanitizeGeminiSchema(schema: Record<string, unknown>, param = 'tools'): Json {
+  return sanitizeNode(schema, { root: schema, refs: [], depth: 0, param });
 }
 
 /** Whether a parameters schema declares nothing (an object without properties): Gemini then gets no `parameters`. */

@@ -1,6 +1,7 @@
 import {
   buildUpstreamHeaders,
   GatewayError,
+  mapJsonReply,
   UpstreamClient,
   type BackendContext,
   type ModelInfo,
@@ -10,6 +11,7 @@ import {
   type UpstreamReply,
   type WireProtocol,
 } from '@switchyard/kernel';
+import { countTokensFromGemini, geminiCountTokensBody } from './count-gemini-tokens.js';
 import { credentialsRejected, discard } from './google-error-reply.js';
 import { GOOGLE_GENERATE_CONTENT } from './google-generate-content-codec.js';
 import { shapeVertexClaudeBody, shapeVertexClaudeCountTokensBody } from './shape-vertex-claude-body.js';
@@ -77,6 +79,11 @@ export class VertexAdapter implements ProviderAdapter {
         : new StaticCredentials(authType === 'bearer' ? config.api_key : undefined);
   }
 
+  /** count_tokens for Gemini (Anthropic clients): Vertex's countTokens, answered as `{input_tokens}`. */
+  translatesOperation(operation: string, wire: WireProtocol): boolean {
+    return operation === 'count_tokens' && wire === GOOGLE_GENERATE_CONTENT;
+  }
+
   wireProtocolFor(ingress: Protocol, model: string): WireProtocol | null {
     return (vertexPublisherOf(model) === 'anthropic' ? CLAUDE_WIRE : GEMINI_WIRE)[ingress] ?? null;
   }
@@ -104,6 +111,9 @@ export class VertexAdapter implements ProviderAdapter {
       }
     }
     if (reply.status === 401 || reply.status === 403) throw await credentialsRejected(reply, this.backendId, this.ctx.redactor);
+    if (call.operation === 'count_tokens' && call.protocol === GOOGLE_GENERATE_CONTENT) {
+      return mapJsonReply(reply, this.backendId, countTokensFromGemini(this.backendId));
+    }
     return reply;
   }
 
@@ -145,6 +155,12 @@ export class VertexAdapter implements ProviderAdapter {
     const base = { project, location: this.location, baseUrl: this.config.base_url };
     const model = vertexModelId(call.model);
     if (call.protocol === GOOGLE_GENERATE_CONTENT) {
+      if (call.operation === 'count_tokens') {
+        return {
+          url: vertexModelUrl({ ...base, publisher: 'google', model, method: 'countTokens' }),
+          body: JSON.stringify(geminiCountTokensBody(call.body)),
+        };
+      }
       if (call.operation !== undefined)
         throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation} for Gemini`);
       return {

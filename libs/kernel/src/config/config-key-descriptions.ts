@@ -52,6 +52,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'BackendConfig.max_concurrency': 'Most requests in flight to this backend at once; 0 = unlimited.',
   'BackendConfig.max_queue': 'With max_concurrency: how many requests may wait for a slot; more get 503 with retry-after at once.',
   'BackendConfig.queue_timeout_seconds': 'With max_concurrency: the longest a request waits in the queue before 503 with retry-after.',
+  'BackendConfig.tokenize':
+    "openai type: the server has vLLM's POST /tokenize (at its root, base_url without /v1); /v1/messages/count_tokens is answered with it (else a 400).",
   'BackendConfig.thinking':
     'How enable_thinking is expressed (openai type): chat_template_kwargs (vLLM/SGLang, default) | reasoning_effort (OpenAI) | none.',
   'BackendConfig.tls': 'Upstream TLS: extra CA, client certificate and key (PEM files).',

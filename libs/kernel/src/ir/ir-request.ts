@@ -43,6 +43,16 @@ export interface IrRequest {
   presencePenalty?: number;
   frequencyPenalty?: number;
   thinking?: IrThinking;
+  /**
+   * How many alternative answers the client asked for (OpenAI `n`; unset = 1). The kernel answers
+   * a 400 unless the backend's codec declares `choices` (and the request is not streamed).
+   */
+  choices?: number;
+  /**
+   * Token log-probabilities asked for (OpenAI `logprobs` / `top_logprobs`): `top` alternatives per
+   * token (0: the chosen token's only). A 400 unless the backend's codec declares `logprobs`.
+   */
+  logprobs?: { top: number };
   responseFormat?: IrResponseFormat;
   /** Caller metadata (Anthropic `metadata.user_id`, OpenAI `user`). */
   user?: string;

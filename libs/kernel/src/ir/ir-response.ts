@@ -11,6 +11,21 @@ export interface IrUsage {
   reasoningTokens?: number;
 }
 
+/** One token's log-probability, with the most likely alternatives when asked for. */
+export interface IrTokenLogprob {
+  token: string;
+  logprob: number;
+  top?: Array<{ token: string; logprob: number }>;
+}
+
+/** An alternative answer beyond the first (IrRequest.choices > 1). */
+export interface IrChoice {
+  parts: IrPart[];
+  finishReason: IrFinishReason;
+  rawFinishReason?: string;
+  logprobs?: IrTokenLogprob[];
+}
+
 /** A complete (non-streamed) generation. */
 export interface IrResponse {
   id: string;
@@ -22,4 +37,8 @@ export interface IrResponse {
   /** The provider's own finish reason, for logs. */
   rawFinishReason?: string;
   usage?: IrUsage;
+  /** The first answer's token log-probabilities (IrRequest.logprobs). */
+  logprobs?: IrTokenLogprob[];
+  /** The answers after the first (IrRequest.choices > 1), in order. */
+  moreChoices?: IrChoice[];
 }

@@ -284,7 +284,11 @@ export class GatewayPipeline implements RequestPipeline {
     const adapter = backend.adapter!;
     exchange.backendType = backend.config.type;
     const wire = adapter.wireProtocolFor(req.protocol, decision.realModel);
-    if (req.operation !== undefined && wire !== req.protocol) {
+    if (
+      req.operation !== undefined &&
+      wire !== req.protocol &&
+      !(wire && adapter.translatesOperation?.(req.operation, wire, decision.realModel))
+    ) {
       throw GatewayError.unsupportedOperation(
         `${req.operation} is not available for backend ${backend.config.id} (type ${backend.config.type}): it does not speak ${req.protocol} natively`,
       );
@@ -387,7 +391,12 @@ export class GatewayPipeline implements RequestPipeline {
     if (!sse) {
       const raw = await collectBody(reply.body);
       const bodyDoneAt = performance.now();
-      const body = translation ? translation.response(raw) : rewriteModelInBody(raw, realModel, clientModel);
+      // An operation on a translated lane is answered by the adapter in the ingress's shape already.
+      const body = !translation
+        ? rewriteModelInBody(raw, realModel, clientModel)
+        : req.operation === undefined
+          ? translation.response(raw)
+          : raw;
       if (translation) headers['content-type'] = 'application/json';
       exchange.responseBody = body;
       exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - bodyDoneAt);

@@ -10,7 +10,8 @@ import type { Protocol } from '../protocol.js';
 import { createSseParser, MAX_SSE_EVENT_BYTES } from '../stream/sse-events.js';
 
 type ClientSide = Required<Pick<ProtocolCodec, 'decodeRequest' | 'encodeResponse' | 'createStreamEncoder'>>;
-type BackendSide = Required<Pick<ProtocolCodec, 'encodeRequest' | 'decodeResponse' | 'createStreamDecoder'>>;
+type BackendSide = Required<Pick<ProtocolCodec, 'encodeRequest' | 'decodeResponse' | 'createStreamDecoder'>> &
+  Pick<ProtocolCodec, 'serves'>;
 
 /**
  * One request translated between the client's protocol and the backend's, through the kernel's
@@ -50,11 +51,31 @@ export class Translation {
    */
   request(body: Record<string, unknown>, realModel: string, stream: boolean, shapeIr?: (ir: IrRequest) => void): Record<string, unknown> {
     const ir = this.client.decodeRequest(body, this.ctx);
+    this.checkServed(ir, stream);
     this.ctx.includeUsage = ir.includeUsage === true;
     ir.model = realModel;
     ir.stream = stream;
     shapeIr?.(ir);
     return this.backend.encodeRequest(ir, this.ctx);
+  }
+
+  /** Several answers or logprobs only where the backend's codec serves them (complete replies): else a 400, never one answer as if asked for. */
+  private checkServed(ir: IrRequest, stream: boolean): void {
+    const served = this.backend.serves;
+    const why = (what: string) =>
+      stream ? `${what} cannot be streamed through a translation` : `the backend's protocol has no ${what} the gateway maps`;
+    if ((ir.choices ?? 1) > 1 && (stream || !served?.choices)) {
+      throw GatewayError.invalidRequest(
+        `n: ${ir.choices} choices are not available for model '${this.ctx.clientModel}': ${why('several choices')}; send n: 1 (or ${ir.choices} requests)`,
+        'n',
+      );
+    }
+    if (ir.logprobs && (stream || !served?.logprobs)) {
+      throw GatewayError.invalidRequest(
+        `logprobs are not available for model '${this.ctx.clientModel}': ${why('token log-probabilities')}`,
+        'logprobs',
+      );
+    }
   }
 
   /** A complete backend reply as the client's reply bytes. */

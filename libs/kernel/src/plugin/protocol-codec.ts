@@ -55,6 +55,12 @@ export interface StreamEncoder {
  */
 export interface ProtocolCodec {
   readonly protocol: WireProtocol;
+  /**
+   * What the backend side can serve beyond one streamed or complete answer: several answers
+   * (IrRequest.choices) and token log-probabilities (IrRequest.logprobs), for complete replies
+   * only. Absent: a request asking for them is a 400 naming the field.
+   */
+  readonly serves?: { choices?: boolean; logprobs?: boolean };
   decodeRequest?(body: Record<string, unknown>, ctx: CodecContext): IrRequest;
   encodeResponse?(response: IrResponse, ctx: CodecContext): Record<string, unknown>;
   createStreamEncoder?(ctx: CodecContext): StreamEncoder;

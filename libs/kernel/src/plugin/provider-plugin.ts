@@ -27,8 +27,9 @@ export interface UpstreamCall {
   query?: string;
   /**
    * A sub-operation of the protocol's endpoint (`count_tokens` for POST /v1/messages/count_tokens);
-   * undefined for the endpoint itself. Only ever set on passthrough: an adapter that does not
-   * know the operation must refuse it (GatewayError.unsupportedOperation).
+   * undefined for the endpoint itself. Set on passthrough, and on translation only for adapters
+   * whose `translatesOperation` accepted it: an adapter that does not know the operation must
+   * refuse it (GatewayError.unsupportedOperation).
    */
   operation?: string;
   requestId: string;
@@ -59,6 +60,13 @@ export interface ProviderAdapter {
    * the IR with the codecs registered for both protocols. `null`: the backend cannot do it.
    */
   wireProtocolFor(ingress: Protocol, model: string): WireProtocol | null;
+  /**
+   * Whether the adapter serves `operation` of a translated request (the body translated to `wire`),
+   * answering it itself in the ingress protocol's shape for that operation (`{"input_tokens": N}`
+   * for count_tokens): the kernel then passes its reply through untranslated. Absent or false: the
+   * operation is a 400 on translated lanes.
+   */
+  translatesOperation?(operation: string, wire: WireProtocol, model: string): boolean;
   /** Send one call; resolves when the upstream's status and headers are in. */
   send(call: UpstreamCall): Promise<UpstreamReply>;
   /** The models the backend reports (GET /v1/models or the like); off the request path. */

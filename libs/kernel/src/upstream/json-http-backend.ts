@@ -30,9 +30,14 @@ export class JsonHttpBackend {
 
   /** POST the call's body (the client's own bytes when unchanged) to `apiPath`. */
   post(apiPath: string, call: UpstreamCall): Promise<UpstreamReply> {
+    return this.postTo(joinUrl(this.baseUrl, apiPath), call);
+  }
+
+  /** POST the call's body (the client's own bytes when unchanged) to a full URL of this backend. */
+  postTo(url: string, call: UpstreamCall): Promise<UpstreamReply> {
     return this.client.send({
       method: 'POST',
-      url: joinUrl(this.baseUrl, apiPath),
+      url,
       headers: buildUpstreamHeaders(call.clientHeaders, {
         auth: this.auth,
         extra: this.config.headers,

@@ -4,12 +4,10 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { anthropicInvalidRequest, checkAnthropicMessagesRequest } from './check-anthropic-messages-request.js';
+import { checkResponsesOrGeminiRequest } from './check-responses-or-gemini-request.js';
+import type { ProviderRejection } from './provider-rejection.js';
 
-/** The error a provider answers a rejected request with. */
-export interface ProviderRejection {
-  status: number;
-  body: Record<string, unknown>;
-}
+export type { ProviderRejection } from './provider-rejection.js';
 
 /** Vertex's Claude endpoint names the model in the URL; `count-tokens` is the token counter, not a generation. */
 const VERTEX_CLAUDE = /\/publishers\/anthropic\/models\/([^/:]+):(?:rawPredict|streamRawPredict)$/;
@@ -41,5 +39,5 @@ export function checkProviderRequest(
   headers: IncomingHttpHeaders,
 ): ProviderRejection | undefined {
   if (method !== 'POST') return undefined;
-  return checkAnthropic(path, body, headers);
+  return checkAnthropic(path, body, headers) ?? checkResponsesOrGeminiRequest(method, path, body) ?? undefined;
 }

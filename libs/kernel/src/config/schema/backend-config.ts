@@ -115,6 +115,10 @@ export class BackendConfig {
   @IsIn(THINKING_DIALECTS)
   thinking?: ThinkingDialect;
 
+  /** openai: the server has vLLM's POST /tokenize (at its root); /v1/messages/count_tokens is answered with it. */
+  @IsBoolean()
+  tokenize = false;
+
   @IsOptional()
   @ValidateNested()
   @Type(() => UpstreamTlsConfig)
