@@ -260,51 +260,59 @@ describe('docker-compose.yml and the documented docker commands', () => {
   });
 });
 
-describe("the production dependency set, installed with the Dockerfile's flags", () => {
+// npm ci (from the cache) takes 20–40 s on an idle machine and minutes on a loaded one: explicit timeouts.
+describe("the production dependency set, installed with the Dockerfile's flags", { timeout: 600_000 }, () => {
   let dir: string;
   let installError: Error | undefined;
 
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'switchyard-image-'));
-    // The manifests stage: every package.json of the build context (the .dockerignore drops test/ and bench/) and the lockfile.
-    const manifests = ['package.json', 'package-lock.json'];
-    for (const top of ['libs', 'plugins', 'apps', 'examples']) {
-      for (const ws of readdirSync(path.join(REPO, top))) manifests.push(`${top}/${ws}/package.json`);
-    }
-    for (const m of manifests) {
-      try {
-        mkdirSync(path.join(dir, path.dirname(m)), { recursive: true });
-        cpSync(path.join(REPO, m), path.join(dir, m));
-      } catch {
-        // a folder without a package.json is not a workspace
+  before(
+    async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'switchyard-image-'));
+      // The manifests stage: every package.json of the build context (the .dockerignore drops test/ and bench/) and the lockfile.
+      const manifests = ['package.json', 'package-lock.json'];
+      for (const top of ['libs', 'plugins', 'apps', 'examples']) {
+        for (const ws of readdirSync(path.join(REPO, top))) manifests.push(`${top}/${ws}/package.json`);
       }
-    }
-    const d = parseDockerfile();
-    const words = stagesOf(d)
-      .flatMap((s) => s.instructions.map(npmCiWords))
-      .find((w) => w?.includes('--omit=dev'))!;
-    try {
-      // --prefer-offline: from the npm cache this machine's own `npm ci` filled; the flags are the Dockerfile's.
-      await run('npm', [...words.slice(1), '--prefer-offline'], { cwd: dir, env: childEnv({ NODE_ENV: 'production' }), timeout: 240_000 });
-    } catch (err) {
-      installError = err as Error;
-    }
-  });
+      for (const m of manifests) {
+        try {
+          mkdirSync(path.join(dir, path.dirname(m)), { recursive: true });
+          cpSync(path.join(REPO, m), path.join(dir, m));
+        } catch {
+          // a folder without a package.json is not a workspace
+        }
+      }
+      const d = parseDockerfile();
+      const words = stagesOf(d)
+        .flatMap((s) => s.instructions.map(npmCiWords))
+        .find((w) => w?.includes('--omit=dev'))!;
+      try {
+        // --prefer-offline: from the npm cache this machine's own `npm ci` filled; the flags are the Dockerfile's.
+        await run('npm', [...words.slice(1), '--prefer-offline'], {
+          cwd: dir,
+          env: childEnv({ NODE_ENV: 'production' }),
+          timeout: 380_000,
+        });
+      } catch (err) {
+        installError = err as Error;
+      }
+    },
+    { timeout: 400_000 },
+  );
   after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`is under ${MAX_PRODUCTION_MODULES_MB} MB and holds none of the optional SDKs`, () => {
+  it(`is under ${MAX_PRODUCTION_MODULES_MB} MB and holds none of the optional SDKs`, { timeout: 60_000 }, () => {
     assert.ifError(installError);
     const mb = treeBytes(path.join(dir, 'node_modules')) / 1e6;
-    process.stdout.write(`# production node_modules: ${mb.toFixed(1)} MB\n`);
+    process.stdout.write(`production node_modules: ${mb.toFixed(1)} MB\n`);
     assert.ok(mb < MAX_PRODUCTION_MODULES_MB, `${mb.toFixed(1)} MB`);
     for (const pkg of ['openai', '@anthropic-ai/sdk', 'zod', 'typescript']) {
       assert.throws(() => lstatSync(path.join(dir, 'node_modules', pkg)), `${pkg} is installed`);
     }
   });
 
-  it('runs the gateway (the image layout), and its HEALTHCHECK command passes', async () => {
+  it('runs the gateway (the image layout), and its HEALTHCHECK command passes', { timeout: 180_000 }, async () => {
     assert.ifError(installError);
     // The build stage's /out: each workspace's package.json and dist/.
     for (const top of ['libs', 'plugins', 'apps']) {

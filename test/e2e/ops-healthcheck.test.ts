@@ -45,8 +45,8 @@ describe('switchyard healthcheck', () => {
         backends: [{ id: 'm', type: 'mock', models: ['*'] }],
       }),
     );
-    plain = await startGateway({ configFile: plainConfig, listen: false });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 20_000, 'the gateway');
+    plain = await startGateway({ configFile: plainConfig, listen: false, readyTimeoutMs: 60_000 });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 60_000, 'the gateway');
   });
   after(async () => {
     await plain?.stop('SIGKILL');
@@ -97,11 +97,11 @@ describe('switchyard healthcheck', () => {
         backends: [{ id: 'm', type: 'mock', models: ['*'] }],
       }),
     );
-    const gw = await startGateway({ configFile: config, listen: false });
+    const gw = await startGateway({ configFile: config, listen: false, readyTimeoutMs: 60_000 });
     try {
       await waitFor(
         async () => (await httpsGet(`https://127.0.0.1:${tlsPort}/healthz`, ca.caCert).catch(() => null))?.status === 200,
-        20_000,
+        60_000,
         'https',
       );
       const r = await cli(['healthcheck', '--config', config]);
@@ -171,7 +171,7 @@ describe('the demo configuration feeds the cached and reasoning token panel', ()
     const demo = parseYaml(readFileSync(DEMO_CONFIG, 'utf8')) as Record<string, Record<string, unknown>>;
     demo.journal = { ...demo.journal, path: path.join(dir, 'requests.jsonl') };
     demo.logging = { level: 'warn' };
-    gw = await startGateway({ config: demo });
+    gw = await startGateway({ config: demo, readyTimeoutMs: 60_000 });
   });
   after(async () => {
     await gw?.stop('SIGKILL');
