@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -189,11 +189,11 @@ describe('the Dockerfile', () => {
   it('looks for ./config.yaml where the README and compose mount it', () => {
     const workdir = final('WORKDIR')?.getArgumentsContent()?.trim();
     assert.equal(workdir, '/etc/switchyard');
-    const mounts = compose().services.switchyard.volumes ?? [];
-    assert.ok(
-      mounts.some((v) => v.split(':')[1] === `${workdir}/config.yaml`),
-      `compose mounts the config at ${workdir}/config.yaml: ${mounts}`,
-    );
+    // Compose mounts the folder holding config.yaml there (a file mount pins the old inode across edits, so reloads would read stale contents).
+    const mounts = (compose().services.switchyard.volumes ?? []).map((v) => v.split(':'));
+    const folder = mounts.find(([, target]) => target === workdir);
+    assert.ok(folder, `compose mounts a folder at ${workdir}: ${JSON.stringify(mounts)}`);
+    assert.ok(existsSync(path.join(REPO, folder[0]!, 'config.yaml')), `${folder[0]}/config.yaml exists`);
   });
 });
 
