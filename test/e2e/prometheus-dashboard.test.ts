@@ -151,9 +151,20 @@ describe('the shipped Grafana dashboard (static checks)', () => {
   });
 
   it('the demo configuration the compose file mounts is valid', async () => {
-    const r = await runCli(['--config', DEMO_CONFIG, '--check']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /configuration OK/);
+    // --check also tests that journal.path can be written: the container's volume path is not
+    // ours to write here, so the copy checked writes its journal to a temp dir.
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-demo-check-'));
+    try {
+      const file = path.join(dir, 'config.yaml');
+      const text = readFileSync(DEMO_CONFIG, 'utf8');
+      assert.match(text, /path: \/var\/lib\/switchyard\/requests\.jsonl/);
+      writeFileSync(file, text.replace('/var/lib/switchyard/requests.jsonl', path.join(dir, 'requests.jsonl')));
+      const r = await runCli(['--config', file, '--check']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /configuration OK/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

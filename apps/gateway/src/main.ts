@@ -2,8 +2,10 @@
 import 'reflect-metadata';
 import { ConfigError, createLogger, UsageError, resolveConfig, type LoadedConfig } from '@switchyard/kernel';
 import { createBuiltinRegistry } from './builtin-plugins.js';
+import { checkJournalPath } from './cli/check-journal-path.js';
 import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
+import { runHealthcheck } from './cli/run-healthcheck.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
 import { loadServerTls } from './ops/server-tls.js';
 import { startOperations } from './ops/start-operations.js';
@@ -13,6 +15,10 @@ const VERSION = '0.1.0';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'journal') return runJournalCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
+  if (argv[0] === 'healthcheck') {
+    const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+    return runHealthcheck(argv.slice(1), { ...io, registry: createBuiltinRegistry() });
+  }
   let args;
   try {
     args = parseCliArgs(argv);
@@ -41,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (args.check) {
-    if (loaded.config.server.tls) loadServerTls(loaded.config.server.tls); // unreadable or mismatched files fail the check
+    // Unreadable or mismatched TLS files, a journal that cannot be written: a ConfigError naming the key.
+    if (loaded.config.server.tls) loadServerTls(loaded.config.server.tls);
+    checkJournalPath(loaded.config.journal, process.cwd());
     const where = loaded.file ?? (loaded.source === 'single-backend' ? 'single-backend mode' : 'demo mode');
     process.stdout.write(
       `switchyard: configuration OK (${where}: ${loaded.config.backends.length} backend(s), ${loaded.config.routes.length} route(s))\n`,
@@ -49,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // `pidof switchyard` / `pkill -HUP switchyard` find the serving process (not CLI commands).
+  process.title = 'switchyard';
   const logger = createLogger(loaded.config.logging.level);
   for (const w of loaded.warnings) logger.warn(w);
   const telemetry = await startMeterProvider(loaded.config.telemetry, logger);

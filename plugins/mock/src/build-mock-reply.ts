@@ -86,6 +86,8 @@ function generation(
     finishReason,
     promptTokens,
     completionTokens,
+    cachedTokens: Math.min(settings.cachedInputTokens, promptTokens),
+    reasoningTokens: Math.min(settings.reasoningTokens, completionTokens),
     toolCall,
     includeUsage: includeUsage(body),
     ttftMs: settings.ttftMs,

@@ -25,7 +25,7 @@ export function encodeMockChatResponse(gen: MockGeneration): string {
     ',"logprobs":null,"finish_reason":"' +
     gen.finishReason +
     '"}],"usage":' +
-    usageJson(gen.promptTokens, gen.completionTokens) +
+    usageJson(gen) +
     '}'
   );
 }
@@ -44,7 +44,7 @@ export function encodeMockCompletionResponse(gen: MockGeneration): string {
     ',"index":0,"logprobs":null,"finish_reason":"' +
     gen.finishReason +
     '"}],"usage":' +
-    usageJson(gen.promptTokens, gen.completionTokens) +
+    usageJson(gen) +
     '}'
   );
 }

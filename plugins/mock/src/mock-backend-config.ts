@@ -30,6 +30,18 @@ export class MockBackendConfig extends BackendConfig {
   @Max(65_536)
   embedding_dimensions = 8;
 
+  /** Prompt tokens every reply's usage reports as cached (`prompt_tokens_details.cached_tokens`), at most the prompt's; 0: not reported. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  cached_input_tokens = 0;
+
+  /** Completion tokens every reply's usage reports as reasoning (`completion_tokens_details.reasoning_tokens`), at most the completion's; 0: not reported. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  reasoning_tokens = 0;
+
   /** The model names `GET /v1/models` reports for this backend. */
   @IsArray()
   @IsString({ each: true })

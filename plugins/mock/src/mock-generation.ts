@@ -15,6 +15,10 @@ export interface MockGeneration {
   readonly finishReason: MockFinishReason;
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** Of the prompt tokens, how many the usage reports as cached (`prompt_tokens_details.cached_tokens`; 0: not reported). */
+  readonly cachedTokens: number;
+  /** Of the completion tokens, how many the usage reports as reasoning (`completion_tokens_details.reasoning_tokens`; 0: not reported). */
+  readonly reasoningTokens: number;
   readonly toolCall: MockToolCall | null;
   /** `stream_options.include_usage`: usage chunk at the end, `"usage":null` on the others. */
   readonly includeUsage: boolean;
@@ -22,15 +26,21 @@ export interface MockGeneration {
   readonly tokenIntervalMs: number;
 }
 
-/** `{"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}` */
-export function usageJson(promptTokens: number, completionTokens: number): string {
+/**
+ * `{"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}`, plus
+ * `prompt_tokens_details.cached_tokens` and `completion_tokens_details.reasoning_tokens` when
+ * the generation has any (OpenAI's chat completion `usage` object).
+ */
+export function usageJson(gen: Pick<MockGeneration, 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'reasoningTokens'>): string {
   return (
     '{"prompt_tokens":' +
-    promptTokens +
+    gen.promptTokens +
     ',"completion_tokens":' +
-    completionTokens +
+    gen.completionTokens +
     ',"total_tokens":' +
-    (promptTokens + completionTokens) +
+    (gen.promptTokens + gen.completionTokens) +
+    (gen.cachedTokens > 0 ? ',"prompt_tokens_details":{"cached_tokens":' + gen.cachedTokens + '}' : '') +
+    (gen.reasoningTokens > 0 ? ',"completion_tokens_details":{"reasoning_tokens":' + gen.reasoningTokens + '}' : '') +
     '}'
   );
 }

@@ -4,7 +4,10 @@ import type { MockBackendConfig } from './mock-backend-config.js';
 
 /** The mock's tunables as plain keys (what the standalone server and tests pass). */
 export type MockOptions = Partial<
-  Pick<MockBackendConfig, 'output_tokens' | 'ttft_ms' | 'tokens_per_second' | 'embedding_dimensions' | 'mock_models'>
+  Pick<
+    MockBackendConfig,
+    'output_tokens' | 'ttft_ms' | 'tokens_per_second' | 'embedding_dimensions' | 'mock_models' | 'cached_input_tokens' | 'reasoning_tokens'
+  >
 >;
 
 /** The mock's tunables, resolved once per backend (the hot path reads these). */
@@ -15,6 +18,10 @@ export interface MockSettings {
   readonly tokenIntervalMs: number;
   readonly embeddingDimensions: number;
   readonly models: readonly string[];
+  /** Prompt tokens reported as cached, at most the prompt's (0: none reported). */
+  readonly cachedInputTokens: number;
+  /** Completion tokens reported as reasoning, at most the completion's (0: none reported). */
+  readonly reasoningTokens: number;
 }
 
 function num(value: unknown, fallback: number, min: number): number {
@@ -30,6 +37,8 @@ export function resolveMockSettings(options: MockOptions = {}): MockSettings {
     tokenIntervalMs: tps > 0 ? 1000 / tps : 0,
     embeddingDimensions: Math.floor(num(options.embedding_dimensions, 8, 1)),
     models: Array.isArray(options.mock_models) ? [...options.mock_models] : ['mock'],
+    cachedInputTokens: Math.floor(num(options.cached_input_tokens, 0, 0)),
+    reasoningTokens: Math.floor(num(options.reasoning_tokens, 0, 0)),
   };
 }
 

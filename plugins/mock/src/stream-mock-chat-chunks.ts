@@ -56,7 +56,7 @@ export class MockChatStreamPlan implements MockStreamPlan {
     }
     if (i === this.units + 1) return this.choice('{}', '"' + gen.finishReason + '"');
     if (gen.includeUsage && i === this.units + 2) {
-      return this.head + '],"usage":' + usageJson(gen.promptTokens, gen.completionTokens) + '}\n\n';
+      return this.head + '],"usage":' + usageJson(gen) + '}\n\n';
     }
     return SSE_DONE;
   }
@@ -92,7 +92,7 @@ export class MockCompletionStreamPlan implements MockStreamPlan {
       return this.head + '{"text":"","index":0,"logprobs":null,"finish_reason":"' + gen.finishReason + '"}' + this.tail;
     }
     if (gen.includeUsage && i === gen.tokens + 1) {
-      return this.head + '],"model":' + gen.modelJson + ',"usage":' + usageJson(gen.promptTokens, gen.completionTokens) + '}\n\n';
+      return this.head + '],"model":' + gen.modelJson + ',"usage":' + usageJson(gen) + '}\n\n';
     }
     return SSE_DONE;
   }

@@ -48,6 +48,8 @@ Overrides:
 Commands:
   switchyard journal summary FILE...   per-model counts, error rates, TTFT, duration and tokens/s
                                        from request journal files (see docs/journal.md)
+  switchyard healthcheck [options]     GET /healthz on the port (http or https) of the configuration
+                                       the options above select; exit 0 if it answers 200, else 1
 
 Secrets are read from the environment, never from flags: SWITCHYARD_API_KEY (inbound auth),
 SWITCHYARD_BACKEND_API_KEY (single-backend mode), \${ENV} / \${file:path} in the config file.
