@@ -19,3 +19,8 @@ export { anthropicErrorType, statusForAnthropicErrorType } from './map-anthropic
 export { ANTHROPIC_EFFORT_BUDGETS, planAnthropicThinking, type AnthropicThinking } from './encode-anthropic-thinking.js';
 export { fillAnthropicMaxTokens, shapeAnthropicCountTokensBody } from './fill-anthropic-max-tokens.js';
 export { parseAnthropicModelList } from './list-anthropic-models.js';
+export {
+  validateAnthropicMessagesRequest,
+  ANTHROPIC_MESSAGES_FIELDS,
+  ANTHROPIC_COUNT_TOKENS_FIELDS,
+} from './validate-anthropic-messages-request.js';

@@ -26,3 +26,4 @@ export {
   requestStateOf,
   type ResponsesRequestState,
 } from './responses-request-state.js';
+export { validateResponsesRequest, RESPONSES_REQUEST_FIELDS } from './validate-responses-request.js';

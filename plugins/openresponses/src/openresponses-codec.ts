@@ -5,6 +5,7 @@ import { createResponsesStreamDecoder } from './decode-responses-stream.js';
 import { encodeResponsesRequest } from './encode-responses-request.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
 import { createResponsesStreamEncoder } from './encode-responses-stream.js';
+import { validateResponsesRequest } from './validate-responses-request.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -14,6 +15,7 @@ import { createResponsesStreamEncoder } from './encode-responses-stream.js';
  */
 export const openaiResponsesCodec: ProtocolCodec = {
   protocol: 'openai.responses',
+  validateRequest: validateResponsesRequest,
   decodeRequest: decodeResponsesRequest,
   encodeResponse: encodeResponsesResponse,
   createStreamEncoder: createResponsesStreamEncoder,
