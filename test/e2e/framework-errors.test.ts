@@ -123,6 +123,12 @@ describe('errors before routing, in the client envelope', () => {
       message: /unsupported Content-Type/,
     },
     { what: 'an unknown path', raw: request('GET /v2/nothing HTTP/1.1'), status: 404, message: /unknown path/ },
+    {
+      what: 'an HTTP/1.1 request without Host',
+      raw: 'GET /v1/models HTTP/1.1\r\nConnection: close\r\n\r\n',
+      status: 400,
+      message: /Host header/,
+    },
   ];
 
   for (const c of cases) {

@@ -6,6 +6,7 @@ import { GatewayPipeline, type KernelOptions } from '@switchyard/kernel';
 import { AppModule } from './app.module.js';
 import { answerFrameworkError, createClientErrorHandler } from './http/answer-client-error.js';
 import { installCorsPreflight } from './http/answer-cors-preflight.js';
+import { installHostCheck } from './http/answer-missing-host.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { InboundAuth } from './http/inbound-auth.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
@@ -43,12 +44,13 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     // Node's own per-request limits (server.request_timeout_seconds, headers_timeout_seconds):
     // they time the request only, never the response, unlike a connection-wide timeout.
     requestTimeout: requestTimeouts.requestTimeout,
-    http: requestTimeouts,
+    // A missing Host is answered by installHostCheck (answer-missing-host.ts), in the client's envelope.
+    http: { ...requestTimeouts, requireHostHeader: false },
     // Errors Fastify meets before routing, in the client's envelope instead of Fastify's.
     clientErrorHandler: createClientErrorHandler(logger),
     frameworkErrors: answerFrameworkError,
     // server.tls: HTTPS; a reload (SIGHUP) replaces the certificate with setSecureContext.
-    ...(config.server.tls ? { https: { ...loadServerTls(config.server.tls).material, ...requestTimeouts } } : {}),
+    ...(config.server.tls ? { https: { ...loadServerTls(config.server.tls).material, ...requestTimeouts, requireHostHeader: false } } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bodyParser: false,
@@ -56,6 +58,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installHostCheck(fastify);
   const cors = config.server.cors.origins.length > 0;
   if (cors) installCorsPreflight(fastify);
   installHttpHooks(fastify, app.get(InboundAuth), logger, app.get(LifecycleState));
