@@ -27,6 +27,7 @@ describe('errors before routing, in the client envelope', () => {
         backends: [{ id: 'm', type: 'mock', models: ['mock'] }],
         routes: [{ virtual_model: '100%-sure', backend: 'm', real_model: 'mock' }],
       },
+      readyTimeoutMs: 60_000,
     });
   });
 

@@ -31,6 +31,7 @@ describe('ingress field validation', () => {
           { id: 'oa', type: 'openai', base_url: upstream.url, models: ['gpt-*'], skip_probe: true },
         ],
       },
+      readyTimeoutMs: 60_000,
     });
   });
 
