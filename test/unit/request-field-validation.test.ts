@@ -374,6 +374,10 @@ describe('required fields', () => {
     assert.equal(rejection(validateOpenAIChatRequest, { model: 'gpt' })?.param, 'messages');
   });
 
+  it('an embeddings request needs no input (vLLM takes chat-style messages instead)', () => {
+    assert.equal(rejection(validateOpenAIEmbeddingsRequest, { model: 'e5', messages: [{ role: 'user', content: 'hi' }] }), null);
+  });
+
   it('a Responses request needs no input (a stored prompt may stand for it)', () => {
     assert.equal(rejection(validateResponsesRequest, { model: 'gpt-5', prompt: { id: 'pmpt_1' } }), null);
   });

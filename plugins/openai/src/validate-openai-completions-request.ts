@@ -50,9 +50,12 @@ export function validateOpenAICompletionsRequest(body: Record<string, unknown>):
   checkRequestFields(body, OPENAI_COMPLETIONS_REQUEST_FIELDS);
 }
 
-/** `/v1/embeddings`: `input` is required; a wrong type is a 400 naming the field. */
+/**
+ * `/v1/embeddings`: a wrong type is a 400 naming the field. `input` is not required here: vLLM's
+ * embeddings endpoint also takes chat-style `messages` instead.
+ */
 export function validateOpenAIEmbeddingsRequest(body: Record<string, unknown>): void {
-  checkRequestFields(body, OPENAI_EMBEDDINGS_REQUEST_FIELDS, ['input']);
+  checkRequestFields(body, OPENAI_EMBEDDINGS_REQUEST_FIELDS);
 }
 
 /** The completions and embeddings ingresses are passthrough only: their codecs only validate. */
