@@ -274,3 +274,25 @@ test('a configuration without backends is an error', async () => {
 test('backends that are neither a list nor a map', async () => {
   has(await errorLines(build('backends: openai\n')), 'cfg.yaml: backends: expected a list of backends, or a map keyed by id');
 });
+
+test('server request time limits: defaults 30 s and 10 s; headers_timeout_seconds may not exceed request_timeout_seconds', async () => {
+  const { config } = await build(`
+backends: [{ id: local, type: openai, base_url: "http://gpu:8000" }]
+`);
+  assert.equal(config.server.request_timeout_seconds, 30);
+  assert.equal(config.server.headers_timeout_seconds, 10);
+  const lines = await errorLines(
+    build(`
+server: { request_timeout_seconds: 5, headers_timeout_seconds: 6 }
+backends: [{ id: local, type: openai, base_url: "http://gpu:8000" }]
+`),
+  );
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /server\.headers_timeout_seconds.*at most server\.request_timeout_seconds \(5\)/);
+  await errorLines(
+    build(`
+server: { request_timeout_seconds: 0 }
+backends: [{ id: local, type: openai, base_url: "http://gpu:8000" }]
+`),
+  );
+});

@@ -4,6 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController } from 'fastify';
 import { GatewayPipeline, type KernelOptions } from '@switchyard/kernel';
 import { AppModule } from './app.module.js';
+import { answerFrameworkError, createClientErrorHandler } from './http/answer-client-error.js';
+import { installCorsPreflight } from './http/answer-cors-preflight.js';
+import { installHostCheck } from './http/answer-missing-host.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { InboundAuth } from './http/inbound-auth.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
@@ -23,6 +26,7 @@ export interface GatewayAppOptions extends KernelOptions {
 export async function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
   const { config, logger } = options;
   const bodyLimit = Math.round(config.server.body_limit_mb * 1024 * 1024);
+  const requestTimeouts = requestTimeoutOptions(config.server);
   const adapter = new FastifyAdapter({
     bodyLimit,
     genReqId: requestIdFor,
@@ -37,8 +41,16 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node's own per-request limits (server.request_timeout_seconds, headers_timeout_seconds):
+    // they time the request only, never the response, unlike a connection-wide timeout.
+    requestTimeout: requestTimeouts.requestTimeout,
+    // A missing Host is answered by installHostCheck (answer-missing-host.ts), in the client's envelope.
+    http: { ...requestTimeouts, requireHostHeader: false },
+    // Errors Fastify meets before routing, in the client's envelope instead of Fastify's.
+    clientErrorHandler: createClientErrorHandler(logger),
+    frameworkErrors: answerFrameworkError,
     // server.tls: HTTPS; a reload (SIGHUP) replaces the certificate with setSecureContext.
-    ...(config.server.tls ? { https: loadServerTls(config.server.tls).material } : {}),
+    ...(config.server.tls ? { https: { ...loadServerTls(config.server.tls).material, ...requestTimeouts, requireHostHeader: false } } : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bodyParser: false,
@@ -46,17 +58,44 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installHostCheck(fastify);
+  const cors = config.server.cors.origins.length > 0;
+  if (cors) installCorsPreflight(fastify);
   installHttpHooks(fastify, app.get(InboundAuth), logger, app.get(LifecycleState));
   registerModelRoutes(fastify, app.get(GatewayPipeline), logger, bodyLimit);
   app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));
-  if (config.server.cors.origins.length > 0) {
+  if (cors) {
     app.enableCors({
       origin: config.server.cors.origins,
+      // Preflights are ended by installCorsPreflight (answer-cors-preflight.ts), in the client's envelope.
+      strictPreflight: false,
+      preflightContinue: true,
       exposedHeaders: ['x-request-id', 'x-switchyard-real-model', 'x-switchyard-dropped-tools'],
     });
   }
   await app.init();
   return app;
+}
+
+/**
+ * Node's request-side time limits (options of http(s).createServer): a client must send its
+ * headers within `headers_timeout_seconds` and its whole request within `request_timeout_seconds`,
+ * else Node reports ERR_HTTP_REQUEST_TIMEOUT (answered 408 by the client-error handler). Node
+ * checks them every `connectionsCheckingInterval` (30 s by default: far too coarse for a 10 s
+ * limit), so the check runs at a quarter of the shorter limit, between 100 ms and 1 s.
+ */
+export function requestTimeoutOptions(server: { request_timeout_seconds: number; headers_timeout_seconds: number }): {
+  requestTimeout: number;
+  headersTimeout: number;
+  connectionsCheckingInterval: number;
+} {
+  const requestTimeout = Math.round(server.request_timeout_seconds * 1000);
+  const headersTimeout = Math.min(requestTimeout, Math.round(server.headers_timeout_seconds * 1000));
+  return {
+    requestTimeout,
+    headersTimeout,
+    connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.round(headersTimeout / 4))),
+  };
 }
 
 /** Listens on the configured address; `0.0.0.0` listens dual-stack (IPv4 and IPv6) where the host has IPv6. */

@@ -20,5 +20,6 @@ export * from './profile/index.js';
 export * from './observability/index.js';
 export * from './journal/index.js';
 export * from './codec/json-readers.js';
+export * from './codec/check-request-fields.js';
 export * from './codec/media-sources.js';
 export * from './codec/thinking-from-effort.js';

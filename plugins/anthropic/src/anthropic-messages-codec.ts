@@ -5,6 +5,7 @@ import { createAnthropicStreamDecoder } from './decode-anthropic-stream.js';
 import { encodeAnthropicRequest } from './encode-anthropic-request.js';
 import { encodeAnthropicResponse } from './encode-anthropic-response.js';
 import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
+import { validateAnthropicMessagesRequest } from './validate-anthropic-messages-request.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -14,6 +15,7 @@ import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
  */
 export const anthropicMessagesCodec: ProtocolCodec = {
   protocol: 'anthropic.messages',
+  validateRequest: validateAnthropicMessagesRequest,
   decodeRequest: decodeAnthropicRequest,
   encodeResponse: encodeAnthropicResponse,
   createStreamEncoder: createAnthropicStreamEncoder,

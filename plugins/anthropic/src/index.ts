@@ -21,3 +21,8 @@ export { fillAnthropicMaxTokens, shapeAnthropicCountTokensBody } from './fill-an
 export { parseAnthropicModelList } from './list-anthropic-models.js';
 export { fitAnthropicJsonSchema } from './fit-anthropic-json-schema.js';
 export { claudeModelRules, type ClaudeModelRules } from './claude-model-rules.js';
+export {
+  validateAnthropicMessagesRequest,
+  ANTHROPIC_MESSAGES_FIELDS,
+  ANTHROPIC_COUNT_TOKENS_FIELDS,
+} from './validate-anthropic-messages-request.js';

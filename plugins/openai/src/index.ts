@@ -1,13 +1,14 @@
 import type { ProviderPlugin } from '@switchyard/kernel';
 import { openaiChatCodec } from './openai-chat-codec.js';
 import { OpenAIAdapter } from './openai-adapter.js';
+import { openaiCompletionsCodec, openaiEmbeddingsCodec } from './validate-openai-completions-request.js';
 
 /** Backend type `openai`: any OpenAI-compatible server, passed through untouched (or translated with the `openai.chat` codec). */
 export const plugin: ProviderPlugin = {
   type: 'openai',
   nativeProtocols: ['openai.chat', 'openai.completions', 'openai.embeddings'],
   streamUsageOption: true,
-  codecs: [openaiChatCodec],
+  codecs: [openaiChatCodec, openaiCompletionsCodec, openaiEmbeddingsCodec],
   providerName: 'openai',
   createAdapter: (config, ctx) => new OpenAIAdapter(config, ctx),
 };
@@ -25,3 +26,10 @@ export { OpenAIChatStreamDecoder, createOpenAIChatStreamDecoder } from './decode
 export { OpenAIChatStreamEncoder, createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
 export { decodeOpenAIFinishReason, encodeOpenAIFinishReason } from './map-openai-finish-reason.js';
 export { encodeOpenAIChatUsage } from './encode-openai-chat-usage.js';
+export { validateOpenAIChatRequest, OPENAI_CHAT_REQUEST_FIELDS } from './validate-openai-chat-request.js';
+export {
+  validateOpenAICompletionsRequest,
+  validateOpenAIEmbeddingsRequest,
+  OPENAI_COMPLETIONS_REQUEST_FIELDS,
+  OPENAI_EMBEDDINGS_REQUEST_FIELDS,
+} from './validate-openai-completions-request.js';

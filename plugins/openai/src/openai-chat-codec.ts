@@ -5,6 +5,7 @@ import { createOpenAIChatStreamDecoder } from './decode-openai-chat-stream.js';
 import { encodeOpenAIChatRequest } from './encode-openai-chat-request.js';
 import { encodeOpenAIChatResponse } from './encode-openai-chat-response.js';
 import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
+import { validateOpenAIChatRequest } from './validate-openai-chat-request.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -13,6 +14,7 @@ import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
  */
 export const openaiChatCodec: ProtocolCodec = {
   protocol: 'openai.chat',
+  validateRequest: validateOpenAIChatRequest,
   decodeRequest: decodeOpenAIChatRequest,
   encodeResponse: encodeOpenAIChatResponse,
   createStreamEncoder: createOpenAIChatStreamEncoder,

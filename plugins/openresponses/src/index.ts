@@ -28,3 +28,4 @@ export {
 } from './responses-request-state.js';
 export { openItemId, selfContainedMessageId, selfContainedReasoningId, type ReferencedItem } from './responses-item-ids.js';
 export { openCallId, sealCallId, type OpenedCallId, type SealedItems } from './responses-call-ids.js';
+export { validateResponsesRequest, RESPONSES_REQUEST_FIELDS } from './validate-responses-request.js';

@@ -5,6 +5,7 @@ import { createResponsesStreamDecoder } from './decode-responses-stream.js';
 import { encodeResponsesRequest } from './encode-responses-request.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
 import { createResponsesStreamEncoder } from './encode-responses-stream.js';
+import { validateResponsesRequest } from './validate-responses-request.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -16,6 +17,7 @@ export const openaiResponsesCodec: ProtocolCodec = {
   protocol: 'openai.responses',
   // top_logprobs + include message.output_text.logprobs (complete replies); the Responses API has no n.
   serves: { logprobs: true },
+  validateRequest: validateResponsesRequest,
   decodeRequest: decodeResponsesRequest,
   encodeResponse: encodeResponsesResponse,
   createStreamEncoder: createResponsesStreamEncoder,

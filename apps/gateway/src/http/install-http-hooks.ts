@@ -53,6 +53,8 @@ export function installHttpHooks(fastify: FastifyInstance, auth: InboundAuth, lo
     done();
   });
 
+  // Only JSON bodies: a text/plain body is a 415 like any other type, not a string the routes reject.
+  fastify.removeContentTypeParser('text/plain');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, raw: Buffer | string, done) => {
     const buf = typeof raw === 'string' ? Buffer.from(raw) : raw;

@@ -29,7 +29,8 @@ export class ModelsController {
 
   @Get(['v1/models/*', 'models/*'])
   one(@Req() req: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
-    const id = decodeURIComponent((req.params as Record<string, string>)['*'] ?? '');
+    // Fastify's router has already decoded the path once: a second decode misreads ids with `%`.
+    const id = (req.params as Record<string, string>)['*'] ?? '';
     const entry = this.catalog.list().find((e) => e.id === id);
     if (!entry)
       throw GatewayError.modelNotFound(

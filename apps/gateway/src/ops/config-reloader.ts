@@ -42,6 +42,8 @@ const RESTART_ONLY: Array<[string, (c: SwitchyardConfig) => unknown]> = [
   ['server.tls (on/off)', (c) => c.server.tls !== undefined],
   ['server.body_limit_mb', (c) => c.server.body_limit_mb],
   ['server.cors', (c) => c.server.cors],
+  ['server.request_timeout_seconds', (c) => c.server.request_timeout_seconds],
+  ['server.headers_timeout_seconds', (c) => c.server.headers_timeout_seconds],
   ['telemetry', (c) => c.telemetry],
   ['journal', (c) => c.journal],
 ];

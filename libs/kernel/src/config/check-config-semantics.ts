@@ -130,4 +130,10 @@ export function checkConfigSemantics(config: SwitchyardConfig, registry: PluginR
   }
   checkBackends(config, registry, issues);
   checkRoutes(config, issues);
+  if (config.server.headers_timeout_seconds > config.server.request_timeout_seconds) {
+    issues.add(
+      ['server', 'headers_timeout_seconds'],
+      `expected at most server.request_timeout_seconds (${config.server.request_timeout_seconds}): the headers are part of the request`,
+    );
+  }
 }

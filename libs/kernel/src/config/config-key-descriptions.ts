@@ -16,6 +16,10 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'ServerConfig.body_limit_mb': 'Largest request body accepted, in MB.',
   'ServerConfig.passthrough_unrouted': 'Send unknown model names to the backend marked default: true (instead of 404).',
   'ServerConfig.shutdown_grace_seconds': 'On SIGTERM: fail readiness, then drain in-flight requests for up to this long.',
+  'ServerConfig.request_timeout_seconds':
+    'Longest time a client may take to send a whole request (headers and body); then 408 and the connection is closed. Never limits responses or streams.',
+  'ServerConfig.headers_timeout_seconds':
+    "Longest time a client may take to send a request's headers; then 408 and the connection is closed. At most request_timeout_seconds.",
   'ServerConfig.models_refresh_seconds': "How often backends' model lists are fetched in the background for GET /v1/models.",
   'ServerConfig.probe_interval_seconds':
     'How often each backend is probed in the background (readiness, switchyard_backend_up); never on the request path.',

@@ -137,6 +137,8 @@ export class GatewayPipeline implements RequestPipeline {
       if (typeof model !== 'string' || model.length === 0) {
         throw GatewayError.invalidRequest('model: required, a non-empty string naming the model', 'model');
       }
+      // The ingress's own field checks (its plugin's codec), before routing: 400 before 404.
+      runtime.registry.codec(req.protocol)?.validateRequest?.(req.body, req.operation);
       const decision = runtime.router.route(model, { protocol: req.protocol, body: req.body });
       exchange.decision = decision;
       const targets: RouteTarget[] = decision.targets ?? [

@@ -61,6 +61,14 @@ export interface ProtocolCodec {
    * only. Absent: a request asking for them is a 400 naming the field.
    */
   readonly serves?: { choices?: boolean; logprobs?: boolean };
+  /**
+   * Checks a client's request body against the protocol's documented top-level fields (types and
+   * ranges), throwing a 400 GatewayError naming the field. The kernel calls it for every request
+   * of this ingress before routing (so a bad field is a 400 before an unknown model's 404), on
+   * passthrough as on translation; it never changes the body. `operation` is the sub-operation
+   * (`count_tokens`) when there is one.
+   */
+  validateRequest?(body: Record<string, unknown>, operation?: string): void;
   decodeRequest?(body: Record<string, unknown>, ctx: CodecContext): IrRequest;
   encodeResponse?(response: IrResponse, ctx: CodecContext): Record<string, unknown>;
   createStreamEncoder?(ctx: CodecContext): StreamEncoder;

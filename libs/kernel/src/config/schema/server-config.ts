@@ -67,6 +67,21 @@ export class ServerConfig {
   @Max(3600)
   shutdown_grace_seconds = 25;
 
+  /**
+   * The longest a client may take to send a whole request (headers and body), from its first
+   * byte; past it the gateway answers 408 and closes the connection. Never limits the response.
+   */
+  @IsNumber()
+  @Min(0.1)
+  @Max(3600)
+  request_timeout_seconds = 30;
+
+  /** The longest a client may take to send a request's headers, from its first byte; then 408 and close. */
+  @IsNumber()
+  @Min(0.1)
+  @Max(3600)
+  headers_timeout_seconds = 10;
+
   /** How often backends' model lists are refreshed in the background for GET /v1/models. */
   @IsNumber()
   @Min(0.1)

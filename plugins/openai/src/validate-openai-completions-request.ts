@@ -1,0 +1,63 @@
+import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
+
+/** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
+const TEXT_OR_TOKENS = f.either(
+  f.string,
+  f.arrayOf(f.either(f.string, f.number(), f.arrayOf(f.number(), 'numbers')), 'strings or token ids'),
+);
+
+/**
+ * The documented top-level fields of a legacy completions request, by type: Create completion,
+ * https://platform.openai.com/docs/api-reference/completions/create (types only: vLLM and SGLang
+ * serve this endpoint too, FIM `suffix` included).
+ */
+export const OPENAI_COMPLETIONS_REQUEST_FIELDS: FieldRules = {
+  model: f.string,
+  prompt: TEXT_OR_TOKENS,
+  suffix: f.string,
+  stream: f.boolean,
+  stream_options: f.object,
+  max_tokens: f.integer(),
+  temperature: f.number(),
+  top_p: f.number(),
+  n: f.integer(),
+  best_of: f.integer(),
+  stop: f.either(f.string, f.arrayOf(f.string, 'strings')),
+  seed: f.integer(),
+  presence_penalty: f.number(),
+  frequency_penalty: f.number(),
+  logit_bias: f.object,
+  logprobs: f.integer(),
+  echo: f.boolean,
+  user: f.string,
+};
+
+/**
+ * The documented top-level fields of an embeddings request: Create embeddings,
+ * https://platform.openai.com/docs/api-reference/embeddings/create (`encoding_format` "float" or
+ * "base64"; `dimensions` a number of dimensions, so an integer of at least 1).
+ */
+export const OPENAI_EMBEDDINGS_REQUEST_FIELDS: FieldRules = {
+  model: f.string,
+  input: TEXT_OR_TOKENS,
+  dimensions: f.integer({ min: 1 }),
+  encoding_format: f.oneOf('float', 'base64'),
+  user: f.string,
+};
+
+/** `/v1/completions`: a wrong type is a 400 naming the field; unknown fields pass through. */
+export function validateOpenAICompletionsRequest(body: Record<string, unknown>): void {
+  checkRequestFields(body, OPENAI_COMPLETIONS_REQUEST_FIELDS);
+}
+
+/**
+ * `/v1/embeddings`: a wrong type is a 400 naming the field. `input` is not required here: vLLM's
+ * embeddings endpoint also takes chat-style `messages` instead.
+ */
+export function validateOpenAIEmbeddingsRequest(body: Record<string, unknown>): void {
+  checkRequestFields(body, OPENAI_EMBEDDINGS_REQUEST_FIELDS);
+}
+
+/** The completions and embeddings ingresses are passthrough only: their codecs only validate. */
+export const openaiCompletionsCodec: ProtocolCodec = { protocol: 'openai.completions', validateRequest: validateOpenAICompletionsRequest };
+export const openaiEmbeddingsCodec: ProtocolCodec = { protocol: 'openai.embeddings', validateRequest: validateOpenAIEmbeddingsRequest };
