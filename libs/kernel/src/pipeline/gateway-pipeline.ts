@@ -375,7 +375,9 @@ export class GatewayPipeline implements RequestPipeline {
     entry: Interruptible,
   ): Promise<GatewayReply> {
     const contentType = reply.headers['content-type'];
-    const sse = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+    const sse = translation
+      ? translation.isStreamReply(typeof contentType === 'string' ? contentType : undefined)
+      : typeof contentType === 'string' && contentType.startsWith('text/event-stream');
     const headers = filterReplyHeaders(reply.headers, sse);
     headers['x-switchyard-real-model'] = realModel;
     const droppedTools = translation?.ctx.droppedTools;
