@@ -21,7 +21,7 @@ import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../h
 import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { anthropicClient, openaiClient } from '../helpers/anthropic-e2e.js';
-import { fakeBedrock, fakeSecretFor, FAKE_KEY_PREFIX, type ConverseReply } from '../helpers/fake-bedrock.js';
+import { fakeBedrock, fakeBedrockControlPlane, fakeSecretFor, FAKE_KEY_PREFIX, type ConverseReply } from '../helpers/fake-bedrock.js';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const NOVA = 'amazon.nova-lite-v1:0';
@@ -53,6 +53,46 @@ const keyOf = (r: RecordedRequest): string => /Credential=([^/]+)\//.exec(String
 
 describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
   let bedrock: FakeUpstream;
+  let controlPlane: FakeUpstream;
+  const plane = fakeBedrockControlPlane(
+    [
+      {
+        modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+        providerName: 'Anthropic',
+        outputModalities: ['TEXT'],
+        inferenceTypesSupported: ['ON_DEMAND'],
+      },
+      {
+        modelId: 'anthropic.claude-v2',
+        providerName: 'Anthropic',
+        outputModalities: ['TEXT'],
+        inferenceTypesSupported: ['ON_DEMAND'],
+        status: 'LEGACY',
+      },
+      {
+        modelId: 'anthropic.claude-3-opus-20240229-v1:0',
+        providerName: 'Anthropic',
+        outputModalities: ['TEXT'],
+        inferenceTypesSupported: ['PROVISIONED'],
+      },
+      {
+        modelId: 'amazon.titan-image-generator-v2:0',
+        providerName: 'Amazon',
+        outputModalities: ['IMAGE'],
+        inferenceTypesSupported: ['ON_DEMAND'],
+      },
+      {
+        modelId: 'meta.llama3-1-70b-instruct-v1:0',
+        providerName: 'Meta',
+        outputModalities: ['TEXT'],
+        inferenceTypesSupported: ['ON_DEMAND'],
+      },
+    ],
+    [
+      { inferenceProfileId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' },
+      { inferenceProfileId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' },
+    ],
+  );
   let gw: RunningGateway;
   let oa: OpenAI;
   let ant: Anthropic;
@@ -88,6 +128,7 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
         `[wrong-key]\naws_access_key_id = AKIAUNKNOWNKEY1\naws_secret_access_key = whatever\n`,
     );
     bedrock = await startFakeUpstream(script);
+    controlPlane = await startFakeUpstream(plane);
     const backend = (id: string, extra: object) => ({ id, type: 'aws-bedrock', region: 'us-east-1', base_url: bedrock.url, ...extra });
     gw = await startGateway({
       config: {
@@ -98,6 +139,16 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
           backend('bedrock-rotating', { profile: 'rotating' }),
           backend('bedrock-wrong-key', { profile: 'wrong-key' }),
           backend('bedrock-nope', { profile: 'no-such-profile' }),
+          backend('bedrock-listing', {
+            profile: 'switchyard-test',
+            control_plane_url: controlPlane.url,
+            models: ['anthropic.claude-*', 'us.anthropic.*', 'my.custom-model-v1'],
+          }),
+          backend('bedrock-listing-refused', {
+            profile: 'wrong-key',
+            control_plane_url: controlPlane.url,
+            models: ['other.*', 'other.fallback-v1'],
+          }),
         ],
         routes: [
           { virtual_model: 'via-profile', backend: 'bedrock-profile', real_model: SONNET },
@@ -128,6 +179,7 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
   after(async () => {
     await gw?.stop();
     await bedrock?.close();
+    await controlPlane?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -431,10 +483,33 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
     });
   });
 
-  it('/v1/models lists the literal model names of the backend', async () => {
+  it('/v1/models: the literal names of a backend without a control plane; from ListFoundationModels / ListInferenceProfiles what the globs admit', async () => {
     const reply = await get(`${gw.url}/v1/models`);
-    const ids = (reply.json().data as { id: string }[]).map((m) => m.id);
+    const models = reply.json().data as { id: string; owned_by: string }[];
+    const ids = models.map((m) => m.id);
     assert.ok(ids.includes(SONNET), ids.join(', '));
     assert.ok(!ids.includes('us.anthropic.claude-*'));
+    // bedrock-listing: active, on-demand, text foundation models and active inference profiles its globs admit, plus its literal name.
+    assert.ok(ids.includes('anthropic.claude-3-5-haiku-20241022-v1:0'), ids.join(', '));
+    assert.equal(models.find((m) => m.id === 'anthropic.claude-3-5-haiku-20241022-v1:0')!.owned_by, 'Anthropic');
+    assert.ok(ids.includes('my.custom-model-v1'), ids.join(', '));
+    for (const absent of [
+      'anthropic.claude-v2',
+      'anthropic.claude-3-opus-20240229-v1:0',
+      'amazon.titan-image-generator-v2:0',
+      'meta.llama3-1-70b-instruct-v1:0',
+      'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ])
+      assert.ok(!ids.includes(absent), `${absent} listed`);
+    // Signed GETs (verified by the fake), with the documented filters.
+    // (only the wrong-key backend's requests are refused, and for its key)
+    assert.deepEqual([...new Set(plane.refused.map((f) => f.type))], ['UnrecognizedClientException']);
+    const paths = controlPlane.requests.map((r) => r.url);
+    assert.ok(paths.includes('/foundation-models?byInferenceType=ON_DEMAND&byOutputModality=TEXT'), paths.join(', '));
+    assert.ok(paths.includes('/inference-profiles?maxResults=1000'), paths.join(', '));
+    assert.ok(controlPlane.requests.some((r) => keyOf(r) === PROFILE_KEY));
+    // A control plane that refuses the credentials: the literal names, and a warning saying why.
+    assert.ok(ids.includes('other.fallback-v1'), ids.join(', '));
+    await gw.waitForOutput(/backend bedrock-listing-refused: could not list Bedrock models \(GET \/foundation-models answered 403/);
   });
 });

@@ -230,6 +230,12 @@ function badToolChoice(toolConfig: unknown): BedrockFault | null {
     : validation('toolConfig.toolChoice: one of auto, any, tool');
 }
 
+/** The front door's rules, in order: a signature, a known key, an unexpired token, a signature that verifies. */
+async function authFault(record: RecordedRequest): Promise<BedrockFault | null> {
+  const accessKeyId = AUTH.exec(String(record.headers.authorization ?? ''))?.[1] ?? '';
+  return missingSignature(record) ?? unknownKey(accessKeyId) ?? expiredToken(record) ?? (await badSignature(record));
+}
+
 /** The body's Converse rules, first failure wins. */
 function converseBodyFault(body: unknown): BedrockFault | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return validation('The request body is not a JSON object');
@@ -360,12 +366,8 @@ export function fakeBedrock(): FakeBedrock {
       return;
     }
     const modelId = decodeURIComponent(route[1]!);
-    const accessKeyId = AUTH.exec(String(record.headers.authorization ?? ''))?.[1] ?? '';
     const fault =
-      missingSignature(record) ??
-      unknownKey(accessKeyId) ??
-      expiredToken(record) ??
-      (await badSignature(record)) ??
+      (await authFault(record)) ??
       (denied.has(modelId)
         ? { status: 403, type: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID." }
         : null) ??
@@ -392,4 +394,99 @@ export function fakeBedrock(): FakeBedrock {
     deny: (modelId: string) => void denied.add(modelId),
     refused,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control plane
+
+export interface FakeFoundationModel {
+  modelId: string;
+  providerName: string;
+  outputModalities: string[];
+  inferenceTypesSupported: string[];
+  status?: 'ACTIVE' | 'LEGACY';
+}
+
+export interface FakeInferenceProfile {
+  inferenceProfileId: string;
+  status?: 'ACTIVE';
+}
+
+/**
+ * ListFoundationModels query values: byInferenceType ON_DEMAND | PROVISIONED, byOutputModality
+ * TEXT | IMAGE | EMBEDDING (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListFoundationModels.html).
+ */
+function badFoundationQuery(query: URLSearchParams): BedrockFault | null {
+  const inference = query.get('byInferenceType');
+  const modality = query.get('byOutputModality');
+  if (inference !== null && !['ON_DEMAND', 'PROVISIONED'].includes(inference))
+    return validation('byInferenceType: ON_DEMAND | PROVISIONED');
+  if (modality !== null && !['TEXT', 'IMAGE', 'EMBEDDING'].includes(modality))
+    return validation('byOutputModality: TEXT | IMAGE | EMBEDDING');
+  return null;
+}
+
+/** ListInferenceProfiles maxResults: 1 to 1000 (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListInferenceProfiles.html). */
+function badMaxResults(query: URLSearchParams): BedrockFault | null {
+  const max = query.get('maxResults');
+  if (max === null) return null;
+  const n = Number(max);
+  return Number.isInteger(n) && n >= 1 && n <= 1000 ? null : validation('maxResults: from 1 to 1000');
+}
+
+/**
+ * A fake Bedrock control plane (`bedrock.<region>`): GET /foundation-models (filtered by the
+ * query, as Bedrock filters) and GET /inference-profiles (paged by maxResults with nextToken),
+ * behind the same signature rules as the runtime.
+ */
+export function fakeBedrockControlPlane(
+  models: FakeFoundationModel[],
+  profiles: FakeInferenceProfile[],
+): FakeHandler & { readonly refused: BedrockFault[] } {
+  const refused: BedrockFault[] = [];
+  const handler = async (_req: IncomingMessage, res: ServerResponse, record: RecordedRequest): Promise<void> => {
+    const query = new URLSearchParams(record.query);
+    const send = (body: object): void => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const auth = await authFault(record);
+    const fault =
+      auth ??
+      (record.path === '/foundation-models'
+        ? badFoundationQuery(query)
+        : record.path === '/inference-profiles'
+          ? badMaxResults(query)
+          : null);
+    if (fault) {
+      refused.push(fault);
+      return sendFault(res, fault);
+    }
+    if (record.method === 'GET' && record.path === '/foundation-models') {
+      const inference = query.get('byInferenceType');
+      const modality = query.get('byOutputModality');
+      const summaries = models
+        .filter(
+          (m) =>
+            (inference === null || m.inferenceTypesSupported.includes(inference)) &&
+            (modality === null || m.outputModalities.includes(modality)),
+        )
+        .map((m) => ({
+          ...m,
+          status: undefined,
+          modelLifecycle: { status: m.status ?? 'ACTIVE' },
+          modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${m.modelId}`,
+        }));
+      return send({ modelSummaries: summaries });
+    }
+    if (record.method === 'GET' && record.path === '/inference-profiles') {
+      const size = Number(query.get('maxResults') ?? 1000);
+      const start = Number(query.get('nextToken') ?? 0);
+      const page = profiles.slice(start, start + size).map((p) => ({ ...p, status: p.status ?? 'ACTIVE', type: 'SYSTEM_DEFINED' }));
+      return send({ inferenceProfileSummaries: page, ...(start + size < profiles.length ? { nextToken: String(start + size) } : {}) });
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: `fake Bedrock control plane: no route for ${record.method} ${record.path}` }));
+  };
+  return Object.assign(handler, { refused });
 }

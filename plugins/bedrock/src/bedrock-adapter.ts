@@ -1,6 +1,5 @@
 import {
   GatewayError,
-  isLiteralGlob,
   UpstreamClient,
   type BackendContext,
   type ModelInfo,
@@ -15,6 +14,7 @@ import type { BedrockBackendConfig } from './bedrock-backend-config.js';
 import { AWS_BEDROCK_CONVERSE } from './bedrock-converse-codec.js';
 import { BedrockCredentials } from './bedrock-credentials.js';
 import { normaliseBedrockErrorReply } from './bedrock-error-reply.js';
+import { listBedrockModels } from './list-bedrock-models.js';
 import { bedrockConverseUrl, bedrockRuntimeBase } from './bedrock-urls.js';
 import { AWS_EVENT_STREAM } from './frame-bedrock-event-stream.js';
 import { shapeBedrockBody } from './shape-bedrock-body.js';
@@ -87,10 +87,12 @@ export class BedrockAdapter implements ProviderAdapter {
     return normaliseBedrockErrorReply(reply, { backendId: this.backendId, model: call.model, redactor: this.ctx.redactor });
   }
 
-  /** The models named literally (no glob) in the backend's `models`. */
-  listModels(): Promise<ModelInfo[]> {
-    const names = (this.config.models ?? []).filter((m) => isLiteralGlob(m));
-    return Promise.resolve(names.map((id) => ({ id, owned_by: 'aws-bedrock' })));
+  /** The models the backend's `models` globs admit, from the control plane; else its literal names. */
+  listModels(signal: AbortSignal): Promise<ModelInfo[]> {
+    return listBedrockModels(
+      { config: this.config, client: this.client, signer: this.signer, logger: this.ctx.logger, redactor: this.ctx.redactor },
+      signal,
+    );
   }
 
   close(): Promise<void> {

@@ -24,3 +24,4 @@ export { normaliseBedrockErrorReply, BEDROCK_THROTTLE_RETRY_AFTER_SECONDS } from
 export { shapeBedrockBody, CONVERSE_REQUEST_FIELDS } from './shape-bedrock-body.js';
 export { createBedrockSigner, signBedrockRequest, BEDROCK_SIGNING_NAME } from './sign-bedrock-request.js';
 export { isBedrockClaude } from './bedrock-models.js';
+export { listBedrockModels } from './list-bedrock-models.js';
