@@ -116,10 +116,25 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
   SessionToken: 'fake-session-' + n + '-' + expires.getTime(), Expiration: expires.toISOString() }));
 `,
     );
+    // credential_process whose session Bedrock ends after 1.5 s though the credentials say an hour (a revoked session, a skewed clock).
+    const skewCounter = path.join(dir, 'skew-issued.txt');
+    const skewIssuer = path.join(dir, 'issue-skewed.mjs');
+    writeFileSync(skewCounter, '0');
+    writeFileSync(
+      skewIssuer,
+      `import { readFileSync, writeFileSync } from 'node:fs';
+const n = Number(readFileSync(${JSON.stringify(skewCounter)}, 'utf8')) + 1;
+writeFileSync(${JSON.stringify(skewCounter)}, String(n));
+const id = '${FAKE_KEY_PREFIX}SKEW' + n;
+process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessKey: 'secret-for-' + id,
+  SessionToken: 'fake-session-' + n + '-' + (Date.now() + 1500), Expiration: new Date(Date.now() + 3600000).toISOString() }));
+`,
+    );
     const configFile = path.join(dir, 'config');
     writeFileSync(
       configFile,
-      `[profile rotating]\ncredential_process = ${process.execPath} ${issuer}\n\n[profile wrong-key]\nregion = us-east-1\n`,
+      `[profile rotating]\ncredential_process = ${process.execPath} ${issuer}\n\n[profile skewed]\ncredential_process = ${process.execPath} ${skewIssuer}\n\n` +
+        `[profile wrong-key]\nregion = us-east-1\n`,
     );
     const credentialsFile = path.join(dir, 'credentials');
     writeFileSync(
@@ -138,6 +153,7 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
           backend('bedrock-profile', { profile: 'switchyard-test' }),
           backend('bedrock-rotating', { profile: 'rotating' }),
           backend('bedrock-wrong-key', { profile: 'wrong-key' }),
+          backend('bedrock-skewed', { profile: 'skewed' }),
           backend('bedrock-nope', { profile: 'no-such-profile' }),
           backend('bedrock-listing', {
             profile: 'switchyard-test',
@@ -154,6 +170,7 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
           { virtual_model: 'via-profile', backend: 'bedrock-profile', real_model: SONNET },
           { virtual_model: 'via-rotating', backend: 'bedrock-rotating', real_model: SONNET },
           { virtual_model: 'via-wrong-key', backend: 'bedrock-wrong-key', real_model: SONNET },
+          { virtual_model: 'via-skewed', backend: 'bedrock-skewed', real_model: SONNET },
           { virtual_model: 'via-nope', backend: 'bedrock-nope', real_model: SONNET },
           { virtual_model: 'sonnet-thinker', backend: 'bedrock', real_model: SONNET, clamp: { enable_thinking: true } },
         ],
@@ -473,6 +490,30 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessK
       // Seven requests over ~4 s with two-second credentials: at least two keys were issued and used.
       assert.ok(new Set(used).size >= 2, `keys used: ${used.join(', ')}`);
       assert.ok(!script.refused.some((r) => r.fault.type === 'ExpiredTokenException'), JSON.stringify(script.refused));
+    });
+
+    it('ExpiredTokenException for credentials the SDK still holds valid: one forced refresh and a retry, the client sees 200', async () => {
+      const first = rid('br-skew-1');
+      const ok = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: 'via-skewed', messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': first },
+      );
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal(keyOf(await receivedWithId(bedrock, first)), `${FAKE_KEY_PREFIX}SKEW1`);
+      await delay(1700);
+      const second = rid('br-skew-2');
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: 'via-skewed', messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': second },
+      );
+      assert.equal(reply.status, 200, reply.text);
+      const attempts = bedrock.requests.filter((r) => r.headers['x-request-id'] === second);
+      assert.deepEqual(
+        attempts.map((r) => keyOf(r)),
+        [`${FAKE_KEY_PREFIX}SKEW1`, `${FAKE_KEY_PREFIX}SKEW2`],
+      );
     });
 
     it('no secret reaches the logs', () => {

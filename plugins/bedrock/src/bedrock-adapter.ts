@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  readBody,
   UpstreamClient,
   type BackendContext,
   type ModelInfo,
@@ -9,11 +10,12 @@ import {
   type UpstreamReply,
   type WireProtocol,
 } from '@switchyard/kernel';
-import type { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { BedrockBackendConfig } from './bedrock-backend-config.js';
 import { AWS_BEDROCK_CONVERSE } from './bedrock-converse-codec.js';
 import { BedrockCredentials } from './bedrock-credentials.js';
 import { normaliseBedrockErrorReply } from './bedrock-error-reply.js';
+import { bedrockErrorType } from './map-bedrock-error.js';
 import { listBedrockModels } from './list-bedrock-models.js';
 import { bedrockConverseUrl, bedrockRuntimeBase } from './bedrock-urls.js';
 import { AWS_EVENT_STREAM } from './frame-bedrock-event-stream.js';
@@ -37,7 +39,6 @@ export class BedrockAdapter implements ProviderAdapter {
   readonly backendId: string;
   private readonly client: UpstreamClient;
   private readonly credentials: BedrockCredentials;
-  private readonly signer: SignatureV4;
   private readonly runtimeBase: string;
   private readonly extraHeaders: Record<string, string> = {};
 
@@ -48,7 +49,6 @@ export class BedrockAdapter implements ProviderAdapter {
     this.backendId = config.id;
     this.client = new UpstreamClient(config.id, config);
     this.credentials = new BedrockCredentials(config.id, config.profile, ctx.redactor);
-    this.signer = createBedrockSigner(config.region, this.credentials.identity);
     this.runtimeBase = bedrockRuntimeBase(config.region, config.base_url);
     for (const [k, v] of Object.entries(config.headers ?? {})) this.extraHeaders[k.toLowerCase()] = v;
     if (config.api_key) {
@@ -69,20 +69,14 @@ export class BedrockAdapter implements ProviderAdapter {
       throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type aws-bedrock) cannot serve ${call.operation}`);
     const url = bedrockConverseUrl(this.runtimeBase, call.model, call.stream);
     const body = JSON.stringify(shapeBedrockBody(call.body, this.config.default_max_tokens));
-    await this.credentials.get(call.signal);
-    const signed = await signBedrockRequest(this.signer, {
-      method: 'POST',
-      url,
-      headers: { ...this.extraHeaders, 'content-type': 'application/json', accept: call.stream ? AWS_EVENT_STREAM : 'application/json' },
-      body,
-    });
-    const reply = await this.client.send({
-      method: 'POST',
-      url,
-      headers: { ...signed, 'x-request-id': call.requestId, traceparent: call.traceparent },
-      body,
-      signal: call.signal,
-    });
+    let identity = await this.credentials.get(call.signal);
+    let reply = await this.post(url, body, identity, call);
+    if (reply.status === 403 && bedrockErrorType(reply.headers['x-amzn-errortype'], undefined) === 'ExpiredTokenException') {
+      // Expired for Bedrock though not for the SDK (a revoked session, a skewed clock): new credentials, one retry.
+      await readBody(reply.body, 64 * 1024).catch(() => '');
+      identity = await this.credentials.refreshed(identity, call.signal);
+      reply = await this.post(url, body, identity, call);
+    }
     if (reply.status < 400) return reply;
     return normaliseBedrockErrorReply(reply, { backendId: this.backendId, model: call.model, redactor: this.ctx.redactor });
   }
@@ -90,9 +84,32 @@ export class BedrockAdapter implements ProviderAdapter {
   /** The models the backend's `models` globs admit, from the control plane; else its literal names. */
   listModels(signal: AbortSignal): Promise<ModelInfo[]> {
     return listBedrockModels(
-      { config: this.config, client: this.client, signer: this.signer, logger: this.ctx.logger, redactor: this.ctx.redactor },
+      {
+        config: this.config,
+        client: this.client,
+        sign: async (req, signal) => signBedrockRequest(createBedrockSigner(this.config.region, await this.credentials.get(signal)), req),
+        logger: this.ctx.logger,
+        redactor: this.ctx.redactor,
+      },
       signal,
     );
+  }
+
+  /** One signed POST with `identity`. */
+  private async post(url: string, body: string, identity: AwsCredentialIdentity, call: UpstreamCall): Promise<UpstreamReply> {
+    const signed = await signBedrockRequest(createBedrockSigner(this.config.region, identity), {
+      method: 'POST',
+      url,
+      headers: { ...this.extraHeaders, 'content-type': 'application/json', accept: call.stream ? AWS_EVENT_STREAM : 'application/json' },
+      body,
+    });
+    return this.client.send({
+      method: 'POST',
+      url,
+      headers: { ...signed, 'x-request-id': call.requestId, traceparent: call.traceparent },
+      body,
+      signal: call.signal,
+    });
   }
 
   close(): Promise<void> {

@@ -1,4 +1,7 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/** The SDK's memoized chain: cached credentials, or new ones when asked to refresh. */
+type CredentialChain = (options?: { forceRefresh?: boolean }) => Promise<AwsCredentialIdentity>;
 import { GatewayError, type SecretRedactor } from '@switchyard/kernel';
 
 /** How long the gateway waits for credentials (SSO, STS, container or instance metadata) before a 504. */
@@ -13,16 +16,14 @@ const CREDENTIALS_TIMEOUT_MS = 30_000;
  * lookup is tried again by the next one. Credentials are never logged.
  */
 export class BedrockCredentials {
-  private provider: AwsCredentialIdentityProvider | null = null;
+  private provider: CredentialChain | null = null;
+  private refreshing: Promise<AwsCredentialIdentity> | null = null;
 
   constructor(
     private readonly backendId: string,
     private readonly profile: string | undefined,
     private readonly redactor: SecretRedactor,
   ) {}
-
-  /** The provider SignatureV4 calls on each request (it resolves through `get`, with its errors). */
-  readonly identity = (): Promise<AwsCredentialIdentity> => this.get();
 
   async get(signal?: AbortSignal): Promise<AwsCredentialIdentity> {
     try {
@@ -35,8 +36,29 @@ export class BedrockCredentials {
     }
   }
 
+  /**
+   * After Bedrock said ExpiredTokenException to a request signed with `used` while the SDK still
+   * held them valid (a revoked session, a skewed clock): new credentials, forced once and shared by
+   * concurrent callers; the current ones when another caller already replaced `used`.
+   */
+  async refreshed(used: AwsCredentialIdentity, signal?: AbortSignal): Promise<AwsCredentialIdentity> {
+    try {
+      const current = await bounded(
+        this.chain().then((p) => p()),
+        signal,
+      );
+      if (current.accessKeyId !== used.accessKeyId || current.sessionToken !== used.sessionToken) return current;
+      this.refreshing ??= this.chain()
+        .then((p) => p({ forceRefresh: true }))
+        .finally(() => (this.refreshing = null));
+      return await bounded(this.refreshing, signal);
+    } catch (err) {
+      throw await this.failure(err);
+    }
+  }
+
   /** The SDK is loaded on first use: a gateway without a Bedrock request never pays for it. */
-  private async chain(): Promise<AwsCredentialIdentityProvider> {
+  private async chain(): Promise<CredentialChain> {
     if (!this.provider) {
       const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
       this.provider ??= fromNodeProviderChain(this.profile ? { profile: this.profile } : {});

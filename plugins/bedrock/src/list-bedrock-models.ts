@@ -1,4 +1,3 @@
-import type { SignatureV4 } from '@smithy/signature-v4';
 import {
   asArray,
   asObject,
@@ -13,7 +12,7 @@ import {
 } from '@switchyard/kernel';
 import type { BedrockBackendConfig } from './bedrock-backend-config.js';
 import { bedrockControlPlaneBase } from './bedrock-urls.js';
-import { signBedrockRequest } from './sign-bedrock-request.js';
+import type { UnsignedRequest } from './sign-bedrock-request.js';
 
 /** Pages of ListInferenceProfiles read at most (1000 profiles each). */
 const MAX_PROFILE_PAGES = 10;
@@ -21,14 +20,15 @@ const MAX_PROFILE_PAGES = 10;
 export interface BedrockModelSource {
   config: BedrockBackendConfig;
   client: UpstreamClient;
-  signer: SignatureV4;
+  /** The SigV4 headers for a request (with the backend's current credentials). */
+  sign(req: UnsignedRequest, signal: AbortSignal): Promise<Record<string, string>>;
   logger: KernelLogger;
   redactor: SecretRedactor;
 }
 
 /** One signed GET on the control plane, as JSON; throws naming the path and status on a non-2xx. */
 async function getSigned(src: BedrockModelSource, url: string, signal: AbortSignal): Promise<Record<string, unknown>> {
-  const headers = await signBedrockRequest(src.signer, { method: 'GET', url, headers: { accept: 'application/json' } });
+  const headers = await src.sign({ method: 'GET', url, headers: { accept: 'application/json' } }, signal);
   const reply = await src.client.send({ method: 'GET', url, headers, signal });
   const text = await readBody(reply.body, 16 * 1024 * 1024);
   if (reply.status >= 400) throw new Error(`GET ${new URL(url).pathname} answered ${reply.status}: ${text.slice(0, 300)}`);

@@ -1,7 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity } from '@smithy/types';
 
 /** The SigV4 signing name of both Bedrock endpoints (bedrock-runtime and the control plane). */
 export const BEDROCK_SIGNING_NAME = 'bedrock';
@@ -15,10 +15,11 @@ export interface UnsignedRequest {
 }
 
 /**
- * A SigV4 signer for one backend (the AWS SDK's SignatureV4 with SHA-256 from @aws-crypto),
- * calling the credential provider on each signature (the provider caches and refreshes).
+ * A SigV4 signer (the AWS SDK's SignatureV4 with SHA-256 from @aws-crypto) for one request's
+ * credentials: the adapter knows which credentials signed it (to refresh them if Bedrock says
+ * they expired).
  */
-export function createBedrockSigner(region: string, credentials: AwsCredentialIdentityProvider): SignatureV4 {
+export function createBedrockSigner(region: string, credentials: AwsCredentialIdentity): SignatureV4 {
   return new SignatureV4({ service: BEDROCK_SIGNING_NAME, region, credentials, sha256: Sha256 });
 }
 
