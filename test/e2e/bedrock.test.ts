@@ -48,6 +48,28 @@ const THINKING_TOOL_REPLY: ConverseReply = {
   usage: { inputTokens: 50, outputTokens: 30, totalTokens: 80 },
 };
 
+/**
+ * Writes a credential_process script: each run issues key `AKIAFAKE<tag><n>` (with the fake's
+ * secret) and a session token the fake takes as expired `tokenTtlMs` later, reporting an
+ * `Expiration` `expirationMs` away. Returns the script's path.
+ */
+function writeCredentialProcess(dir: string, tag: string, tokenTtlMs: number, expirationMs: number): string {
+  const counter = path.join(dir, `${tag}-issued.txt`);
+  const script = path.join(dir, `issue-${tag}.mjs`);
+  writeFileSync(counter, '0');
+  writeFileSync(
+    script,
+    `import { readFileSync, writeFileSync } from 'node:fs';
+const n = Number(readFileSync(${JSON.stringify(counter)}, 'utf8')) + 1;
+writeFileSync(${JSON.stringify(counter)}, String(n));
+const id = '${FAKE_KEY_PREFIX}${tag}' + n;
+process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessKey: 'secret-for-' + id,
+  SessionToken: 'fake-session-' + n + '-' + (Date.now() + ${tokenTtlMs}), Expiration: new Date(Date.now() + ${expirationMs}).toISOString() }));
+`,
+  );
+  return script;
+}
+
 /** The access key id a signed request used. */
 const keyOf = (r: RecordedRequest): string => /Credential=([^/]+)\//.exec(String(r.headers.authorization))?.[1] ?? '';
 
@@ -102,34 +124,9 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'switchyard-aws-'));
     // credential_process: each run issues a new key whose session token expires two seconds later.
-    const counter = path.join(dir, 'issued.txt');
-    const issuer = path.join(dir, 'issue-credentials.mjs');
-    writeFileSync(counter, '0');
-    writeFileSync(
-      issuer,
-      `import { readFileSync, writeFileSync } from 'node:fs';
-const n = Number(readFileSync(${JSON.stringify(counter)}, 'utf8')) + 1;
-writeFileSync(${JSON.stringify(counter)}, String(n));
-const expires = new Date(Date.now() + 2000);
-const id = '${FAKE_KEY_PREFIX}ROT' + n;
-process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessKey: 'secret-for-' + id,
-  SessionToken: 'fake-session-' + n + '-' + expires.getTime(), Expiration: expires.toISOString() }));
-`,
-    );
-    // credential_process whose session Bedrock ends after 1.5 s though the credentials say an hour (a revoked session, a skewed clock).
-    const skewCounter = path.join(dir, 'skew-issued.txt');
-    const skewIssuer = path.join(dir, 'issue-skewed.mjs');
-    writeFileSync(skewCounter, '0');
-    writeFileSync(
-      skewIssuer,
-      `import { readFileSync, writeFileSync } from 'node:fs';
-const n = Number(readFileSync(${JSON.stringify(skewCounter)}, 'utf8')) + 1;
-writeFileSync(${JSON.stringify(skewCounter)}, String(n));
-const id = '${FAKE_KEY_PREFIX}SKEW' + n;
-process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: id, SecretAccessKey: 'secret-for-' + id,
-  SessionToken: 'fake-session-' + n + '-' + (Date.now() + 1500), Expiration: new Date(Date.now() + 3600000).toISOString() }));
-`,
-    );
+    const issuer = writeCredentialProcess(dir, 'ROT', 2000, 2000);
+    // One whose sessions Bedrock ends after 1.5 s though the credentials say an hour (a revoked session, a skewed clock).
+    const skewIssuer = writeCredentialProcess(dir, 'SKEW', 1500, 3_600_000);
     const configFile = path.join(dir, 'config');
     writeFileSync(
       configFile,

@@ -24,6 +24,7 @@ import {
   createBedrockStreamDecoder,
   decodeBedrockResponse,
   encodeBedrockRequest,
+  loadAwsModules,
   normaliseBedrockErrorReply,
   plugin as bedrock,
   shapeBedrockBody,
@@ -33,6 +34,9 @@ import { converseStreamEvents, DEFAULT_REPLY, encodeBedrockEvent, encodeBedrockE
 import { collectText, parseSse } from '../helpers/sse.js';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+// The plugin loads the AWS SDK modules on first use (a request's signing does it before any stream).
+await loadAwsModules();
 
 function context(): CodecContext & { droppedFields: string[] } {
   const droppedFields: string[] = [];

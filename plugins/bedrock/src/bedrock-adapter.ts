@@ -20,7 +20,7 @@ import { listBedrockModels } from './list-bedrock-models.js';
 import { bedrockConverseUrl, bedrockRuntimeBase } from './bedrock-urls.js';
 import { AWS_EVENT_STREAM } from './frame-bedrock-event-stream.js';
 import { shapeBedrockBody } from './shape-bedrock-body.js';
-import { createBedrockSigner, signBedrockRequest } from './sign-bedrock-request.js';
+import { signBedrockRequest } from './sign-bedrock-request.js';
 
 /** Every chat ingress is translated to Converse (no client speaks it). */
 const WIRE: Partial<Record<Protocol, WireProtocol>> = {
@@ -87,7 +87,7 @@ export class BedrockAdapter implements ProviderAdapter {
       {
         config: this.config,
         client: this.client,
-        sign: async (req, signal) => signBedrockRequest(createBedrockSigner(this.config.region, await this.credentials.get(signal)), req),
+        sign: async (req, signal) => signBedrockRequest(this.config.region, await this.credentials.get(signal), req),
         logger: this.ctx.logger,
         redactor: this.ctx.redactor,
       },
@@ -97,7 +97,7 @@ export class BedrockAdapter implements ProviderAdapter {
 
   /** One signed POST with `identity`. */
   private async post(url: string, body: string, identity: AwsCredentialIdentity, call: UpstreamCall): Promise<UpstreamReply> {
-    const signed = await signBedrockRequest(createBedrockSigner(this.config.region, identity), {
+    const signed = await signBedrockRequest(this.config.region, identity, {
       method: 'POST',
       url,
       headers: { ...this.extraHeaders, 'content-type': 'application/json', accept: call.stream ? AWS_EVENT_STREAM : 'application/json' },

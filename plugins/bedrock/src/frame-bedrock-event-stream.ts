@@ -1,6 +1,6 @@
-import { EventStreamCodec, type Message, type MessageHeaders } from '@smithy/core/event-streams';
-import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import type { Message, MessageHeaders } from '@smithy/core/event-streams';
 import { asString, GatewayError, isObject, parseJson, type SseEvent, type StreamFramer, type StreamFraming } from '@switchyard/kernel';
+import { awsModules } from './aws-modules.js';
 
 /** The media type of ConverseStream's reply body (the AWS binary event stream). */
 export const AWS_EVENT_STREAM = 'application/vnd.amazon.eventstream';
@@ -27,6 +27,8 @@ const MAX_MESSAGE_BYTES = 24 * 1024 * 1024;
  * A bad CRC or a truncated stream throws (the translating stream then fails with a 502).
  */
 export function createBedrockEventStreamFramer(onEvent: (event: SseEvent) => void): StreamFramer {
+  // Loaded by the request's signing, before any reply (and so any framer) exists.
+  const { EventStreamCodec, toUtf8, fromUtf8 } = awsModules();
   const codec = new EventStreamCodec(toUtf8, fromUtf8);
   let pending: Buffer = Buffer.alloc(0);
   const emit = (bytes: Buffer): void => {
@@ -36,7 +38,7 @@ export function createBedrockEventStreamFramer(onEvent: (event: SseEvent) => voi
     } catch (err) {
       throw GatewayError.badGateway(`the backend sent a malformed event stream message: ${(err as Error).message}`, 'upstream_malformed');
     }
-    onEvent(namedEvent(message));
+    onEvent(namedEvent(message, toUtf8));
   };
   return {
     feed(chunk: Buffer) {
@@ -58,7 +60,7 @@ export function createBedrockEventStreamFramer(onEvent: (event: SseEvent) => voi
 }
 
 /** One decoded message as the event the stream decoder reads. */
-function namedEvent(message: Message): SseEvent {
+function namedEvent(message: Message, toUtf8: (bytes: Uint8Array) => string): SseEvent {
   const headers = message.headers;
   const payload = toUtf8(message.body);
   const messageType = header(headers, ':message-type') ?? 'event';

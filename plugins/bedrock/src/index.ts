@@ -22,6 +22,7 @@ export { decodeBedrockUsage } from './map-bedrock-usage.js';
 export { bedrockErrorType, bedrockExceptionStatus } from './map-bedrock-error.js';
 export { normaliseBedrockErrorReply, BEDROCK_THROTTLE_RETRY_AFTER_SECONDS } from './bedrock-error-reply.js';
 export { shapeBedrockBody, CONVERSE_REQUEST_FIELDS } from './shape-bedrock-body.js';
-export { createBedrockSigner, signBedrockRequest, BEDROCK_SIGNING_NAME } from './sign-bedrock-request.js';
+export { signBedrockRequest, BEDROCK_SIGNING_NAME, type UnsignedRequest } from './sign-bedrock-request.js';
+export { loadAwsModules, awsModules, type AwsModules } from './aws-modules.js';
 export { isBedrockClaude } from './bedrock-models.js';
 export { listBedrockModels } from './list-bedrock-models.js';

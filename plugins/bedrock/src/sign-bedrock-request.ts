@@ -1,7 +1,5 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { loadAwsModules } from './aws-modules.js';
 
 /** The SigV4 signing name of both Bedrock endpoints (bedrock-runtime and the control plane). */
 export const BEDROCK_SIGNING_NAME = 'bedrock';
@@ -15,20 +13,18 @@ export interface UnsignedRequest {
 }
 
 /**
- * A SigV4 signer (the AWS SDK's SignatureV4 with SHA-256 from @aws-crypto) for one request's
- * credentials: the adapter knows which credentials signed it (to refresh them if Bedrock says
- * they expired).
- */
-export function createBedrockSigner(region: string, credentials: AwsCredentialIdentity): SignatureV4 {
-  return new SignatureV4({ service: BEDROCK_SIGNING_NAME, region, credentials, sha256: Sha256 });
-}
-
-/**
  * The request's headers with SigV4's added (`authorization`, `x-amz-date`, `x-amz-content-sha256`,
- * and `x-amz-security-token` for temporary credentials); `host` is signed and left out of the
+ * and `x-amz-security-token` for temporary credentials), signed with `credentials` for `region` by
+ * the AWS SDK's SignatureV4 (SHA-256 from @aws-crypto); `host` is signed and left out of the
  * result (the HTTP client sends the same host itself).
  */
-export async function signBedrockRequest(signer: SignatureV4, req: UnsignedRequest): Promise<Record<string, string>> {
+export async function signBedrockRequest(
+  region: string,
+  credentials: AwsCredentialIdentity,
+  req: UnsignedRequest,
+): Promise<Record<string, string>> {
+  const { SignatureV4, Sha256, HttpRequest } = await loadAwsModules();
+  const signer = new SignatureV4({ service: BEDROCK_SIGNING_NAME, region, credentials, sha256: Sha256 });
   const url = new URL(req.url);
   const query: Record<string, string> = {};
   url.searchParams.forEach((value, key) => (query[key] = value));
