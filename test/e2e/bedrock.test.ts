@@ -170,6 +170,14 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
           { virtual_model: 'via-skewed', backend: 'bedrock-skewed', real_model: SONNET },
           { virtual_model: 'via-nope', backend: 'bedrock-nope', real_model: SONNET },
           { virtual_model: 'sonnet-thinker', backend: 'bedrock', real_model: SONNET, clamp: { enable_thinking: true } },
+          {
+            virtual_model: 'nova-ha',
+            strategy: 'failover',
+            targets: [
+              { backend: 'bedrock', real_model: 'amazon.nova-notready-v1:0' },
+              { backend: 'bedrock-profile', real_model: NOVA },
+            ],
+          },
         ],
       },
       env: {
@@ -300,6 +308,25 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
     });
   });
 
+  describe('Responses API clients', () => {
+    it('POST /v1/responses, not streamed and streamed, reaches Converse', async () => {
+      const id = rid('br-resp');
+      const reply = await post(`${gw.url}/v1/responses`, { model: NOVA, input: 'Hi', instructions: 'Be brief.' }, { 'x-request-id': id });
+      assert.equal(reply.status, 200, reply.text);
+      const body = reply.json();
+      assert.equal(body.output.find((o: any) => o.type === 'message').content[0].text, 'Hello from the fake Bedrock.');
+      const got = await receivedWithId(bedrock, id);
+      assert.deepEqual(got.body.system, [{ text: 'Be brief.' }]);
+      assert.deepEqual(got.body.messages, [{ role: 'user', content: [{ text: 'Hi' }] }]);
+
+      const sid = rid('br-resp-sse');
+      const streamed = await post(`${gw.url}/v1/responses`, { model: NOVA, input: 'Hi', stream: true }, { 'x-request-id': sid });
+      assert.equal(streamed.status, 200, streamed.text);
+      assert.match(streamed.text, /event: response\.completed/);
+      assert.equal((await receivedWithId(bedrock, sid)).path, `/model/${encodeURIComponent(NOVA)}/converse-stream`);
+    });
+  });
+
   describe('ConverseStream (binary event stream)', () => {
     it('OpenAI client, streamed: /converse-stream, text deltas, finish and usage', async () => {
       const id = rid('br-oa-sse');
@@ -422,6 +449,27 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
         if (status === 429) assert.equal(reply.headers.get('retry-after'), '1');
       });
     }
+
+    it('ModelNotReadyException on the first target of a failover route: the next target answers', async () => {
+      script.onModel('amazon.nova-notready-v1:0', {
+        fault: { status: 429, type: 'ModelNotReadyException', message: 'Model is not ready to serve inference requests.' },
+      });
+      const id = rid('br-failover');
+      const reply = await post(
+        `${gw.url}/v1/chat/completions`,
+        { model: 'nova-ha', messages: [{ role: 'user', content: 'x' }] },
+        { 'x-request-id': id },
+      );
+      assert.equal(reply.status, 200, reply.text);
+      const attempts = bedrock.requests.filter((r) => r.headers['x-request-id'] === id);
+      assert.deepEqual(
+        attempts.map((r) => [r.path, keyOf(r)]),
+        [
+          [`/model/${encodeURIComponent('amazon.nova-notready-v1:0')}/converse`, ENV_KEY],
+          [`/model/${encodeURIComponent(NOVA)}/converse`, PROFILE_KEY],
+        ],
+      );
+    });
 
     it('a key Bedrock does not know → 502 "backend X rejected the gateway\'s credentials"', async () => {
       const reply = await post(`${gw.url}/v1/messages`, {

@@ -344,6 +344,8 @@ const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
 export interface FakeBedrock extends FakeHandler {
   /** Answer the request carrying `x-request-id: id` with `script` (after the auth and body rules). */
   on(id: string, script: BedrockScript): void;
+  /** Answer every request for `modelId` (without a script of its own) with `script`. */
+  onModel(modelId: string, script: BedrockScript): void;
   /** Models the account may not use: AccessDeniedException. */
   deny(modelId: string): void;
   /** Requests the rules refused, with why. */
@@ -357,6 +359,7 @@ export interface FakeBedrock extends FakeHandler {
 export function fakeBedrock(): FakeBedrock {
   const scripts = new Map<string, BedrockScript>();
   const denied = new Set<string>();
+  const byModel = new Map<string, BedrockScript>();
   const refused: { path: string; fault: BedrockFault }[] = [];
   const handler = async (_req: IncomingMessage, res: ServerResponse, record: RecordedRequest): Promise<void> => {
     const route = ROUTE.exec(record.path);
@@ -377,7 +380,8 @@ export function fakeBedrock(): FakeBedrock {
       return sendFault(res, fault);
     }
     const id = record.headers['x-request-id'];
-    const script: BedrockScript = (typeof id === 'string' ? scripts.get(id) : undefined) ?? { reply: DEFAULT_REPLY };
+    const script: BedrockScript = (typeof id === 'string' ? scripts.get(id) : undefined) ??
+      byModel.get(modelId) ?? { reply: DEFAULT_REPLY };
     if ('fault' in script) return sendFault(res, script.fault);
     if (route[2] === 'converse-stream') return streamReply(res, record, script.reply, script.streamException);
     const body = JSON.stringify({
@@ -392,6 +396,7 @@ export function fakeBedrock(): FakeBedrock {
   return Object.assign(handler, {
     on: (id: string, script: BedrockScript) => void scripts.set(id, script),
     deny: (modelId: string) => void denied.add(modelId),
+    onModel: (modelId: string, script: BedrockScript) => void byModel.set(modelId, script),
     refused,
   });
 }
