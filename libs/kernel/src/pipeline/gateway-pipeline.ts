@@ -443,7 +443,8 @@ export class GatewayPipeline implements RequestPipeline {
         ),
       );
     }
-    out.on('end', () => exchange.end(reply.status, null, out.bytesOut));
+    // A translated stream that carried the upstream's own error event is recorded as that failure.
+    out.on('end', () => exchange.end(translating?.upstreamError?.status ?? reply.status, translating?.upstreamError ?? null, out.bytesOut));
     out.on('close', () => {
       if (!exchange.isEnded) {
         reply.body.destroy();

@@ -105,6 +105,12 @@ export class Translation {
 export class TranslatingStream extends Transform {
   private readonly parser: StreamFramer;
   private out = '';
+  /**
+   * The upstream's own mid-stream failure (the first IR `error` event that passed), once there was
+   * one: the stream still ends normally, with the client protocol's error event, and the exchange
+   * is recorded as failed with this error.
+   */
+  upstreamError: GatewayError | null = null;
 
   constructor(
     private readonly decoder: StreamDecoder,
@@ -137,8 +143,14 @@ export class TranslatingStream extends Transform {
   private emitAll(events: IrStreamEvent[]): void {
     for (const e of events) {
       if (e.type === 'usage') this.onUsage?.(e.usage);
+      if (e.type !== 'error') {
+        this.out += this.encoder.push(e);
+        continue;
+      }
       // An upstream's mid-stream error message may echo a secret.
-      this.out += this.encoder.push(e.type === 'error' ? { ...e, message: this.redact(e.message) } : e);
+      const message = this.redact(e.message);
+      this.upstreamError ??= new GatewayError({ status: e.status, kind: 'upstream', message, code: e.errorType });
+      this.out += this.encoder.push({ ...e, message });
     }
   }
 
