@@ -10,7 +10,7 @@
  * instance metadata is disabled.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -18,7 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
-import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid } from '../helpers/e2e.js';
+import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { anthropicClient, openaiClient } from '../helpers/anthropic-e2e.js';
 import { fakeBedrock, fakeBedrockControlPlane, fakeSecretFor, FAKE_KEY_PREFIX, type ConverseReply } from '../helpers/fake-bedrock.js';
@@ -145,6 +145,7 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
     gw = await startGateway({
       config: {
         logging: { level: 'debug' },
+        journal: { enabled: true, path: path.join(dir, 'journal.jsonl') },
         backends: [
           backend('bedrock', { models: ['us.anthropic.claude-*', 'amazon.nova-*', 'denied.*', SONNET] }),
           backend('bedrock-profile', { profile: 'switchyard-test' }),
@@ -402,6 +403,16 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
       assert.equal(last.error.type, 'rate_limit_error');
       assert.match(last.error.message, /throttlingException: Too many tokens, please wait\./);
       assert.ok(!reply.text.includes('message_stop'));
+      // Recorded as the failure the client saw, not as the 200 the stream started with.
+      const line = await waitFor(() =>
+        readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+          .find((r) => r.request_id === id),
+      );
+      assert.equal(line.status, 429);
+      assert.match(line.error, /throttlingException: Too many tokens/);
 
       const oid = rid('br-exc-oa');
       script.on(oid, {
