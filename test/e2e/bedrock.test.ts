@@ -379,6 +379,44 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
       assert.equal(final.usage.output_tokens, 30);
     });
 
+    it("Claude Code's request shape (?beta=true, beta headers, cached system blocks, metadata, tools, thinking, streamed) reaches ConverseStream", async () => {
+      const id = rid('br-claude-code');
+      const reply = await post(
+        `${gw.url}/v1/messages?beta=true`,
+        {
+          model: SONNET,
+          max_tokens: 32000,
+          stream: true,
+          thinking: { type: 'enabled', budget_tokens: 31999 },
+          metadata: { user_id: 'user_abc_account_def_session_ghi' },
+          system: [
+            { type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." },
+            { type: 'text', text: 'Project instructions…', cache_control: { type: 'ephemeral' } },
+          ],
+          tools: [
+            { name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } } } },
+          ],
+          messages: [{ role: 'user', content: [{ type: 'text', text: 'list files', cache_control: { type: 'ephemeral' } }] }],
+        },
+        { 'x-request-id': id, 'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14', 'anthropic-version': '2023-06-01' },
+      );
+      assert.equal(reply.status, 200, reply.text);
+      assert.match(reply.text, /event: message_stop/);
+      const got = await receivedWithId(bedrock, id);
+      assert.equal(got.path, `/model/${encodeURIComponent(SONNET)}/converse-stream`);
+      assert.equal(got.query, '');
+      assert.equal(got.headers['anthropic-beta'], undefined);
+      assert.deepEqual(got.body.system, [
+        { text: "You are Claude Code, Anthropic's official CLI for Claude." },
+        { text: 'Project instructions…' },
+        { cachePoint: { type: 'default' } },
+      ]);
+      assert.deepEqual(got.body.messages[0].content, [{ text: 'list files' }, { cachePoint: { type: 'default' } }]);
+      assert.deepEqual(got.body.inferenceConfig, { maxTokens: 32000 });
+      assert.deepEqual(got.body.additionalModelRequestFields, { thinking: { type: 'enabled', budget_tokens: 31999 } });
+      assert.equal(got.body.toolConfig.tools[0].toolSpec.name, 'Bash');
+    });
+
     it('an exception event mid-stream ends the stream with an error event in the client protocol', async () => {
       const id = rid('br-exc');
       script.on(id, {
