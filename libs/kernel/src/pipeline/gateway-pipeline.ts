@@ -282,7 +282,7 @@ export class GatewayPipeline implements RequestPipeline {
   ): { wire: WireProtocol; translation: Translation | null; body: Record<string, unknown>; changed: boolean } {
     const adapter = backend.adapter!;
     exchange.backendType = backend.config.type;
-    const wire = adapter.wireProtocolFor(req.protocol, decision.realModel);
+    const wire = adapter.wireProtocolFor(req.protocol, decision.realModel, req.operation);
     if (req.operation !== undefined && wire !== req.protocol) {
       throw GatewayError.unsupportedOperation(
         `${req.operation} is not available for backend ${backend.config.id} (type ${backend.config.type}): it does not speak ${req.protocol} natively`,

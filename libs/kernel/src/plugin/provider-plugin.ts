@@ -57,8 +57,11 @@ export interface ProviderAdapter {
    * The wire protocol this backend should receive a request of `ingress` for `model` in:
    * the ingress itself means passthrough; anything else means the kernel translates through
    * the IR with the codecs registered for both protocols. `null`: the backend cannot do it.
+   * `operation` is the request's sub-operation (`count_tokens`), if any: operations are served on
+   * passthrough only, so a backend that translates the endpoint may still take an operation in the
+   * ingress protocol (and answer it in that protocol).
    */
-  wireProtocolFor(ingress: Protocol, model: string): WireProtocol | null;
+  wireProtocolFor(ingress: Protocol, model: string, operation?: string): WireProtocol | null;
   /** Send one call; resolves when the upstream's status and headers are in. */
   send(call: UpstreamCall): Promise<UpstreamReply>;
   /** The models the backend reports (GET /v1/models or the like); off the request path. */
