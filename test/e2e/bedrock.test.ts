@@ -309,6 +309,32 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
     });
   });
 
+  describe('count_tokens', () => {
+    it('Anthropic client: /v1/messages/count_tokens → CountTokens (converse input), input_tokens back', async () => {
+      const id = rid('br-count');
+      const result = await ant.messages.countTokens(
+        {
+          model: SONNET,
+          system: 'You are terse.',
+          messages: [{ role: 'user', content: 'How many words are in this question?' }],
+        },
+        { headers: { 'x-request-id': id } },
+      );
+      // The fake counts words: 3 in the system prompt, 7 in the message.
+      assert.equal(result.input_tokens, 10);
+      const got = await receivedWithId(bedrock, id);
+      assert.equal(got.path, `/model/${encodeURIComponent(SONNET)}/count-tokens`);
+      assert.deepEqual(got.body, {
+        input: {
+          converse: {
+            messages: [{ role: 'user', content: [{ text: 'How many words are in this question?' }] }],
+            system: [{ text: 'You are terse.' }],
+          },
+        },
+      });
+    });
+  });
+
   describe('Responses API clients', () => {
     it('POST /v1/responses, not streamed and streamed, reaches Converse', async () => {
       const id = rid('br-resp');

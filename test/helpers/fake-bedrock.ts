@@ -236,6 +236,34 @@ async function authFault(record: RecordedRequest): Promise<BedrockFault | null> 
   return missingSignature(record) ?? unknownKey(accessKeyId) ?? expiredToken(record) ?? (await badSignature(record));
 }
 
+/**
+ * CountTokens: `input` is a UNION of `converse` and `invokeModel`
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokensInput.html); the
+ * converse form takes messages and system only
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseTokensRequest.html).
+ */
+function countTokensBodyFault(body: unknown): BedrockFault | null {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const extra = Object.keys(b).filter((k) => k !== 'input');
+  if (extra.length) return validation(`The request body has fields CountTokens does not take: ${extra.join(', ')}`);
+  const input = b.input as Record<string, unknown> | undefined;
+  const members = input && typeof input === 'object' ? Object.keys(input) : [];
+  if (members.length !== 1 || !['converse', 'invokeModel'].includes(members[0]!))
+    return validation('input: exactly one of converse, invokeModel');
+  if (members[0] === 'invokeModel') return null;
+  const converse = input!.converse as Record<string, unknown>;
+  const unknown = Object.keys(converse).filter((k) => k !== 'messages' && k !== 'system');
+  if (unknown.length) return validation(`input.converse has fields it does not take: ${unknown.join(', ')}`);
+  const messages = Array.isArray(converse.messages) ? converse.messages : [];
+  return badRole(messages) ?? notUnion(messages);
+}
+
+/** The fake's token count: the words of every text block (deterministic, so a test can predict it). */
+export function fakeTokenCount(converse: { messages?: { content: { text?: string }[] }[]; system?: { text?: string }[] }): number {
+  const texts = [...(converse.system ?? []), ...(converse.messages ?? []).flatMap((m) => m.content)].map((b) => b.text ?? '');
+  return texts.join(' ').split(/\s+/).filter(Boolean).length;
+}
+
 /** The body's Converse rules, first failure wins. */
 function converseBodyFault(body: unknown): BedrockFault | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return validation('The request body is not a JSON object');
@@ -339,7 +367,7 @@ export const DEFAULT_REPLY: ConverseReply = {
   usage: { inputTokens: 12, outputTokens: 7, totalTokens: 19, cacheReadInputTokens: 3, cacheWriteInputTokens: 2 },
 };
 
-const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream|count-tokens)$/;
 
 export interface FakeBedrock extends FakeHandler {
   /** Answer the request carrying `x-request-id: id` with `script` (after the auth and body rules). */
@@ -374,10 +402,16 @@ export function fakeBedrock(): FakeBedrock {
       (denied.has(modelId)
         ? { status: 403, type: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID." }
         : null) ??
-      converseBodyFault(record.body);
+      (route[2] === 'count-tokens' ? countTokensBodyFault(record.body) : converseBodyFault(record.body));
     if (fault) {
       refused.push({ path: record.path, fault });
       return sendFault(res, fault);
+    }
+    if (route[2] === 'count-tokens') {
+      const body = JSON.stringify({ inputTokens: fakeTokenCount(record.body.input.converse ?? {}) });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'fake-aws-request-id' });
+      res.end(body);
+      return;
     }
     const id = record.headers['x-request-id'];
     const script: BedrockScript = (typeof id === 'string' ? scripts.get(id) : undefined) ??

@@ -17,7 +17,8 @@ import { BedrockCredentials } from './bedrock-credentials.js';
 import { normaliseBedrockErrorReply } from './bedrock-error-reply.js';
 import { bedrockErrorType } from './map-bedrock-error.js';
 import { listBedrockModels } from './list-bedrock-models.js';
-import { bedrockConverseUrl, bedrockRuntimeBase } from './bedrock-urls.js';
+import { bedrockConverseUrl, bedrockCountTokensUrl, bedrockRuntimeBase } from './bedrock-urls.js';
+import { decodeBedrockCountTokensReply, encodeBedrockCountTokens } from './count-bedrock-tokens.js';
 import { AWS_EVENT_STREAM } from './frame-bedrock-event-stream.js';
 import { shapeBedrockBody } from './shape-bedrock-body.js';
 import { signBedrockRequest } from './sign-bedrock-request.js';
@@ -59,16 +60,25 @@ export class BedrockAdapter implements ProviderAdapter {
     }
   }
 
-  wireProtocolFor(ingress: Protocol): WireProtocol | null {
+  /** Converse for every chat endpoint; /v1/messages/count_tokens stays Anthropic (Bedrock's CountTokens answers it). */
+  wireProtocolFor(ingress: Protocol, _model: string, operation?: string): WireProtocol | null {
+    if (operation !== undefined) return operation === 'count_tokens' && ingress === 'anthropic.messages' ? ingress : null;
     return WIRE[ingress] ?? null;
   }
 
   async send(call: UpstreamCall): Promise<UpstreamReply> {
-    if (call.protocol !== AWS_BEDROCK_CONVERSE) throw new Error(`the aws-bedrock plugin does not speak ${call.protocol}`);
-    if (call.operation !== undefined)
+    const countTokens = call.protocol === 'anthropic.messages' && call.operation === 'count_tokens';
+    if (!countTokens && call.operation !== undefined)
       throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type aws-bedrock) cannot serve ${call.operation}`);
-    const url = bedrockConverseUrl(this.runtimeBase, call.model, call.stream);
-    const body = JSON.stringify(shapeBedrockBody(call.body, this.config.default_max_tokens));
+    if (!countTokens && call.protocol !== AWS_BEDROCK_CONVERSE) throw new Error(`the aws-bedrock plugin does not speak ${call.protocol}`);
+    const url = countTokens
+      ? bedrockCountTokensUrl(this.runtimeBase, call.model)
+      : bedrockConverseUrl(this.runtimeBase, call.model, call.stream);
+    const body = JSON.stringify(
+      countTokens
+        ? encodeBedrockCountTokens(call.body, call.model, call.requestId)
+        : shapeBedrockBody(call.body, this.config.default_max_tokens),
+    );
     let identity = await this.credentials.get(call.signal);
     let reply = await this.post(url, body, identity, call);
     if (reply.status === 403 && bedrockErrorType(reply.headers['x-amzn-errortype'], undefined) === 'ExpiredTokenException') {
@@ -77,7 +87,7 @@ export class BedrockAdapter implements ProviderAdapter {
       identity = await this.credentials.refreshed(identity, call.signal);
       reply = await this.post(url, body, identity, call);
     }
-    if (reply.status < 400) return reply;
+    if (reply.status < 400) return countTokens ? decodeBedrockCountTokensReply(reply) : reply;
     return normaliseBedrockErrorReply(reply, { backendId: this.backendId, model: call.model, redactor: this.ctx.redactor });
   }
 
@@ -100,7 +110,11 @@ export class BedrockAdapter implements ProviderAdapter {
     const signed = await signBedrockRequest(this.config.region, identity, {
       method: 'POST',
       url,
-      headers: { ...this.extraHeaders, 'content-type': 'application/json', accept: call.stream ? AWS_EVENT_STREAM : 'application/json' },
+      headers: {
+        ...this.extraHeaders,
+        'content-type': 'application/json',
+        accept: call.stream && call.operation === undefined ? AWS_EVENT_STREAM : 'application/json',
+      },
       body,
     });
     return this.client.send({

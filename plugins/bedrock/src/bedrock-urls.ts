@@ -18,3 +18,8 @@ export function bedrockControlPlaneBase(region: string, baseUrl?: string): strin
 export function bedrockConverseUrl(base: string, modelId: string, stream: boolean): string {
   return joinUrl(base, `/model/${encodeURIComponent(modelId)}/${stream ? 'converse-stream' : 'converse'}`);
 }
+
+/** `POST /model/{modelId}/count-tokens` (CountTokens). */
+export function bedrockCountTokensUrl(base: string, modelId: string): string {
+  return joinUrl(base, `/model/${encodeURIComponent(modelId)}/count-tokens`);
+}
