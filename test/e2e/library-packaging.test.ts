@@ -25,6 +25,7 @@ const WORKSPACES = [
   'plugins/mock',
   'plugins/openresponses',
   'plugins/vertex',
+  'plugins/bedrock',
   'apps/gateway',
   'examples/plugin-echo',
 ];

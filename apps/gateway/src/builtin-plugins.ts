@@ -3,9 +3,16 @@ import anthropic from '@switchyard/plugin-anthropic';
 import mock from '@switchyard/plugin-mock';
 import openai from '@switchyard/plugin-openai';
 import vertex from '@switchyard/plugin-vertex';
+import bedrock from '@switchyard/plugin-bedrock';
 import openresponses from '@switchyard/plugin-openresponses';
 
 /** The registry with the provider plugins that ship in this repository. */
 export function createBuiltinRegistry(): PluginRegistry {
-  return new PluginRegistry().register(openai).register(anthropic).register(mock).register(openresponses).register(vertex);
+  return new PluginRegistry()
+    .register(openai)
+    .register(anthropic)
+    .register(mock)
+    .register(openresponses)
+    .register(vertex)
+    .register(bedrock);
 }

@@ -285,7 +285,7 @@ export class GatewayPipeline implements RequestPipeline {
   ): { wire: WireProtocol; translation: Translation | null; body: Record<string, unknown>; changed: boolean } {
     const adapter = backend.adapter!;
     exchange.backendType = backend.config.type;
-    const wire = adapter.wireProtocolFor(req.protocol, decision.realModel);
+    const wire = adapter.wireProtocolFor(req.protocol, decision.realModel, req.operation);
     if (
       req.operation !== undefined &&
       wire !== req.protocol &&
@@ -385,7 +385,9 @@ export class GatewayPipeline implements RequestPipeline {
     entry: Interruptible,
   ): Promise<GatewayReply> {
     const contentType = reply.headers['content-type'];
-    const sse = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+    const sse = translation
+      ? translation.isStreamReply(typeof contentType === 'string' ? contentType : undefined)
+      : typeof contentType === 'string' && contentType.startsWith('text/event-stream');
     const headers = filterReplyHeaders(reply.headers, sse);
     headers['x-switchyard-real-model'] = realModel;
     const droppedTools = translation?.ctx.droppedTools;
@@ -456,7 +458,8 @@ export class GatewayPipeline implements RequestPipeline {
         ),
       );
     }
-    out.on('end', () => exchange.end(reply.status, null, out.bytesOut));
+    // A translated stream that carried the upstream's own error event is recorded as that failure.
+    out.on('end', () => exchange.end(translating?.upstreamError?.status ?? reply.status, translating?.upstreamError ?? null, out.bytesOut));
     out.on('close', () => {
       if (!exchange.isEnded) {
         reply.body.destroy();

@@ -5,13 +5,22 @@ import type { IrStreamEvent } from '../ir/ir-stream-event.js';
 import type { IrUsage } from '../ir/ir-response.js';
 import type { KernelLogger } from '../logger.js';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
-import type { CodecContext, ProtocolCodec, StreamDecoder, StreamEncoder, WireProtocol } from '../plugin/protocol-codec.js';
+import type {
+  CodecContext,
+  ProtocolCodec,
+  SseEvent,
+  StreamDecoder,
+  StreamEncoder,
+  StreamFramer,
+  StreamFraming,
+  WireProtocol,
+} from '../plugin/protocol-codec.js';
 import type { Protocol } from '../protocol.js';
 import { createSseParser, MAX_SSE_EVENT_BYTES } from '../stream/sse-events.js';
 
 type ClientSide = Required<Pick<ProtocolCodec, 'decodeRequest' | 'encodeResponse' | 'createStreamEncoder'>>;
 type BackendSide = Required<Pick<ProtocolCodec, 'encodeRequest' | 'decodeResponse' | 'createStreamDecoder'>> &
-  Pick<ProtocolCodec, 'serves'>;
+  Pick<ProtocolCodec, 'serves' | 'streamFraming'>;
 
 /**
  * One request translated between the client's protocol and the backend's, through the kernel's
@@ -91,7 +100,18 @@ export class Translation {
   }
 
   /**
-   * A Transform from the backend's SSE bytes to the client's, event by event. `onUsage` sees the
+   * Whether a backend reply with this content-type is a stream: server-sent events, or the
+   * backend codec's own framing (ProtocolCodec.streamFraming).
+   */
+  isStreamReply(contentType: string | undefined): boolean {
+    if (contentType === undefined) return false;
+    const type = contentType.split(';')[0]!.trim().toLowerCase();
+    return type === 'text/event-stream' || type === this.backend.streamFraming?.contentType.toLowerCase();
+  }
+
+  /**
+   * A Transform from the backend's stream bytes (SSE, or the codec's own framing) to the client's
+   * SSE, event by event. `onUsage` sees the
    * backend's usage even when the client's protocol leaves it out (an OpenAI client that did not
    * ask for usage), so metrics and the journal still count tokens.
    */
@@ -101,26 +121,36 @@ export class Translation {
       this.client.createStreamEncoder(this.ctx),
       this.redact,
       onUsage,
+      this.backend.streamFraming,
     );
   }
 }
 
 /** The byte Transform of a translated stream (Translation.stream). */
 export class TranslatingStream extends Transform {
-  private readonly parser;
+  private readonly parser: StreamFramer;
   private out = '';
+  /**
+   * The upstream's own mid-stream failure (the first IR `error` event that passed), once there was
+   * one: the stream still ends normally, with the client protocol's error event, and the exchange
+   * is recorded as failed with this error.
+   */
+  upstreamError: GatewayError | null = null;
 
   constructor(
     private readonly decoder: StreamDecoder,
     private readonly encoder: StreamEncoder,
     private readonly redact: (text: string) => string,
     private readonly onUsage?: (usage: IrUsage) => void,
+    framing?: StreamFraming,
   ) {
     super({ highWaterMark: 16 * 1024 });
-    this.parser = createSseParser(
-      (event) => this.emitAll(this.decoder.push(event)),
-      () => this.destroy(GatewayError.badGateway(`the backend sent a stream event larger than ${MAX_SSE_EVENT_BYTES} bytes`)),
-    );
+    const onEvent = (event: SseEvent): void => this.emitAll(this.decoder.push(event));
+    this.parser = framing
+      ? framing.createFramer(onEvent)
+      : createSseParser(onEvent, () =>
+          this.destroy(GatewayError.badGateway(`the backend sent a stream event larger than ${MAX_SSE_EVENT_BYTES} bytes`)),
+        );
   }
 
   /**
@@ -138,8 +168,14 @@ export class TranslatingStream extends Transform {
   private emitAll(events: IrStreamEvent[]): void {
     for (const e of events) {
       if (e.type === 'usage') this.onUsage?.(e.usage);
+      if (e.type !== 'error') {
+        this.out += this.encoder.push(e);
+        continue;
+      }
       // An upstream's mid-stream error message may echo a secret.
-      this.out += this.encoder.push(e.type === 'error' ? { ...e, message: this.redact(e.message) } : e);
+      const message = this.redact(e.message);
+      this.upstreamError ??= new GatewayError({ status: e.status, kind: 'upstream', message, code: e.errorType });
+      this.out += this.encoder.push({ ...e, message });
     }
   }
 

@@ -48,6 +48,25 @@ export interface StreamEncoder {
   failure?(error: GatewayError): string;
 }
 
+/** Splits one backend stream body into events, fed the bytes as they arrive. */
+export interface StreamFramer {
+  /** Bytes in; complete events go to the framer's `onEvent`. Throws on a malformed stream. */
+  feed(chunk: Buffer): void;
+  /** The body ended; throws when it ended inside an event. */
+  end(): void;
+}
+
+/**
+ * How a wire protocol frames its streamed replies when that is not server-sent events (a
+ * binary, length-prefixed event stream): the framer turns the bytes into the events its
+ * codec's StreamDecoder reads, each with a name (`event`) and a payload (`data`).
+ */
+export interface StreamFraming {
+  /** The media type of a streamed reply in this framing (matched against the reply's content-type). */
+  readonly contentType: string;
+  createFramer(onEvent: (event: SseEvent) => void): StreamFramer;
+}
+
 /**
  * The decoder and encoder of one wire protocol. The client side (decodeRequest,
  * encodeResponse, createStreamEncoder) serves an ingress; the backend side (encodeRequest,
@@ -75,4 +94,6 @@ export interface ProtocolCodec {
   encodeRequest?(request: IrRequest, ctx: CodecContext): Record<string, unknown>;
   decodeResponse?(body: unknown, ctx: CodecContext): IrResponse;
   createStreamDecoder?(ctx: CodecContext): StreamDecoder;
+  /** The backend side's stream framing; absent: server-sent events (text/event-stream). */
+  readonly streamFraming?: StreamFraming;
 }
