@@ -5,6 +5,7 @@ import { createAnthropicStreamDecoder } from './decode-anthropic-stream.js';
 import { encodeAnthropicRequest } from './encode-anthropic-request.js';
 import { encodeAnthropicResponse } from './encode-anthropic-response.js';
 import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
+import { readAnthropicStreamError } from './read-anthropic-stream-error.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -20,4 +21,5 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   encodeRequest: encodeAnthropicRequest,
   decodeResponse: decodeAnthropicResponse,
   createStreamDecoder: createAnthropicStreamDecoder,
+  readStreamError: readAnthropicStreamError,
 };

@@ -5,6 +5,7 @@ import { createOpenAIChatStreamDecoder } from './decode-openai-chat-stream.js';
 import { encodeOpenAIChatRequest } from './encode-openai-chat-request.js';
 import { encodeOpenAIChatResponse } from './encode-openai-chat-response.js';
 import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
+import { readOpenAIStreamError } from './read-openai-stream-error.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -19,4 +20,5 @@ export const openaiChatCodec: ProtocolCodec = {
   encodeRequest: encodeOpenAIChatRequest,
   decodeResponse: decodeOpenAIChatResponse,
   createStreamDecoder: createOpenAIChatStreamDecoder,
+  readStreamError: readOpenAIStreamError,
 };

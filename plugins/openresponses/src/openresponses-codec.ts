@@ -5,6 +5,7 @@ import { createResponsesStreamDecoder } from './decode-responses-stream.js';
 import { encodeResponsesRequest } from './encode-responses-request.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
 import { createResponsesStreamEncoder } from './encode-responses-stream.js';
+import { readResponsesStreamError } from './read-responses-stream-error.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -20,4 +21,5 @@ export const openaiResponsesCodec: ProtocolCodec = {
   encodeRequest: encodeResponsesRequest,
   decodeResponse: decodeResponsesResponse,
   createStreamDecoder: createResponsesStreamDecoder,
+  readStreamError: readResponsesStreamError,
 };

@@ -4,7 +4,14 @@ import type { IrStreamEvent } from '../ir/ir-stream-event.js';
 import type { IrUsage } from '../ir/ir-response.js';
 import type { KernelLogger } from '../logger.js';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
-import type { CodecContext, ProtocolCodec, StreamDecoder, StreamEncoder, WireProtocol } from '../plugin/protocol-codec.js';
+import type {
+  CodecContext,
+  ProtocolCodec,
+  StreamDecoder,
+  StreamEncoder,
+  StreamErrorEvent,
+  WireProtocol,
+} from '../plugin/protocol-codec.js';
 import type { Protocol } from '../protocol.js';
 import { createSseParser, MAX_SSE_EVENT_BYTES } from '../stream/sse-events.js';
 
@@ -67,14 +74,16 @@ export class Translation {
   /**
    * A Transform from the backend's SSE bytes to the client's, event by event. `onUsage` sees the
    * backend's usage even when the client's protocol leaves it out (an OpenAI client that did not
-   * ask for usage), so metrics and the journal still count tokens.
+   * ask for usage), so metrics and the journal still count tokens. `onError` sees each error event
+   * sent to the client (the upstream's own, or one the decoder made of a malformed event).
    */
-  stream(onUsage?: (usage: IrUsage) => void): TranslatingStream {
+  stream(onUsage?: (usage: IrUsage) => void, onError?: (error: StreamErrorEvent) => void): TranslatingStream {
     return new TranslatingStream(
       this.backend.createStreamDecoder(this.ctx),
       this.client.createStreamEncoder(this.ctx),
       this.redact,
       onUsage,
+      onError,
     );
   }
 }
@@ -89,6 +98,7 @@ export class TranslatingStream extends Transform {
     private readonly encoder: StreamEncoder,
     private readonly redact: (text: string) => string,
     private readonly onUsage?: (usage: IrUsage) => void,
+    private readonly onError?: (error: StreamErrorEvent) => void,
   ) {
     super({ highWaterMark: 16 * 1024 });
     this.parser = createSseParser(
@@ -112,8 +122,14 @@ export class TranslatingStream extends Transform {
   private emitAll(events: IrStreamEvent[]): void {
     for (const e of events) {
       if (e.type === 'usage') this.onUsage?.(e.usage);
-      // An upstream's mid-stream error message may echo a secret.
-      this.out += this.encoder.push(e.type === 'error' ? { ...e, message: this.redact(e.message) } : e);
+      if (e.type !== 'error') {
+        this.out += this.encoder.push(e);
+        continue;
+      }
+      // An upstream's mid-stream error may echo a secret (in its message or its type).
+      const error: StreamErrorEvent = { ...e, message: this.redact(e.message), errorType: this.redact(e.errorType) };
+      this.onError?.(error);
+      this.out += this.encoder.push(error);
     }
   }
 

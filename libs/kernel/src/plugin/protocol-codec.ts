@@ -61,4 +61,15 @@ export interface ProtocolCodec {
   encodeRequest?(request: IrRequest, ctx: CodecContext): Record<string, unknown>;
   decodeResponse?(body: unknown, ctx: CodecContext): IrResponse;
   createStreamDecoder?(ctx: CodecContext): StreamDecoder;
+  /**
+   * Passthrough streams: the error one upstream event of this protocol carries (its own error
+   * event, or a terminal failure), or null when it carries none. The kernel offers only complete
+   * events whose text contains `"error"`, records the error as what the client saw (journal,
+   * metrics) and redacts secrets in that event's bytes. Optional: without it a passthrough stream's
+   * own error events are neither recorded nor redacted.
+   */
+  readStreamError?(event: SseEvent): StreamErrorEvent | null;
 }
+
+/** An error a stream carries (IR `error` event). */
+export type StreamErrorEvent = Extract<IrStreamEvent, { type: 'error' }>;
