@@ -7,6 +7,7 @@ import {
   joinUrl,
   mapTransportError,
   mapUpstreamHttpError,
+  redactQuerySecrets,
   SecretRedactor,
 } from '@switchyard/kernel';
 
@@ -113,6 +114,42 @@ describe('upstream error mapping (SPEC §3)', () => {
     const h = mapUpstreamHttpError(502, '<html>Bad Gateway</html>', {}, 'b', redactor, true);
     assert.equal(h.status, 502);
     assert.match(h.message, /Bad Gateway/);
+  });
+
+  it('an echoed key is redacted from type, param, code and every passed header, not only the message (issue #14)', () => {
+    const key = 'sk-backend-secret-123';
+    const e = mapUpstreamHttpError(
+      429,
+      JSON.stringify({ error: { message: 'slow', type: `rate_${key}`, param: key, code: `code-${key}` } }),
+      { 'retry-after': '3', 'x-ratelimit-remaining-requests': `0 for ${key}`, 'x-request-id': `req ${key}` },
+      'b',
+      redactor,
+      true,
+    );
+    assert.equal(e.upstreamType, 'rate_[REDACTED]');
+    assert.equal(e.param, '[REDACTED]');
+    assert.equal(e.code, 'code-[REDACTED]');
+    assert.deepEqual(e.headers, {
+      'retry-after': '3',
+      'x-ratelimit-remaining-requests': '0 for [REDACTED]',
+      'x-upstream-request-id': 'req [REDACTED]',
+    });
+    const auth = mapUpstreamHttpError(401, '{}', { 'x-request-id': key }, 'b', redactor, true);
+    assert.equal(auth.headers['x-upstream-request-id'], '[REDACTED]');
+  });
+
+  it('SecretRedactor.redactHeaders rewrites only when a value holds a secret; redactQuerySecrets keeps the names', () => {
+    const clean = { a: 'x', b: ['y', 'z'] };
+    redactor.redactHeaders(clean);
+    assert.deepEqual(clean, { a: 'x', b: ['y', 'z'] });
+    const dirty: Record<string, string | string[]> = { a: 'sk-backend-secret-123', b: ['ok', 'Bearer abcdefghijkl'] };
+    redactor.redactHeaders(dirty);
+    assert.deepEqual(dirty, { a: '[REDACTED]', b: ['ok', 'Bearer [REDACTED]'] });
+    assert.equal(
+      redactQuerySecrets('/v1/messages?beta=true&key=abc123&API_KEY=q&access_token=t#x'),
+      '/v1/messages?beta=true&key=[REDACTED]&API_KEY=[REDACTED]&access_token=[REDACTED]#x',
+    );
+    assert.equal(redactQuerySecrets('/v1/models?monkey=1&keys=2'), '/v1/models?monkey=1&keys=2');
   });
 
   it('transport failures: refused/DNS/reset → 502, timeouts → 504', () => {

@@ -389,6 +389,7 @@ export class GatewayPipeline implements RequestPipeline {
     const contentType = reply.headers['content-type'];
     const sse = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
     const headers = filterReplyHeaders(reply.headers, sse);
+    runtime.redactor.redactHeaders(headers);
     headers['x-switchyard-real-model'] = realModel;
     const droppedTools = translation?.ctx.droppedTools;
     if (droppedTools?.length) headers['x-switchyard-dropped-tools'] = [...new Set(droppedTools)].join(', ');
