@@ -2,12 +2,16 @@
  * Connection hygiene (issue #14 item 5): an answer sent before the request body was read (401,
  * 413) reaches a client that is still sending it (the body is read and discarded up to 1 MiB or
  * 5 s before the connection closes), with raw socket writers, fast and slow, keep-alive and
- * `connection: close`.
+ * `connection: close`; a passed-through reply that claims JSON but is not is a 502; upstream CORS
+ * headers and headers named in a `Connection` header do not pass.
  */
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { startFakeUpstream, type FakeHandler, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { byRequestId, chatCompletion, post, receivedWithId, rid } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 
 const KEY = 'sk-inbound-hygiene-0123456789';
@@ -144,5 +148,128 @@ describe('answers sent before the body is read reach the client (issue #14 item 
     assert.ok(r.closedAfterMs !== null && r.closedAfterMs < 5500, `closed after ${r.closedAfterMs} ms`);
     // 1 MiB read, plus what the socket buffers hold: far from the 64 MiB the client offered.
     assert.ok(r.sentAtClose < 32 << 20, `${r.sentAtClose} bytes were taken before the gateway closed`);
+  });
+});
+
+describe('what the upstream answers is checked and cleaned before it is passed on (issue #14 item 5)', () => {
+  let upstream: FakeUpstream;
+  let gw: RunningGateway;
+  const handler = byRequestId();
+  const ORIGIN = 'https://app.example';
+
+  before(async () => {
+    upstream = await startFakeUpstream(handler);
+    gw = await startGateway({
+      config: {
+        logging: { level: 'error' },
+        server: { cors: { origins: [ORIGIN] } },
+        backends: [
+          { id: 'oa', type: 'openai', base_url: upstream.url, models: ['gpt-*'], skip_probe: true },
+          {
+            id: 'claude',
+            type: 'anthropic',
+            base_url: upstream.url,
+            api_key: 'sk-ant-hygiene-0123456789',
+            models: ['claude-*'],
+            skip_probe: true,
+          },
+        ],
+      },
+    });
+  });
+
+  after(async () => {
+    await gw?.stop();
+    await upstream?.close();
+  });
+
+  const chat = { model: 'gpt-a', messages: [{ role: 'user', content: 'hi' }] };
+  const body = (status: number, text: string, headers: Record<string, string> = {}): FakeHandler => {
+    return (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(text);
+    };
+  };
+
+  it('a passed-through reply that says JSON but is not (an HTML page, a body cut short) is a 502 in the client’s envelope', async () => {
+    for (const text of ['<html><body>502 Bad Gateway</body></html>', '{"id":"chatcmpl-1","choices":[{"index":0,', '']) {
+      const id = rid('json');
+      handler.on(id, body(200, text));
+      const reply = await post(`${gw.url}/v1/chat/completions`, chat, { 'x-request-id': id });
+      assert.equal(reply.status, 502, reply.text);
+      assert.equal(reply.json().error.code, 'upstream_malformed');
+      assert.match(reply.json().error.message, /backend oa sent a reply whose Content-Type says JSON but whose body is not valid JSON/);
+    }
+    const id = rid('json');
+    handler.on(id, body(200, '<html>oops</html>'));
+    const anthropic = await post(
+      `${gw.url}/v1/messages`,
+      { model: 'claude-a', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-request-id': id, 'anthropic-version': '2023-06-01' },
+    );
+    assert.equal(anthropic.status, 502);
+    assert.equal(anthropic.json().type, 'error');
+    assert.equal(anthropic.json().error.type, 'api_error');
+    const ok = rid('json');
+    handler.on(ok, body(200, JSON.stringify(chatCompletion('gpt-a', { content: 'fine' }))));
+    assert.equal((await post(`${gw.url}/v1/chat/completions`, chat, { 'x-request-id': ok })).status, 200);
+  });
+
+  it('upstream access-control-* headers never override the gateway’s CORS policy', async () => {
+    const id = rid('cors');
+    handler.on(
+      id,
+      body(200, JSON.stringify(chatCompletion('gpt-a', { content: 'hi' })), {
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'x-upstream-secret',
+      }),
+    );
+    const reply = await post(`${gw.url}/v1/chat/completions`, chat, { 'x-request-id': id, origin: ORIGIN });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers.get('access-control-allow-origin'), ORIGIN);
+    assert.equal(reply.headers.get('access-control-allow-credentials'), null);
+    assert.doesNotMatch(reply.headers.get('access-control-expose-headers') ?? '', /x-upstream-secret/);
+  });
+
+  it('headers a Connection header names are hop-by-hop: neither returned to the client nor forwarded upstream (RFC 9110 §7.6.1)', async () => {
+    const id = rid('hop');
+    handler.on(
+      id,
+      body(200, JSON.stringify(chatCompletion('gpt-a', { content: 'hi' })), {
+        connection: 'keep-alive, x-upstream-hop',
+        'x-upstream-hop': 'for the proxy only',
+        'x-upstream-kept': 'yes',
+      }),
+    );
+    const payload = JSON.stringify(chat);
+    const reply = await new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+      const req = httpRequest(
+        `${gw.url}/v1/chat/completions`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            'x-request-id': id,
+            connection: 'keep-alive, x-client-hop',
+            'x-client-hop': 'for the gateway only',
+            'x-client-kept': 'yes',
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers['x-upstream-hop'], undefined);
+    assert.equal(reply.headers['x-upstream-kept'], 'yes');
+    const sent = await receivedWithId(upstream, id);
+    assert.equal(sent.headers['x-client-hop'], undefined);
+    assert.equal(sent.headers['x-client-kept'], 'yes');
   });
 });

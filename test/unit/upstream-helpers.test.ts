@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   buildUpstreamHeaders,
+  claimsJson,
   compileModelGlob,
   filterReplyHeaders,
   joinUrl,
@@ -54,6 +55,34 @@ describe('header policy (SPEC §3)', () => {
     assert.equal(h['openai-organization'], 'org-1');
     assert.equal(h['x-request-id'], 'rid');
     assert.equal(h.traceparent, 'tp');
+  });
+
+  it('headers a Connection header names are hop-by-hop both ways (RFC 9110 §7.6.1); upstream access-control-* never reach the client', () => {
+    const up = buildUpstreamHeaders(
+      { connection: 'keep-alive, X-Hop-One,x-hop-two', 'x-hop-one': 'a', 'x-hop-two': 'b', 'x-kept': 'c' },
+      { auth: {}, requestId: 'r', traceparent: 't' },
+    );
+    assert.equal(up['x-hop-one'], undefined);
+    assert.equal(up['x-hop-two'], undefined);
+    assert.equal(up['x-kept'], 'c');
+    const down = filterReplyHeaders(
+      {
+        connection: 'close, x-upstream-hop',
+        'x-upstream-hop': 'a',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'x-secret',
+        'x-kept': 'b',
+      },
+      false,
+    );
+    assert.deepEqual(down, { 'x-kept': 'b' });
+  });
+
+  it('claimsJson: application/json with parameters and +json types, not text or SSE', () => {
+    for (const t of ['application/json', 'Application/JSON; charset=utf-8', 'application/problem+json'])
+      assert.equal(claimsJson(t), true, t);
+    for (const t of ['text/plain', 'text/event-stream', 'application/jsonl', undefined]) assert.equal(claimsJson(t), false, String(t));
   });
 
   it('forwards the client auth only when asked', () => {

@@ -11,6 +11,7 @@ import { passthroughFailureFor } from '../stream/passthrough-failure.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
 import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-chunk.js';
 import { requestStreamUsage } from './request-stream-usage.js';
+import { checkJsonReply } from '../upstream/check-json-reply.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
 import { collectBody, readBody } from '../upstream/upstream-client.js';
@@ -396,6 +397,8 @@ export class GatewayPipeline implements RequestPipeline {
     if (!sse) {
       const raw = await collectBody(reply.body);
       const bodyDoneAt = performance.now();
+      // A translated reply is parsed by its decoder; a passed-through one is checked to be what it claims.
+      if (!translation && reply.status !== 204) checkJsonReply(raw, contentType, backend.config.id);
       const body = translation ? translation.response(raw) : rewriteModelInBody(raw, realModel, clientModel);
       if (translation) headers['content-type'] = 'application/json';
       exchange.responseBody = body;
