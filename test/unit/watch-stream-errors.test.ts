@@ -75,11 +75,17 @@ describe('passthrough stream error events (createStreamErrorWatcher)', () => {
       'event: error\ndata: {"type":"error","code":"rate_limit_exceeded","message":"slow down","param":null}\n\n',
       'event: response.failed\ndata: {"type":"response.failed","response":{"id":"r","error":{"code":"server_error","message":"broke"}}}\n\n',
     ]);
+    // Without `event:` lines too.
+    run(responses.rewrite, [
+      'data: {"type":"response.completed","response":{"id":"r","error":null}}\n\n',
+      'data: {"type": "error","code":"server_error","message":"unnamed"}\n\n',
+    ]);
     assert.deepEqual(
       responses.errors.map((e) => [e.status, e.errorType, e.message]),
       [
         [429, 'rate_limit_exceeded', 'slow down'],
         [502, 'server_error', 'broke'],
+        [502, 'server_error', 'unnamed'],
       ],
     );
   });

@@ -2,6 +2,7 @@ import type { SseEvent, StreamErrorEvent } from '@switchyard/kernel';
 import { asObject, asString, parseJson } from './responses-json.js';
 
 const FAILURE_TYPES = new Set(['error', 'response.failed']);
+const ERROR_TYPE = /"type"\s*:\s*"error"/;
 
 /**
  * The error a Responses API stream carries: its `error` event (`{"type": "error", "code",
@@ -12,6 +13,8 @@ const FAILURE_TYPES = new Set(['error', 'response.failed']);
  */
 export function readResponsesStreamError(event: SseEvent): StreamErrorEvent | null {
   if (event.event !== undefined && !FAILURE_TYPES.has(event.event)) return null;
+  // Unnamed events: every response object says `"error": null`; only a failure's type is parsed.
+  if (event.event === undefined && !event.data.includes('response.failed') && !ERROR_TYPE.test(event.data)) return null;
   const data = asObject(parseJson(event.data));
   const type = asString(data?.type);
   if (!data || type === undefined || !FAILURE_TYPES.has(type)) return null;

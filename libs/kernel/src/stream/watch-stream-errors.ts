@@ -3,7 +3,18 @@ import type { ChunkRewriter } from './observed-stream.js';
 import { createSseParser, endsAtEventBoundary, forEachEventIn, lastEventEnd } from './sse-events.js';
 
 /** Every protocol's error event names it: its `"error"` key or `"type": "error"` value. Events without it are not parsed. */
-const MARKER = Buffer.from('"error"');
+const MARKER_TAIL = Buffer.from('rror"');
+
+/**
+ * Whether `buf` holds `"error"`. Searched by its tail: a search for a needle that starts with a
+ * quote stops at every quote of the JSON (nine times slower on an 8 KB read of chat chunks).
+ */
+export function hasErrorMarker(buf: Buffer): boolean {
+  for (let at = buf.indexOf(MARKER_TAIL); at >= 0; at = buf.indexOf(MARKER_TAIL, at + 1)) {
+    if (at >= 2 && buf[at - 1] === 0x65 && buf[at - 2] === 0x22) return true; // preceded by `"e`
+  }
+  return false;
+}
 /** An unfinished event larger than this is forwarded, not held (not a stream of small SSE events). */
 const MAX_HELD = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -43,7 +54,7 @@ export function createStreamErrorWatcher(watch: StreamErrorWatch): ChunkRewriter
     let changed = false;
     forEachEventIn(complete, (bytes) => {
       let out = bytes;
-      if (bytes.indexOf(MARKER) >= 0) {
+      if (hasErrorMarker(bytes)) {
         const event = parseEvent(bytes);
         const error = event ? watch.read(event) : null;
         if (error) {
@@ -66,7 +77,7 @@ export function createStreamErrorWatcher(watch: StreamErrorWatch): ChunkRewriter
       // The stream ended inside an event: forward it as it came (redacted if it may be an error).
       const rest = carry ?? EMPTY;
       carry = null;
-      return rest.indexOf(MARKER) >= 0 ? Buffer.from(watch.redact(rest.toString('utf8'))) : rest;
+      return hasErrorMarker(rest) ? Buffer.from(watch.redact(rest.toString('utf8'))) : rest;
     }
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     carry = null;
@@ -77,7 +88,7 @@ export function createStreamErrorWatcher(watch: StreamErrorWatch): ChunkRewriter
       else carry = Buffer.from(buf.subarray(end));
     }
     const complete = end === buf.length ? buf : buf.subarray(0, end);
-    if (complete.length === 0 || complete.indexOf(MARKER) < 0) return complete;
+    if (complete.length === 0 || !hasErrorMarker(complete)) return complete;
     return check(complete);
   };
 }
