@@ -2,7 +2,8 @@
  * A stream whose upstream reports an error (its own error event, or a malformed event the
  * translator turns into one) is recorded as what the client saw (issue #14 item 2): the journal
  * line and `switchyard_requests_total` say 502 `upstream_stream_error`, and
- * `switchyard_upstream_errors_total` counts it, on passthrough and translated lanes. The error
+ * `switchyard_upstream_errors_total` counts it, and a warning is logged, on passthrough and
+ * translated lanes. The error
  * event reaches the client with the gateway's backend key redacted (issue #14 item 6).
  */
 import assert from 'node:assert/strict';
@@ -70,7 +71,7 @@ describe('a stream that carries an error is recorded as a failure (issue #14 ite
     });
     gw = await startGateway({
       config: {
-        logging: { level: 'error' },
+        logging: { level: 'warn' },
         journal: { enabled: true, path: journalFile },
         backends: [
           backend('oa', 'openai', ['gpt-*']),
@@ -116,12 +117,21 @@ describe('a stream that carries an error is recorded as a failure (issue #14 ite
   const chat = (model: string) => ({ model, messages: [{ role: 'user', content: 'hi' }] });
   const messages = (model: string) => ({ model, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
 
-  function assertFailed(line: Line, backend: string, message: RegExp): void {
+  async function assertFailed(line: Line, backend: string, message: RegExp): Promise<void> {
     assert.equal(line.status, 502, JSON.stringify(line));
     assert.equal(line.backend, backend);
     assert.match(String(line.error), /reported an error in its stream/);
     assert.match(String(line.error), message);
     assert.ok(!JSON.stringify(line).includes(BACKEND_KEY), 'the journal line holds the backend key');
+    const logged = await waitFor(
+      () =>
+        (gw.stdout() + gw.stderr())
+          .split('\n')
+          .find((l) => l.includes(String(line.request_id)) && l.includes('the upstream stream carried an error')),
+      5000,
+      `the warning logged for ${String(line.request_id)}`,
+    );
+    assert.ok(!logged.includes(BACKEND_KEY), logged);
   }
 
   it('passthrough OpenAI chat: the upstream `{"error":…}` chunk', async () => {
@@ -131,14 +141,14 @@ describe('a stream that carries an error is recorded as a failure (issue #14 ite
     ]);
     assert.match(text, /"error":\{"message":"quota gone for \[REDACTED\]"/);
     assert.ok(!text.includes(BACKEND_KEY), text);
-    assertFailed(line, 'oa', /quota gone for \[REDACTED\]/);
+    await assertFailed(line, 'oa', /quota gone for \[REDACTED\]/);
   });
 
   it('passthrough Anthropic: the upstream `event: error`', async () => {
     const { text, line } = await streamed('/v1/messages', messages('claude-a'), [...anthropicStart('claude-a'), anthropicError]);
     assert.match(text, /event: error\ndata: \{"type":"error","error":\{"type":"overloaded_error"/);
     assert.ok(!text.includes(BACKEND_KEY), text);
-    assertFailed(line, 'claude', /Overloaded/);
+    await assertFailed(line, 'claude', /Overloaded/);
   });
 
   it('passthrough Responses: the upstream `response.failed`', async () => {
@@ -153,7 +163,7 @@ describe('a stream that carries an error is recorded as a failure (issue #14 ite
     ]);
     assert.match(text, /event: response\.failed/);
     assert.ok(!text.includes(BACKEND_KEY), text);
-    assertFailed(line, 'resp', /it broke/);
+    await assertFailed(line, 'resp', /it broke/);
   });
 
   it('translated (Anthropic client, OpenAI backend): a malformed event the translator turns into an error event', async () => {
@@ -162,14 +172,14 @@ describe('a stream that carries an error is recorded as a failure (issue #14 ite
       data('{not json'),
     ]);
     assert.match(text, /event: error/);
-    assertFailed(line, 'oa', /not JSON/);
+    await assertFailed(line, 'oa', /not JSON/);
   });
 
   it('translated (OpenAI client, Anthropic backend): the upstream `event: error`', async () => {
     const { text, line } = await streamed('/v1/chat/completions', chat('claude-b'), [...anthropicStart('claude-b'), anthropicError]);
     assert.match(text, /data: \{"error":/);
     assert.ok(!text.includes(BACKEND_KEY), text);
-    assertFailed(line, 'claude', /Overloaded/);
+    await assertFailed(line, 'claude', /Overloaded/);
   });
 
   it('the metrics count them as 502 upstream_stream_error, and as upstream errors', async () => {

@@ -467,6 +467,12 @@ export class GatewayPipeline implements RequestPipeline {
     }
     out.on('end', () => {
       const error = exchange.streamError;
+      if (error) {
+        (req.logger ?? this.logger).warn(
+          withRequestId(req, { backend: backend.config.id, err: error.message }),
+          'the upstream stream carried an error',
+        );
+      }
       exchange.end(error ? error.status : reply.status, error, out.bytesOut);
     });
     out.on('close', () => {
