@@ -475,7 +475,7 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
           .map((l) => JSON.parse(l))
           .find((r) => r.request_id === id),
       );
-      assert.equal(line.status, 429);
+      assert.equal(line.status, 502);
       assert.match(line.error, /throttlingException: Too many tokens/);
 
       const oid = rid('br-exc-oa');

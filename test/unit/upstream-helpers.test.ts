@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   buildUpstreamHeaders,
+  claimsJson,
   compileModelGlob,
   filterReplyHeaders,
   joinUrl,
   mapTransportError,
   mapUpstreamHttpError,
+  redactQuerySecrets,
   SecretRedactor,
 } from '@switchyard/kernel';
 
@@ -53,6 +55,34 @@ describe('header policy (SPEC §3)', () => {
     assert.equal(h['openai-organization'], 'org-1');
     assert.equal(h['x-request-id'], 'rid');
     assert.equal(h.traceparent, 'tp');
+  });
+
+  it('headers a Connection header names are hop-by-hop both ways (RFC 9110 §7.6.1); upstream access-control-* never reach the client', () => {
+    const up = buildUpstreamHeaders(
+      { connection: 'keep-alive, X-Hop-One,x-hop-two', 'x-hop-one': 'a', 'x-hop-two': 'b', 'x-kept': 'c' },
+      { auth: {}, requestId: 'r', traceparent: 't' },
+    );
+    assert.equal(up['x-hop-one'], undefined);
+    assert.equal(up['x-hop-two'], undefined);
+    assert.equal(up['x-kept'], 'c');
+    const down = filterReplyHeaders(
+      {
+        connection: 'close, x-upstream-hop',
+        'x-upstream-hop': 'a',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'x-secret',
+        'x-kept': 'b',
+      },
+      false,
+    );
+    assert.deepEqual(down, { 'x-kept': 'b' });
+  });
+
+  it('claimsJson: application/json with parameters and +json types, not text or SSE', () => {
+    for (const t of ['application/json', 'Application/JSON; charset=utf-8', 'application/problem+json'])
+      assert.equal(claimsJson(t), true, t);
+    for (const t of ['text/plain', 'text/event-stream', 'application/jsonl', undefined]) assert.equal(claimsJson(t), false, String(t));
   });
 
   it('forwards the client auth only when asked', () => {
@@ -113,6 +143,42 @@ describe('upstream error mapping (SPEC §3)', () => {
     const h = mapUpstreamHttpError(502, '<html>Bad Gateway</html>', {}, 'b', redactor, true);
     assert.equal(h.status, 502);
     assert.match(h.message, /Bad Gateway/);
+  });
+
+  it('an echoed key is redacted from type, param, code and every passed header, not only the message (issue #14)', () => {
+    const key = 'sk-backend-secret-123';
+    const e = mapUpstreamHttpError(
+      429,
+      JSON.stringify({ error: { message: 'slow', type: `rate_${key}`, param: key, code: `code-${key}` } }),
+      { 'retry-after': '3', 'x-ratelimit-remaining-requests': `0 for ${key}`, 'x-request-id': `req ${key}` },
+      'b',
+      redactor,
+      true,
+    );
+    assert.equal(e.upstreamType, 'rate_[REDACTED]');
+    assert.equal(e.param, '[REDACTED]');
+    assert.equal(e.code, 'code-[REDACTED]');
+    assert.deepEqual(e.headers, {
+      'retry-after': '3',
+      'x-ratelimit-remaining-requests': '0 for [REDACTED]',
+      'x-upstream-request-id': 'req [REDACTED]',
+    });
+    const auth = mapUpstreamHttpError(401, '{}', { 'x-request-id': key }, 'b', redactor, true);
+    assert.equal(auth.headers['x-upstream-request-id'], '[REDACTED]');
+  });
+
+  it('SecretRedactor.redactHeaders rewrites only when a value holds a secret; redactQuerySecrets keeps the names', () => {
+    const clean = { a: 'x', b: ['y', 'z'] };
+    redactor.redactHeaders(clean);
+    assert.deepEqual(clean, { a: 'x', b: ['y', 'z'] });
+    const dirty: Record<string, string | string[]> = { a: 'sk-backend-secret-123', b: ['ok', 'Bearer abcdefghijkl'] };
+    redactor.redactHeaders(dirty);
+    assert.deepEqual(dirty, { a: '[REDACTED]', b: ['ok', 'Bearer [REDACTED]'] });
+    assert.equal(
+      redactQuerySecrets('/v1/messages?beta=true&key=abc123&API_KEY=q&access_token=t#x'),
+      '/v1/messages?beta=true&key=[REDACTED]&API_KEY=[REDACTED]&access_token=[REDACTED]#x',
+    );
+    assert.equal(redactQuerySecrets('/v1/models?monkey=1&keys=2'), '/v1/models?monkey=1&keys=2');
   });
 
   it('transport failures: refused/DNS/reset → 502, timeouts → 504', () => {

@@ -6,6 +6,7 @@ import { encodeAnthropicRequest } from './encode-anthropic-request.js';
 import { encodeAnthropicResponse } from './encode-anthropic-response.js';
 import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
 import { validateAnthropicMessagesRequest } from './validate-anthropic-messages-request.js';
+import { readAnthropicStreamError } from './read-anthropic-stream-error.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -22,4 +23,5 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   encodeRequest: encodeAnthropicRequest,
   decodeResponse: decodeAnthropicResponse,
   createStreamDecoder: createAnthropicStreamDecoder,
+  readStreamError: readAnthropicStreamError,
 };

@@ -6,6 +6,7 @@ import { encodeOpenAIChatRequest } from './encode-openai-chat-request.js';
 import { encodeOpenAIChatResponse } from './encode-openai-chat-response.js';
 import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
 import { validateOpenAIChatRequest } from './validate-openai-chat-request.js';
+import { readOpenAIStreamError } from './read-openai-stream-error.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -21,4 +22,5 @@ export const openaiChatCodec: ProtocolCodec = {
   encodeRequest: encodeOpenAIChatRequest,
   decodeResponse: decodeOpenAIChatResponse,
   createStreamDecoder: createOpenAIChatStreamDecoder,
+  readStreamError: readOpenAIStreamError,
 };

@@ -6,6 +6,7 @@ import { encodeResponsesRequest } from './encode-responses-request.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
 import { createResponsesStreamEncoder } from './encode-responses-stream.js';
 import { validateResponsesRequest } from './validate-responses-request.js';
+import { readResponsesStreamError } from './read-responses-stream-error.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -24,4 +25,5 @@ export const openaiResponsesCodec: ProtocolCodec = {
   encodeRequest: encodeResponsesRequest,
   decodeResponse: decodeResponsesResponse,
   createStreamDecoder: createResponsesStreamDecoder,
+  readStreamError: readResponsesStreamError,
 };

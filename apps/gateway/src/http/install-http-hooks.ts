@@ -1,5 +1,6 @@
 import { GatewayError, encodeErrorBody, type KernelLogger } from '@switchyard/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { drainUnreadBody } from './drain-unread-body.js';
 import { errorDialectForUrl } from './error-dialect.js';
 import type { InboundAuth } from './inbound-auth.js';
 import type { LifecycleState } from '../lifecycle-state.js';
@@ -22,6 +23,8 @@ function pathOf(url: string): string {
 }
 
 export function sendError(reply: FastifyReply, url: string, err: GatewayError): FastifyReply {
+  // An answer before the body was read (401, 413) must reach a client that is still sending it.
+  if (drainUnreadBody(reply.request.raw, reply.raw)) reply.removeHeader('connection');
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   return reply
     .code(err.status)

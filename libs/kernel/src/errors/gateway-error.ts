@@ -29,6 +29,9 @@ export interface GatewayErrorInit {
   headers?: Record<string, string>;
 }
 
+/** The `code` (and metrics `error_type`) of an error the upstream's stream carried. */
+export const UPSTREAM_STREAM_ERROR = 'upstream_stream_error';
+
 export class GatewayError extends Error {
   readonly status: number;
   readonly kind: GatewayErrorKind;
@@ -89,6 +92,19 @@ export class GatewayError extends Error {
 
   static badGateway(message: string, code = 'upstream_error'): GatewayError {
     return new GatewayError({ status: 502, kind: 'upstream', message, code });
+  }
+
+  /**
+   * The upstream's stream carried an error (its own error event, or one its translator made of a
+   * malformed event) after the response started: the client got an error event under HTTP 200.
+   */
+  static upstreamStreamError(backendId: string, message: string): GatewayError {
+    return new GatewayError({
+      status: 502,
+      kind: 'upstream',
+      message: `backend ${backendId} reported an error in its stream: ${message}`,
+      code: UPSTREAM_STREAM_ERROR,
+    });
   }
 
   static gatewayTimeout(message: string): GatewayError {

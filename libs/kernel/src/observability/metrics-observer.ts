@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { UPSTREAM_STREAM_ERROR, type GatewayError } from '../errors/gateway-error.js';
 import type { Exchange, ExchangeObserver } from '../pipeline/exchange.js';
 import type { Protocol } from '../protocol.js';
 import { CounterTable } from './counter-table.js';
@@ -16,10 +17,11 @@ const OPERATION: Record<Protocol, string> = {
 /** A bounded name for gen_ai.request.model: only names the gateway lists, else `_OTHER`. */
 export type ModelNameFilter = (name: string) => boolean;
 
-function errorType(status: number, kind: string | undefined): string | undefined {
+function errorType(status: number, error: GatewayError | null): string | undefined {
   if (status < 400) return undefined;
   if (status === 499) return 'cancelled';
-  if (kind === 'timeout') return 'timeout';
+  if (error?.kind === 'timeout') return 'timeout';
+  if (error?.code === UPSTREAM_STREAM_ERROR) return UPSTREAM_STREAM_ERROR;
   return String(status);
 }
 
@@ -72,7 +74,7 @@ export class MetricsObserver implements ExchangeObserver {
     const d = exchange.decision;
     const requestModel = d && (d.virtualModel !== null || this.isListedModel(d.clientModel)) ? d.clientModel : '_OTHER';
     const provider = exchange.backendType ? this.providerName(exchange.backendType) : undefined;
-    const err = errorType(m.end.status, m.end.error?.kind);
+    const err = errorType(m.end.status, m.end.error);
     const operation = OPERATION[exchange.protocol];
     const responseModel = d ? (requestModel === '_OTHER' ? '_OTHER' : d.realModel) : '';
     // Exactly the attribute values: equal keys are equal attribute sets (observed counters need that).

@@ -1,6 +1,7 @@
 import type { IrUsage } from '../ir/ir-response.js';
 import type { SseEvent } from '../plugin/protocol-codec.js';
 import type { Protocol } from '../protocol.js';
+import { hasErrorMarker } from '../stream/watch-stream-errors.js';
 import { usageFromAnthropic, usageFromOpenAI, usageFromResponses } from './read-usage.js';
 
 type Json = Record<string, unknown>;
@@ -25,7 +26,6 @@ export interface StreamMeter {
 }
 
 const USAGE_KEY = Buffer.from('"usage"');
-const ERROR_KEY = Buffer.from('"error"');
 
 /** Whether `buf` has a `"<key>": {` member (an object value, not `null`). */
 function hasObjectMember(buf: Buffer, key: Buffer): boolean {
@@ -90,7 +90,7 @@ class OpenAIStreamMeter implements StreamMeter {
   }
 
   mayMatter(chunk: Buffer): boolean {
-    return hasObjectMember(chunk, USAGE_KEY) || chunk.indexOf(ERROR_KEY) >= 0;
+    return hasObjectMember(chunk, USAGE_KEY) || hasErrorMarker(chunk);
   }
 }
 

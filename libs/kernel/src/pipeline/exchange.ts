@@ -53,6 +53,8 @@ export class Exchange {
   usageInjected = false;
   /** The backend's usage as seen by a translating stream (the client's protocol may leave it out). */
   upstreamUsage: IrUsage | null = null;
+  /** The first error the upstream's stream carried to the client (ends the exchange as a failure). */
+  streamError: GatewayError | null = null;
   /** Side copy of the upstream bytes as they pass to the client (streams only). */
   chunks$: Observable<Buffer> | null = null;
   /** The response body sent to the client (non-streaming only). */

@@ -3,13 +3,15 @@ import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import { encodeErrorEvent } from '../errors/encode-error-envelope.js';
 import type { KernelLogger } from '../logger.js';
 import type { UpstreamReply } from '../plugin/provider-plugin.js';
-import type { WireProtocol } from '../plugin/protocol-codec.js';
+import type { StreamErrorEvent, WireProtocol } from '../plugin/protocol-codec.js';
 import { errorDialect, type Protocol } from '../protocol.js';
-import { ObservedStream } from '../stream/observed-stream.js';
+import { ObservedStream, type ChunkRewriter } from '../stream/observed-stream.js';
+import { createStreamErrorWatcher } from '../stream/watch-stream-errors.js';
 import { passthroughFailureFor } from '../stream/passthrough-failure.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
 import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-chunk.js';
 import { requestStreamUsage } from './request-stream-usage.js';
+import { checkJsonReply } from '../upstream/check-json-reply.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
 import { collectBody, readBody } from '../upstream/upstream-client.js';
@@ -261,7 +263,17 @@ export class GatewayPipeline implements RequestPipeline {
       } finally {
         if (deadlineTimer) clearTimeout(deadlineTimer);
       }
-      return await this.forward(sent.reply, exchange, req, decision.realModel, decision.clientModel, sent.backend, sent.translation, entry);
+      return await this.forward(
+        sent.reply,
+        exchange,
+        req,
+        decision.realModel,
+        decision.clientModel,
+        sent.backend,
+        sent.translation,
+        entry,
+        runtime,
+      );
     } catch (err) {
       const error =
         cut.signal.aborted && !req.signal.aborted && isGatewayError(cut.signal.reason)
@@ -383,18 +395,22 @@ export class GatewayPipeline implements RequestPipeline {
     backend: RuntimeBackend,
     translation: Translation | null,
     entry: Interruptible,
+    runtime: GatewayRuntime,
   ): Promise<GatewayReply> {
     const contentType = reply.headers['content-type'];
     const sse = translation
       ? translation.isStreamReply(typeof contentType === 'string' ? contentType : undefined)
       : typeof contentType === 'string' && contentType.startsWith('text/event-stream');
     const headers = filterReplyHeaders(reply.headers, sse);
+    runtime.redactor.redactHeaders(headers);
     headers['x-switchyard-real-model'] = realModel;
     const droppedTools = translation?.ctx.droppedTools;
     if (droppedTools?.length) headers['x-switchyard-dropped-tools'] = [...new Set(droppedTools)].join(', ');
     if (!sse) {
       const raw = await collectBody(reply.body);
       const bodyDoneAt = performance.now();
+      // A translated reply is parsed by its decoder; a passed-through one is checked to be what it claims.
+      if (!translation && reply.status !== 204) checkJsonReply(raw, contentType, backend.config.id);
       // An operation on a translated lane is answered by the adapter in the ingress's shape already.
       const body = !translation
         ? rewriteModelInBody(raw, realModel, clientModel)
@@ -408,16 +424,24 @@ export class GatewayPipeline implements RequestPipeline {
       exchange.end(reply.status, null, body.length);
       return { status: reply.status, headers, body, stream: false, exchange };
     }
+    // The first error the stream carries to the client is what the request ends with (journal, metrics).
+    const onStreamError = (e: StreamErrorEvent): void => {
+      exchange.streamError ??= GatewayError.upstreamStreamError(backend.config.id, e.message);
+    };
     const out = new ObservedStream(
       translation
         ? undefined
-        : chainRewriters(createModelRewriter(realModel, clientModel), exchange.usageInjected ? createUsageChunkStripper() : undefined),
+        : chainRewriters(
+            createModelRewriter(realModel, clientModel),
+            exchange.usageInjected ? createUsageChunkStripper() : undefined,
+            watchPassthroughErrors(runtime, req.protocol, onStreamError),
+          ),
     );
     if (translation) headers['content-type'] = 'text/event-stream; charset=utf-8';
     exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
     exchange.startStream(out.chunks$);
     const dialect = errorDialect(req.protocol);
-    const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u)) : null;
+    const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u), onStreamError) : null;
     const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
     // Passthrough Responses streams end in the protocol's own failure events (they need the upstream's response id).
     const passthroughFailure = translating ? null : passthroughFailureFor(req.protocol, { clientModel });
@@ -458,8 +482,16 @@ export class GatewayPipeline implements RequestPipeline {
         ),
       );
     }
-    // A translated stream that carried the upstream's own error event is recorded as that failure.
-    out.on('end', () => exchange.end(translating?.upstreamError?.status ?? reply.status, translating?.upstreamError ?? null, out.bytesOut));
+    out.on('end', () => {
+      const error = exchange.streamError;
+      if (error) {
+        (req.logger ?? this.logger).warn(
+          withRequestId(req, { backend: backend.config.id, err: error.message }),
+          'the upstream stream carried an error',
+        );
+      }
+      exchange.end(error ? error.status : reply.status, error, out.bytesOut);
+    });
     out.on('close', () => {
       if (!exchange.isEnded) {
         reply.body.destroy();
@@ -469,6 +501,19 @@ export class GatewayPipeline implements RequestPipeline {
     out.attach(source);
     return { status: reply.status, headers, body: out, stream: true, exchange };
   }
+}
+
+/** The rewriter that records and redacts a passthrough stream's own error events, when its protocol's codec can read them. */
+function watchPassthroughErrors(
+  runtime: GatewayRuntime,
+  protocol: Protocol,
+  onError: (e: StreamErrorEvent) => void,
+): ChunkRewriter | undefined {
+  const codec = runtime.registry.codec(protocol);
+  const read = codec?.readStreamError;
+  if (!read) return undefined;
+  const redactor = runtime.redactor;
+  return createStreamErrorWatcher({ read: (e) => read.call(codec, e), redact: (t) => redactor.redact(t), onError });
 }
 
 /** Log fields with the request id, unless the request's own logger already binds it. */

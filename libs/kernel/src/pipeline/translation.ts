@@ -11,6 +11,7 @@ import type {
   SseEvent,
   StreamDecoder,
   StreamEncoder,
+  StreamErrorEvent,
   StreamFramer,
   StreamFraming,
   WireProtocol,
@@ -113,14 +114,16 @@ export class Translation {
    * A Transform from the backend's stream bytes (SSE, or the codec's own framing) to the client's
    * SSE, event by event. `onUsage` sees the
    * backend's usage even when the client's protocol leaves it out (an OpenAI client that did not
-   * ask for usage), so metrics and the journal still count tokens.
+   * ask for usage), so metrics and the journal still count tokens. `onError` sees each error event
+   * sent to the client (the upstream's own, or one the decoder made of a malformed event).
    */
-  stream(onUsage?: (usage: IrUsage) => void): TranslatingStream {
+  stream(onUsage?: (usage: IrUsage) => void, onError?: (error: StreamErrorEvent) => void): TranslatingStream {
     return new TranslatingStream(
       this.backend.createStreamDecoder(this.ctx),
       this.client.createStreamEncoder(this.ctx),
       this.redact,
       onUsage,
+      onError,
       this.backend.streamFraming,
     );
   }
@@ -135,13 +138,13 @@ export class TranslatingStream extends Transform {
    * one: the stream still ends normally, with the client protocol's error event, and the exchange
    * is recorded as failed with this error.
    */
-  upstreamError: GatewayError | null = null;
 
   constructor(
     private readonly decoder: StreamDecoder,
     private readonly encoder: StreamEncoder,
     private readonly redact: (text: string) => string,
     private readonly onUsage?: (usage: IrUsage) => void,
+    private readonly onError?: (error: StreamErrorEvent) => void,
     framing?: StreamFraming,
   ) {
     super({ highWaterMark: 16 * 1024 });
@@ -172,10 +175,10 @@ export class TranslatingStream extends Transform {
         this.out += this.encoder.push(e);
         continue;
       }
-      // An upstream's mid-stream error message may echo a secret.
-      const message = this.redact(e.message);
-      this.upstreamError ??= new GatewayError({ status: e.status, kind: 'upstream', message, code: e.errorType });
-      this.out += this.encoder.push({ ...e, message });
+      // An upstream's mid-stream error may echo a secret (in its message or its type).
+      const error: StreamErrorEvent = { ...e, message: this.redact(e.message), errorType: this.redact(e.errorType) };
+      this.onError?.(error);
+      this.out += this.encoder.push(error);
     }
   }
 

@@ -96,4 +96,15 @@ export interface ProtocolCodec {
   createStreamDecoder?(ctx: CodecContext): StreamDecoder;
   /** The backend side's stream framing; absent: server-sent events (text/event-stream). */
   readonly streamFraming?: StreamFraming;
+  /**
+   * Passthrough streams: the error one upstream event of this protocol carries (its own error
+   * event, or a terminal failure), or null when it carries none. The kernel offers only complete
+   * events whose text contains `"error"`, records the error as what the client saw (journal,
+   * metrics) and redacts secrets in that event's bytes. Optional: without it a passthrough stream's
+   * own error events are neither recorded nor redacted.
+   */
+  readStreamError?(event: SseEvent): StreamErrorEvent | null;
 }
+
+/** An error a stream carries (IR `error` event). */
+export type StreamErrorEvent = Extract<IrStreamEvent, { type: 'error' }>;

@@ -1,8 +1,21 @@
 const MIN_SECRET_LENGTH = 4;
 const REPLACEMENT = '[REDACTED]';
 
+/**
+ * A credential in a URL's query string: Google's `key`, `api_key` and its spellings, OAuth's
+ * `access_token`, signatures. The parameter name stays; its value is redacted.
+ */
+const QUERY_SECRET =
+  /([?&](?:key|api[_-]?key|apikey|x-api-key|access[_-]?token|id[_-]?token|token|auth|password|client[_-]?secret|secret|sig|signature)=)[^&#\s"'<>]+/gi;
+
+/** `text` (a URL, a log message) with the values of credential query parameters redacted. */
+export function redactQuerySecrets(text: string): string {
+  return text.includes('=') ? text.replace(QUERY_SECRET, `$1${REPLACEMENT}`) : text;
+}
+
 /** Bearer tokens and well-known key shapes, redacted even when not configured here. */
 const KEY_PATTERNS: RegExp[] = [
+  QUERY_SECRET,
   /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
   /\b(sk-(?:ant-|proj-)?)[A-Za-z0-9_-]{8,}/g,
   /\b(AIza)[A-Za-z0-9_-]{20,}/g,
@@ -17,11 +30,13 @@ const KEY_PATTERNS: RegExp[] = [
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
   private pattern: RegExp | null = null;
+  private probe: RegExp | null = null;
 
   add(secret: string | undefined | null): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
     this.pattern = null;
+    this.probe = null;
   }
 
   get size(): number {
@@ -32,6 +47,32 @@ export class SecretRedactor {
   contains(text: string): boolean {
     for (const s of this.secrets) if (text.includes(s)) return true;
     return false;
+  }
+
+  /**
+   * Redacts header values in place (an upstream echoing a key in `x-ratelimit-*` or any header it
+   * passes on). One regex test over all values; each value is rewritten only when that finds one.
+   */
+  redactHeaders(headers: Record<string, string | string[] | undefined>): void {
+    let all = '';
+    for (const name in headers) {
+      const v = headers[name];
+      if (v !== undefined) all += (typeof v === 'string' ? v : v.join('\n')) + '\n';
+    }
+    if (!this.mayContain(all)) return;
+    for (const name in headers) {
+      const v = headers[name];
+      if (v !== undefined) headers[name] = typeof v === 'string' ? this.redact(v) : v.map((x) => this.redact(x));
+    }
+  }
+
+  /** Whether `text` may hold something redact() would replace (one regex test). */
+  private mayContain(text: string): boolean {
+    this.probe ??= new RegExp(
+      [...[...this.secrets].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), ...KEY_PATTERNS.map((re) => re.source)].join('|'),
+      'i',
+    );
+    return this.probe.test(text);
   }
 
   redact(text: string): string {

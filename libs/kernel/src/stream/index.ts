@@ -3,3 +3,4 @@ export * from './sse-events.js';
 export * from './rewrite-model-field.js';
 export * from './strip-usage-chunk.js';
 export * from './passthrough-failure.js';
+export * from './watch-stream-errors.js';

@@ -12,6 +12,33 @@ export function endsAtEventBoundary(chunk: Buffer): boolean {
   return chunk[n - 2] === 0x0a || (n >= 4 && chunk[n - 2] === 0x0d && chunk[n - 3] === 0x0a && chunk[n - 4] === 0x0d);
 }
 
+const LF_LF = Buffer.from('\n\n');
+const CRLF_CRLF = Buffer.from('\r\n\r\n');
+
+/** Index just past the last complete SSE event in `buf` (0 when none is complete). */
+export function lastEventEnd(buf: Buffer): number {
+  const lf = buf.lastIndexOf(LF_LF);
+  const crlf = buf.lastIndexOf(CRLF_CRLF);
+  return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
+}
+
+/** Calls `each` with every event of `buf` (complete events, each with its blank line; a last unfinished one as it is). */
+export function forEachEventIn(buf: Buffer, each: (event: Buffer) => void): void {
+  let from = 0;
+  while (from < buf.length) {
+    let next = buf.indexOf(LF_LF, from);
+    let sep = 2;
+    const crlf = buf.indexOf(CRLF_CRLF, from);
+    if (crlf >= 0 && (next < 0 || crlf < next)) {
+      next = crlf;
+      sep = 4;
+    }
+    const stop = next < 0 ? buf.length : next + sep;
+    each(buf.subarray(from, stop));
+    from = stop;
+  }
+}
+
 /**
  * Feeds a parser while bounding what it can hold: past `limit` bytes without a complete event,
  * the parser is reset (the oversized event is skipped) and `onOverflow` is told.

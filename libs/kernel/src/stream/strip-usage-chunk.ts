@@ -1,19 +1,10 @@
 import type { ChunkRewriter } from './observed-stream.js';
-import { endsAtEventBoundary } from './sse-events.js';
+import { endsAtEventBoundary, forEachEventIn, lastEventEnd } from './sse-events.js';
 
-const LF_LF = Buffer.from('\n\n');
-const CRLF_CRLF = Buffer.from('\r\n\r\n');
 const EMPTY_CHOICES = Buffer.from('"choices":[]');
 const USAGE_OBJECT = Buffer.from('"usage":{');
 /** The usage chunk is small; an unfinished event larger than this is forwarded, not held. */
 const MAX_HELD = 64 * 1024;
-
-/** Index just past the last complete SSE event in `buf` (0 when none is complete). */
-function lastEventEnd(buf: Buffer): number {
-  const lf = buf.lastIndexOf(LF_LF);
-  const crlf = buf.lastIndexOf(CRLF_CRLF);
-  return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
-}
 
 function isUsageOnlyEvent(event: Buffer): boolean {
   return event.indexOf(EMPTY_CHOICES) >= 0 && event.indexOf(USAGE_OBJECT) >= 0;
@@ -47,21 +38,10 @@ export function createUsageChunkStripper(): ChunkRewriter {
     if (complete.indexOf(EMPTY_CHOICES) < 0) return complete;
     // Split into events only in the rare chunk that may hold the usage event.
     const kept: Buffer[] = [];
-    let from = 0;
-    while (from < complete.length) {
-      let next = complete.indexOf(LF_LF, from);
-      let sep = 2;
-      const crlf = complete.indexOf(CRLF_CRLF, from);
-      if (crlf >= 0 && (next < 0 || crlf < next)) {
-        next = crlf;
-        sep = 4;
-      }
-      const stop = next < 0 ? complete.length : next + sep;
-      const event = complete.subarray(from, stop);
+    forEachEventIn(complete, (event) => {
       if (!removed && isUsageOnlyEvent(event)) removed = true;
       else kept.push(event);
-      from = stop;
-    }
+    });
     return kept.length === 1 ? kept[0]! : Buffer.concat(kept);
   };
 }

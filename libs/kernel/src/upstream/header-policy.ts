@@ -49,6 +49,23 @@ const NOT_RETURNED = new Set([
   'strict-transport-security',
 ]);
 
+/**
+ * The header names a `Connection` header lists: hop-by-hop for that message (RFC 9110 §7.6.1),
+ * never forwarded. Null when there is none (the usual case: no allocation).
+ */
+function namedInConnection(value: string | string[] | undefined): Set<string> | null {
+  if (value === undefined) return null;
+  const names = new Set<string>();
+  for (const token of (Array.isArray(value) ? value.join(',') : value).split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name && !HOP_BY_HOP.has(name)) names.add(name);
+  }
+  return names.size > 0 ? names : null;
+}
+
+/** Upstream CORS headers: the gateway's own CORS policy (server.cors) alone answers browsers. */
+const isCorsHeader = (name: string): boolean => name.startsWith('access-control-');
+
 export interface UpstreamHeaderOptions {
   /** The backend's own credentials, e.g. `{ authorization: 'Bearer …' }`. Replace the client's. */
   auth: Record<string, string>;
@@ -64,8 +81,9 @@ export interface UpstreamHeaderOptions {
 /** Headers for the upstream request (SPEC §3 "Headers"). Header names are lower-case. */
 export function buildUpstreamHeaders(client: IncomingHeaders, opts: UpstreamHeaderOptions): Record<string, string> {
   const out: Record<string, string> = {};
+  const hop = namedInConnection(client['connection']);
   for (const name in client) {
-    if (NOT_FORWARDED.has(name)) continue;
+    if (NOT_FORWARDED.has(name) || hop?.has(name)) continue;
     const value = client[name];
     if (value === undefined) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -85,12 +103,16 @@ export function buildUpstreamHeaders(client: IncomingHeaders, opts: UpstreamHead
   return out;
 }
 
-/** Headers of the upstream reply that go to the client, plus `x-upstream-request-id`. */
+/**
+ * Headers of the upstream reply that go to the client, plus `x-upstream-request-id`: not
+ * hop-by-hop ones (those listed, and those its `Connection` header names), not `access-control-*`.
+ */
 export function filterReplyHeaders(upstream: IncomingHeaders, sse: boolean): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
+  const hop = namedInConnection(upstream['connection']);
   for (const name in upstream) {
     const value = upstream[name];
-    if (value === undefined || NOT_RETURNED.has(name)) continue;
+    if (value === undefined || NOT_RETURNED.has(name) || isCorsHeader(name) || hop?.has(name)) continue;
     out[name] = value;
   }
   const upstreamId = upstream['x-request-id'] ?? upstream['request-id'];

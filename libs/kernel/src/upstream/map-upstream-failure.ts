@@ -118,6 +118,8 @@ export function mapUpstreamHttpError(
   // The upstream's own request id comes back on errors too (that is when it is needed).
   const upstreamId = headers['x-request-id'] ?? headers['request-id'];
   if (upstreamId !== undefined) passHeaders['x-upstream-request-id'] = Array.isArray(upstreamId) ? upstreamId[0]! : upstreamId;
+  // An upstream may echo the gateway's key anywhere, headers included.
+  redactor.redactHeaders(passHeaders);
   if (status === 401 || status === 403) {
     return new GatewayError({
       status: 502,
@@ -147,13 +149,14 @@ export function mapUpstreamHttpError(
               : status >= 500
                 ? 'upstream'
                 : 'invalid_request';
+  const redacted = (v: string | null | undefined): string | null => (typeof v === 'string' ? redactor.redact(v) : null);
   return new GatewayError({
     status,
     kind,
     message,
-    code: parsed.code ?? null,
-    param: parsed.param ?? null,
-    upstreamType: sameDialect ? parsed.type : undefined,
+    code: redacted(parsed.code),
+    param: redacted(parsed.param),
+    upstreamType: sameDialect && parsed.type !== undefined ? redactor.redact(parsed.type) : undefined,
     headers: passHeaders,
   });
 }
