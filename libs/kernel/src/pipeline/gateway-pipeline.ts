@@ -15,6 +15,7 @@ import { checkJsonReply } from '../upstream/check-json-reply.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
 import { collectBody, readBody } from '../upstream/upstream-client.js';
+import { destroyWhenIdle } from '../stream/destroy-when-idle.js';
 import { CLIENT_CLOSED_REQUEST, Exchange, type ExchangeObserver } from './exchange.js';
 import type { GatewayReply, GatewayRequest, RequestPipeline } from './gateway-request.js';
 import type { GatewayRuntime, RuntimeBackend } from './gateway-runtime.js';
@@ -189,19 +190,24 @@ export class GatewayPipeline implements RequestPipeline {
             exchange.upstreamRequestId = null;
             const attempt = this.prepare(req, exchange, decision, backend, runtime, model, stream, logger);
             exchange.upstreamSentAt = performance.now();
-            const reply = await backend.adapter.send({
-              protocol: attempt.wire,
-              body: attempt.body,
-              rawBody: attempt.changed ? undefined : req.rawBody,
-              model: decision.realModel,
-              stream,
-              clientHeaders: req.headers,
-              query: req.query,
-              operation: req.operation,
-              requestId: req.requestId,
-              traceparent: nextTraceparent(req.headers['traceparent']),
-              signal,
-            });
+            const reply = await backend.adapter
+              .send({
+                protocol: attempt.wire,
+                body: attempt.body,
+                rawBody: attempt.changed ? undefined : req.rawBody,
+                model: decision.realModel,
+                stream,
+                clientHeaders: req.headers,
+                query: req.query,
+                operation: req.operation,
+                requestId: req.requestId,
+                traceparent: nextTraceparent(req.headers['traceparent']),
+                signal,
+              })
+              .catch((err: unknown) => {
+                // A plugin's send() that rejects is the backend failing (502/504), not the gateway (500).
+                throw signal.aborted || isGatewayError(err) ? err : mapTransportError(err, backend.config.id);
+              });
             exchange.upstreamHeadersAt = performance.now();
             exchange.upstreamStatus = upstreamStatus = reply.status;
             const upstreamId = reply.headers['x-request-id'] ?? reply.headers['request-id'];
@@ -380,7 +386,9 @@ export class GatewayPipeline implements RequestPipeline {
     ingress: Protocol,
     wire: string,
   ): Promise<GatewayError> {
-    const text = await readBody(reply.body, 64 * 1024).catch(() => '');
+    const reading = readBody(reply.body, 64 * 1024).catch(() => '');
+    destroyWhenIdle(reply.body, backend.config.timeout_seconds * 1000, () => idleTimeout(backend));
+    const text = await reading;
     const sameDialect =
       errorDialect(ingress) === (wire === 'anthropic.messages' ? 'anthropic' : wire.startsWith('openai.') ? 'openai' : 'other');
     return mapUpstreamHttpError(reply.status, text, reply.headers, backend.config.id, runtime.redactor, sameDialect);
@@ -407,7 +415,9 @@ export class GatewayPipeline implements RequestPipeline {
     const droppedTools = translation?.ctx.droppedTools;
     if (droppedTools?.length) headers['x-switchyard-dropped-tools'] = [...new Set(droppedTools)].join(', ');
     if (!sse) {
-      const raw = await collectBody(reply.body);
+      const collecting = collectBody(reply.body);
+      destroyWhenIdle(reply.body, backend.config.timeout_seconds * 1000, () => idleTimeout(backend));
+      const raw = await collecting;
       const bodyDoneAt = performance.now();
       // A translated reply is parsed by its decoder; a passed-through one is checked to be what it claims.
       if (!translation && reply.status !== 204) checkJsonReply(raw, contentType, backend.config.id);
@@ -499,6 +509,7 @@ export class GatewayPipeline implements RequestPipeline {
       }
     });
     out.attach(source);
+    destroyWhenIdle(reply.body, backend.config.timeout_seconds * 1000, () => idleTimeout(backend));
     return { status: reply.status, headers, body: out, stream: true, exchange };
   }
 }
@@ -514,6 +525,11 @@ function watchPassthroughErrors(
   if (!read) return undefined;
   const redactor = runtime.redactor;
   return createStreamErrorWatcher({ read: (e) => read.call(codec, e), redact: (t) => redactor.redact(t), onError });
+}
+
+/** The kernel's idle limit on a reply body (destroyWhenIdle), worded as the upstream client's. */
+function idleTimeout(backend: RuntimeBackend): GatewayError {
+  return GatewayError.gatewayTimeout(`backend ${backend.config.id} timed out waiting for the next byte`);
 }
 
 /** Log fields with the request id, unless the request's own logger already binds it. */

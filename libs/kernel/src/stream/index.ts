@@ -4,3 +4,4 @@ export * from './rewrite-model-field.js';
 export * from './strip-usage-chunk.js';
 export * from './passthrough-failure.js';
 export * from './watch-stream-errors.js';
+export * from './destroy-when-idle.js';
