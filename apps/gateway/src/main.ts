@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigError, createLogger, UsageError, resolveConfig, type LoadedConfig } from '@switchyard/kernel';
 import { createBuiltinRegistry } from './builtin-plugins.js';
 import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
+import { workerCount } from './cluster/count-workers.js';
+import { runPrimary } from './cluster/run-primary.js';
+import { runWorker } from './cluster/run-worker.js';
 import { loadServerTls } from './ops/server-tls.js';
+import { startSharedState } from './state/start-shared-state.js';
 import { startOperations } from './ops/start-operations.js';
 import { startMeterProvider } from './telemetry/start-meter-provider.js';
 
@@ -50,7 +55,18 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const logger = createLogger(loaded.config.logging.level);
+  // server.workers > 1 (issue #18): this process is the primary, or one of its workers.
+  if (cluster.isWorker) {
+    await runWorker({ loaded, args, registry, logger: logger.child({ worker: cluster.worker!.id }) });
+    return -1;
+  }
   for (const w of loaded.warnings) logger.warn(w);
+  const workers = workerCount(loaded.config.server.workers);
+  if (workers > 1) {
+    await runPrimary({ loaded, args, registry, logger, workers });
+    return -1;
+  }
+  const shared = await startSharedState(loaded.config, logger, { required: true });
   const telemetry = await startMeterProvider(loaded.config.telemetry, logger);
   const app = await createGatewayApp({
     config: loaded.config,
@@ -60,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     secrets: loaded.secrets,
     installSecret: process.env.SWITCHYARD_INSTALL_SECRET,
   });
+  shared?.attach(app);
   const { host, port } = loaded.config.server;
   const url = await listenGateway(app, host, port);
   const backends = loaded.config.backends.map((b) => `${b.id} (${b.type})`).join(', ');
@@ -78,7 +95,18 @@ async function main(argv: string[]): Promise<number> {
   );
 
   // SIGHUP / --watch reloads, SIGTERM / SIGINT graceful shutdown (docs/operations.md).
-  startOperations({ app, loaded, args, env: process.env, registry, logger, flushTelemetry: () => telemetry.shutdown() });
+  startOperations({
+    app,
+    loaded,
+    args,
+    env: process.env,
+    registry,
+    logger,
+    flushTelemetry: async () => {
+      await shared?.close();
+      await telemetry.shutdown();
+    },
+  });
   return -1;
 }
 

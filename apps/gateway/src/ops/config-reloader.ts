@@ -44,6 +44,8 @@ const RESTART_ONLY: Array<[string, (c: SwitchyardConfig) => unknown]> = [
   ['server.cors', (c) => c.server.cors],
   ['telemetry', (c) => c.telemetry],
   ['journal', (c) => c.journal],
+  ['server.workers', (c) => c.server.workers],
+  ['state', (c) => c.state],
 ];
 
 /**
