@@ -72,8 +72,3 @@ for i = 2, #ARGV do
   end
 end
 return lost`;
-
-/** KEYS: leases. Slots held right now (expired ones swept first); for tests and diagnostics. */
-export const HELD_SCRIPT = `${NOW}
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-return redis.call('ZCARD', KEYS[1])`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { metrics, type ObservableResult } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { GatewayError, type ConcurrencyLimits, type KernelLogger, type RedisStateConfig, type SharedLimits } from '@switchyard/kernel';
-import { ACQUIRE_SCRIPT, HELD_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './redis-scripts.js';
+import { ACQUIRE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './redis-scripts.js';
 
 /** Where a slot comes from while Redis is unreachable: this machine's own limiter. */
 export interface FallbackLimits {
@@ -73,7 +73,6 @@ export class RedisSharedLimits implements SharedLimits {
     client.defineCommand('syAcquire', { numberOfKeys: 4, lua: ACQUIRE_SCRIPT });
     client.defineCommand('syRelease', { numberOfKeys: 3, lua: RELEASE_SCRIPT });
     client.defineCommand('syRenew', { numberOfKeys: 2, lua: RENEW_SCRIPT });
-    client.defineCommand('syHeld', { numberOfKeys: 1, lua: HELD_SCRIPT });
     client.on('ready', () => {
       this.recovered();
       void this.loadCooldowns();
@@ -125,12 +124,6 @@ export class RedisSharedLimits implements SharedLimits {
       { err: (err as Error)?.message ?? String(err) },
       'Redis (state.redis.url) is unreachable: backend limits now hold per machine until it returns',
     );
-  }
-
-  /** Number of slots held in Redis for a backend, by every replica (tests, diagnostics). */
-  async heldInRedis(backendId: string): Promise<number> {
-    const client = this.options.client as unknown as { syHeld(key: string): Promise<number> };
-    return client.syHeld(this.keys(backendId)[0]);
   }
 
   async acquire(backendId: string, limits: ConcurrencyLimits, signal: AbortSignal): Promise<() => void> {
