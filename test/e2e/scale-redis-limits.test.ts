@@ -136,6 +136,28 @@ describe('shared backend limits through Redis (issue #18)', { skip }, () => {
     await Promise.all([a.stop(), b.stop()]);
   });
 
+  it('a Redis that restarts empty learns the slots still held: the limit holds again once it is back', async () => {
+    const [a, b] = [await start('again:'), await start('again:')];
+    let n = 0;
+    hold = () => (n++ < 2 ? 60_000 : 50);
+    stats.reset();
+    const held = [1, 2].map(() =>
+      post(`${a.url}/v1/chat/completions`, chat('m'), {}, AbortSignal.timeout(60_000)).catch((e: unknown) => e),
+    );
+    await waitFor(() => stats.current === 2, 10_000, 'a holding both slots');
+    await redis.stop();
+    await redis.start();
+    await waitFor(async () => (await connected(a)) === 1 && (await connected(b)) === 1, 15_000, 'both replicas reconnected');
+    await new Promise((r) => setTimeout(r, 300));
+    const waiting = post(`${b.url}/v1/chat/completions`, chat('m'), {}, AbortSignal.timeout(30_000));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(stats.total, 2, "b waits: a's two slots were registered again in the new Redis");
+    a.kill('SIGKILL');
+    assert.equal((await waiting).status, 200);
+    await Promise.all(held);
+    await b.stop();
+  });
+
   it('Redis restarting under load loses no request', async () => {
     const [a, b] = [await start('restart:'), await start('restart:')];
     hold = () => 100;

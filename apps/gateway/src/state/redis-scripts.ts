@@ -59,16 +59,19 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 return redis.call('ZREM', KEYS[1], ARGV[1])`;
 
 /**
- * KEYS: leases, waiting. ARGV: ttl ms, then tokens. Pushes the expiry of the live tokens (held
- * slots and waiters) `ttl` ahead; returns how many of them Redis no longer knew (expired).
+ * KEYS: leases, waiting. ARGV: ttl ms, the number of held slots n, their n tokens, then queued
+ * tokens. Pushes every expiry `ttl` ahead. A held slot Redis no longer has (it restarted empty, or
+ * this process stalled past the lease) is registered again, so the requests still running count;
+ * returns how many. A queued token Redis dropped is not re-added here: its next acquire re-queues it.
  */
 export const RENEW_SCRIPT = `${NOW}
-local lost = 0
-for i = 2, #ARGV do
-  local a = redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[i])
-  local b = redis.call('ZADD', KEYS[2], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[i])
-  if a == 0 and b == 0 and not redis.call('ZSCORE', KEYS[1], ARGV[i]) and not redis.call('ZSCORE', KEYS[2], ARGV[i]) then
-    lost = lost + 1
-  end
+local ttl = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local restored = 0
+for i = 3, 2 + n do
+  restored = restored + redis.call('ZADD', KEYS[1], now + ttl, ARGV[i])
 end
-return lost`;
+for i = 3 + n, #ARGV do
+  redis.call('ZADD', KEYS[2], 'XX', now + ttl, ARGV[i])
+end
+return restored`;

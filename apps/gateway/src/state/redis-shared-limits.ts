@@ -21,7 +21,8 @@ export interface RedisSharedLimitsOptions {
   onCooldown: (backendId: string, realModel: string, untilMs: number) => void;
 }
 
-type Held = Map<string, Set<string>>;
+/** Tokens by backend id. */
+type Tokens = Map<string, Set<string>>;
 
 function queueFull(backendId: string, limits: ConcurrencyLimits): GatewayError {
   return new GatewayError({
@@ -59,7 +60,9 @@ function queueTimeout(backendId: string, limits: ConcurrencyLimits): GatewayErro
 export class RedisSharedLimits implements SharedLimits {
   private readonly prefix: string;
   private readonly ttlMs: number;
-  private readonly held: Held = new Map();
+  /** Slots this process holds, and its places in queues, renewed while they live. */
+  private readonly holding: Tokens = new Map();
+  private readonly queued: Tokens = new Map();
   private readonly wakers = new Map<string, Set<() => void>>();
   private readonly renewTimer: NodeJS.Timeout;
   private degraded = false;
@@ -75,6 +78,7 @@ export class RedisSharedLimits implements SharedLimits {
     client.defineCommand('syRenew', { numberOfKeys: 2, lua: RENEW_SCRIPT });
     client.on('ready', () => {
       this.recovered();
+      void this.renew(); // a Redis that restarted empty learns the slots still held at once
       void this.loadCooldowns();
     });
     client.on('error', (err: Error) => this.markDegraded(err));
@@ -132,7 +136,7 @@ export class RedisSharedLimits implements SharedLimits {
     const token = randomUUID();
     const keys = this.keys(backendId);
     const deadline = Date.now() + limits.queueTimeoutMs;
-    this.track(backendId, token);
+    this.track(this.queued, backendId, token);
     const run = this.options.client as unknown as {
       syAcquire(...args: Array<string | number>): Promise<number>;
     };
@@ -141,20 +145,28 @@ export class RedisSharedLimits implements SharedLimits {
       try {
         outcome = await run.syAcquire(...keys, token, limits.maxConcurrency, limits.maxQueue, this.ttlMs);
       } catch (err) {
-        this.untrack(backendId, token);
+        this.untrack(this.queued, backendId, token);
         this.markDegraded(err);
         const left = deadline - Date.now();
         return this.options.fallback.acquire(backendId, { ...limits, queueTimeoutMs: Math.max(0, left) }, signal);
       }
-      if (outcome === 1) return this.releaser(backendId, token, keys);
+      if (outcome === 1) {
+        this.untrack(this.queued, backendId, token);
+        this.track(this.holding, backendId, token);
+        return this.releaser(backendId, token, keys);
+      }
       if (outcome === -1) {
-        this.untrack(backendId, token);
+        this.untrack(this.queued, backendId, token);
         throw queueFull(backendId, limits);
       }
       const left = deadline - Date.now();
-      const woken = left > 0 ? await this.waitForSlot(backendId, Math.min(left, this.pollMs()), signal) : 'timeout';
+      const woken = signal.aborted
+        ? 'aborted'
+        : left > 0
+          ? await this.waitForSlot(backendId, Math.min(left, this.pollMs()), signal)
+          : 'timeout';
       if (woken === 'aborted' || (woken === 'timeout' && Date.now() >= deadline)) {
-        this.untrack(backendId, token);
+        this.untrack(this.queued, backendId, token);
         void this.leave(keys, token);
         throw woken === 'aborted' ? (signal.reason as Error) : queueTimeout(backendId, limits);
       }
@@ -190,7 +202,7 @@ export class RedisSharedLimits implements SharedLimits {
     return () => {
       if (released) return;
       released = true;
-      this.untrack(backendId, token);
+      this.untrack(this.holding, backendId, token);
       const run = this.options.client as unknown as { syRelease(...args: string[]): Promise<number> };
       void run
         .syRelease(keys[0]!, keys[1]!, keys[2]!, token)
@@ -204,29 +216,31 @@ export class RedisSharedLimits implements SharedLimits {
     return run.syRelease(keys[0]!, keys[1]!, keys[2]!, token).catch(() => undefined);
   }
 
-  private track(backendId: string, token: string): void {
-    let tokens = this.held.get(backendId);
-    if (!tokens) this.held.set(backendId, (tokens = new Set()));
+  private track(map: Tokens, backendId: string, token: string): void {
+    let tokens = map.get(backendId);
+    if (!tokens) map.set(backendId, (tokens = new Set()));
     tokens.add(token);
   }
 
-  private untrack(backendId: string, token: string): void {
-    this.held.get(backendId)?.delete(token);
+  private untrack(map: Tokens, backendId: string, token: string): void {
+    map.get(backendId)?.delete(token);
   }
 
   /** Pushes the expiry of every slot held and every place queued by this process. */
   private async renew(): Promise<void> {
     if (!this.connected) return;
     const run = this.options.client as unknown as { syRenew(...args: Array<string | number>): Promise<number> };
-    for (const [backendId, tokens] of this.held) {
-      if (tokens.size === 0) continue;
+    for (const backendId of new Set([...this.holding.keys(), ...this.queued.keys()])) {
+      const holding = [...(this.holding.get(backendId) ?? [])];
+      const queued = [...(this.queued.get(backendId) ?? [])];
+      if (holding.length + queued.length === 0) continue;
       const [leases, , waiting] = this.keys(backendId);
       try {
-        const lost = await run.syRenew(leases, waiting, this.ttlMs, ...tokens);
-        if (lost > 0) {
+        const restored = await run.syRenew(leases, waiting, this.ttlMs, holding.length, ...holding, ...queued);
+        if (restored > 0) {
           this.options.logger.warn(
-            { backend: backendId, lost },
-            'Redis: slots held by this process had expired before renewal (this process stalled, or Redis lost them)',
+            { backend: backendId, restored },
+            'Redis had lost slots this process holds (it restarted, or this process stalled): registered them again',
           );
         }
       } catch (err) {
