@@ -55,6 +55,14 @@ describe('server.workers: 2 is one gateway (issue #18)', () => {
     routes,
   });
 
+  const journalLines = (): string[] => {
+    try {
+      return readFileSync(path.join(dir, 'requests.jsonl'), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'switchyard-workers-'));
     const held = heldReplies(() => hold());
@@ -115,6 +123,8 @@ describe('server.workers: 2 is one gateway (issue #18)', () => {
   });
 
   it('a worker that dies is restarted and counted', async () => {
+    // A worker killed outright loses the lines it has not sent yet: wait until the journal has them all.
+    await waitFor(() => journalLines().length === sent, 10_000, 'every line so far in the journal');
     const [victim] = workerPids(gw.pid);
     assert.ok(victim);
     process.kill(victim, 'SIGKILL');
@@ -142,8 +152,48 @@ describe('server.workers: 2 is one gateway (issue #18)', () => {
     assert.equal((await gw.exited).code, 0);
     const files = readdirSync(dir);
     assert.deepEqual(files, ['requests.jsonl'], 'one journal file');
-    const lines = readFileSync(path.join(dir, 'requests.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const lines = journalLines();
     assert.equal(lines.length, sent);
     assert.equal(new Set(lines.map((l) => (JSON.parse(l) as { request_id: string }).request_id)).size, sent);
+  });
+});
+
+describe('server.workers: 2 with a journal that rotates (issue #18)', () => {
+  it('the primary rotates the one file: every line of both workers is in it or its rotated file, whole', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-workers-rotate-'));
+    const { handler } = heldReplies(() => 0);
+    const upstream = await startFakeUpstream(handler);
+    const gw = await startGateway({
+      config: {
+        logging: { level: 'warn' },
+        server: { workers: 2, body_limit_mb: 1 },
+        journal: { enabled: true, path: path.join(dir, 'requests.jsonl'), include_bodies: true, max_size_mb: 1 },
+        backends: [{ id: 'gpu', type: 'openai', base_url: upstream.url, skip_probe: true, models: ['*'] }],
+      },
+      readyTimeoutMs: 40_000,
+    });
+    try {
+      await gw.waitForOutput(/with 2 workers/, { stream: 'stderr', timeoutMs: 30_000 }).catch(() => undefined);
+      const big = 'x'.repeat(100 * 1024);
+      for (let i = 0; i < 14; i++) {
+        const r = await postOnNewConnection(gw.url, { model: 'm', messages: [{ role: 'user', content: `${i} ${big}` }] });
+        assert.equal(r.status, 200, r.text);
+      }
+      assert.equal(await gw.stop(), 0);
+      const files = readdirSync(dir).sort();
+      assert.ok(files.length >= 2, `rotated at least once: ${files.join(', ')}`);
+      assert.ok(
+        files.every((f) => /^requests(-\d{4}-\d{2}-\d{2}(\.\d+)?)?\.jsonl$/.test(f)),
+        files.join(', '),
+      );
+      const lines = files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+      const ids = lines.map((l) => (JSON.parse(l) as { request_id: string }).request_id);
+      assert.equal(lines.length, 14);
+      assert.equal(new Set(ids).size, 14);
+    } finally {
+      await gw.stop('SIGKILL');
+      await upstream.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

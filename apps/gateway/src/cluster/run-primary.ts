@@ -240,7 +240,11 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     watcher?.close();
     const graceMs = config.server.shutdown_grace_seconds * 1000;
     logger.info({ signal: why, workers: live.size, graceSeconds: graceMs / 1000 }, 'shutting down: every worker drains its requests');
-    for (const l of live.values()) send(l.worker, { sy: 'shutdown' });
+    // A worker still starting has no drain to do (and no handler for the message yet): the signal ends it.
+    for (const l of live.values()) {
+      if (l.listening) send(l.worker, { sy: 'shutdown' });
+      else l.worker.process.kill('SIGTERM');
+    }
     // Workers end themselves within grace + their 10 s backstop; past that they are killed.
     const kill = setTimeout(
       () => {
