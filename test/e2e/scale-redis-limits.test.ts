@@ -21,8 +21,15 @@ import { runCli, startGateway, writeConfigFile, type RunningGateway } from '../h
 
 const skip = redisSkipReason();
 
-function sharedConfig(upstream: FakeUpstream, prefix: string, redis: Record<string, unknown> = {}, server: Record<string, unknown> = {}) {
+function sharedConfig(
+  upstream: FakeUpstream,
+  prefix: string,
+  redis: Record<string, unknown> = {},
+  server: Record<string, unknown> = {},
+  more: { backends?: object[]; routes?: object[] } = {},
+) {
   return {
+    routes: more.routes ?? [],
     logging: { level: 'info' },
     server,
     state: { redis: { url: '${REDIS_URL}', key_prefix: prefix, lease_seconds: 1, connect_timeout_seconds: 5, ...redis } },
@@ -37,6 +44,7 @@ function sharedConfig(upstream: FakeUpstream, prefix: string, redis: Record<stri
         queue_timeout_seconds: 30,
         models: ['*'],
       },
+      ...(more.backends ?? []),
     ],
   };
 }
@@ -64,8 +72,13 @@ describe('shared backend limits through Redis (issue #18)', { skip }, () => {
     await redis?.stop();
   });
 
-  const start = async (prefix: string, redisExtra: Record<string, unknown> = {}, server: Record<string, unknown> = {}) => {
-    const gw = await startGateway({ config: sharedConfig(upstream, prefix, redisExtra, server), env: { REDIS_URL: redis.url } });
+  const start = async (
+    prefix: string,
+    redisExtra: Record<string, unknown> = {},
+    server: Record<string, unknown> = {},
+    more: { backends?: object[]; routes?: object[] } = {},
+  ) => {
+    const gw = await startGateway({ config: sharedConfig(upstream, prefix, redisExtra, server, more), env: { REDIS_URL: redis.url } });
     gateways.push(gw);
     return gw;
   };
@@ -91,6 +104,43 @@ describe('shared backend limits through Redis (issue #18)', { skip }, () => {
     // Both workers are connected: the primary's gauge is the sum.
     assert.equal(await waitFor(async () => ((await connected(gw)) === 2 ? 2 : undefined), 10_000, 'two connected workers'), 2);
     assert.equal(await gw.stop(), 0);
+  });
+
+  it("a retry-after cooldown one replica sees is the other's too", async () => {
+    const spare = await startFakeUpstream();
+    try {
+      const more = {
+        backends: [{ id: 'spare', type: 'openai', base_url: spare.url, skip_probe: true, models: [] }],
+        routes: [
+          {
+            virtual_model: 'ha',
+            targets: [
+              { backend: 'gpu', real_model: 'm' },
+              { backend: 'spare', real_model: 'm' },
+            ],
+          },
+        ],
+      };
+      const [a, b] = [await start('cool:', {}, {}, more), await start('cool:', {}, {}, more)];
+      hold = () => 10;
+      stats.failNext = {
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: { error: { message: 'slow down', type: 'rate_limit_error' } },
+      };
+      const first = await post(`${a.url}/v1/chat/completions`, chat('ha'));
+      assert.equal(first.status, 200, first.text);
+      assert.equal(spare.requests.filter((r) => r.method === 'POST').length, 1, 'a failed over to spare');
+      const gpuBefore = upstream.requests.filter((r) => r.method === 'POST').length;
+      await new Promise((r) => setTimeout(r, 300));
+      const second = await post(`${b.url}/v1/chat/completions`, chat('ha'));
+      assert.equal(second.status, 200, second.text);
+      assert.equal(upstream.requests.filter((r) => r.method === 'POST').length, gpuBefore, 'b skipped the cooling-down gpu');
+      assert.equal(spare.requests.filter((r) => r.method === 'POST').length, 2);
+      await Promise.all([a.stop(), b.stop()]);
+    } finally {
+      await spare.close();
+    }
   });
 
   it('a replica killed mid-request frees its slots within lease_seconds', async () => {

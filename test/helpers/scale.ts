@@ -13,6 +13,8 @@ export interface HeldStats {
   max: number;
   /** Requests received since the last reset. */
   total: number;
+  /** When set, the next chat request gets this error reply at once (not counted as held). */
+  failNext?: { status: number; headers: Record<string, string>; body: object };
   reset(): void;
 }
 
@@ -33,6 +35,12 @@ export function heldReplies(holdMs: () => number): { handler: FakeHandler; stats
   const listing = openAiCompatible({ mock_models: ['any'] });
   const handler: FakeHandler = async (req, res, record) => {
     if (req.method !== 'POST') return listing(req, res, record);
+    const fail = stats.failNext;
+    if (fail) {
+      stats.failNext = undefined;
+      res.writeHead(fail.status, { 'content-type': 'application/json', ...fail.headers });
+      return void res.end(JSON.stringify(fail.body));
+    }
     stats.current++;
     stats.total++;
     stats.max = Math.max(stats.max, stats.current);

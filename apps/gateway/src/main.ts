@@ -7,10 +7,7 @@ import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
 import { workerCount } from './cluster/count-workers.js';
-import { runPrimary } from './cluster/run-primary.js';
-import { runWorker } from './cluster/run-worker.js';
 import { loadServerTls } from './ops/server-tls.js';
-import { startSharedState } from './state/start-shared-state.js';
 import { startOperations } from './ops/start-operations.js';
 import { startMeterProvider } from './telemetry/start-meter-provider.js';
 
@@ -56,17 +53,22 @@ async function main(argv: string[]): Promise<number> {
 
   const logger = createLogger(loaded.config.logging.level);
   // server.workers > 1 (issue #18): this process is the primary, or one of its workers.
+  // (Loaded on demand: a single process without Redis, --check and usage errors never load them.)
   if (cluster.isWorker) {
+    const { runWorker } = await import('./cluster/run-worker.js');
     await runWorker({ loaded, args, registry, logger: logger.child({ worker: cluster.worker!.id }) });
     return -1;
   }
   for (const w of loaded.warnings) logger.warn(w);
   const workers = workerCount(loaded.config.server.workers);
   if (workers > 1) {
+    const { runPrimary } = await import('./cluster/run-primary.js');
     await runPrimary({ loaded, args, registry, logger, workers });
     return -1;
   }
-  const shared = await startSharedState(loaded.config, logger, { required: true });
+  const shared = loaded.config.state.redis
+    ? await (await import('./state/start-shared-state.js')).startSharedState(loaded.config, logger, { required: true })
+    : null;
   const telemetry = await startMeterProvider(loaded.config.telemetry, logger);
   const app = await createGatewayApp({
     config: loaded.config,

@@ -24,7 +24,8 @@ export async function startSharedState(
   const redis = config.state.redis;
   if (!redis) return null;
   const client: Redis = await connectRedis(redis, { required: options.required });
-  const subscriber = client.duplicate();
+  // Subscriptions may wait for the connection (and ioredis renews them after a reconnect).
+  const subscriber = client.duplicate({ enableOfflineQueue: true });
   subscriber.connect().catch(() => undefined);
   const local = new TargetBalancer();
   const fallback = options.fallback ?? { acquire: (b, l, s) => local.acquireLocal(b, l, s) };
