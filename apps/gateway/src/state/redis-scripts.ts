@@ -53,10 +53,16 @@ redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[4]), token)
 redis.call('ZADD', KEYS[3], now + ttl, token)
 return 0`;
 
-/** KEYS: leases, queue, waiting. ARGV: token. Frees a slot or leaves the queue; returns 1 if a slot was freed. */
+/**
+ * KEYS: leases, queue, waiting. ARGV: token, then the release channel and the backend id. Frees a
+ * slot or leaves the queue; when a slot was freed and someone waits, tells the waiters (pub/sub),
+ * all in one round trip. Returns 1 if a slot was freed.
+ */
 export const RELEASE_SCRIPT = `redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-return redis.call('ZREM', KEYS[1], ARGV[1])`;
+local freed = redis.call('ZREM', KEYS[1], ARGV[1])
+if freed == 1 and ARGV[2] and redis.call('ZCARD', KEYS[2]) > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return freed`;
 
 /**
  * KEYS: leases, waiting. ARGV: ttl ms, the number of held slots n, their n tokens, then queued

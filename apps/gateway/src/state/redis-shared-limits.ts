@@ -204,10 +204,8 @@ export class RedisSharedLimits implements SharedLimits {
       released = true;
       this.untrack(this.holding, backendId, token);
       const run = this.options.client as unknown as { syRelease(...args: string[]): Promise<number> };
-      void run
-        .syRelease(keys[0]!, keys[1]!, keys[2]!, token)
-        .then(() => this.options.client.publish(this.channel('released'), backendId))
-        .catch(() => undefined); // Redis down: the lease expires by itself
+      // Redis down: the lease expires by itself.
+      void run.syRelease(keys[0]!, keys[1]!, keys[2]!, token, this.channel('released'), backendId).catch(() => undefined);
     };
   }
 
