@@ -7,6 +7,10 @@ export interface BenchOptions {
   targets: Array<'direct' | 'switchyard' | 'nginx' | 'floor'>;
   /** Node binaries for Switchyard: versions ("24", "26") or paths; "" = the one running the bench. */
   nodes: string[];
+  /** `server.workers` values: one Switchyard per value (issue #18); default [1]. */
+  workers: number[];
+  /** Extra Switchyard targets with max_concurrency on the backend: its slot taken in-process and/or through Redis. */
+  limits: Array<'local' | 'redis'>;
   scenarios: string[] | undefined;
   concurrency: number[];
   cpuProf: boolean;
@@ -28,6 +32,12 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
   --node LIST        Node for Switchyard: 24, 26, 26.10.0 BENCH_NODE         (default: the bench's own node)
                      or a path; several = one Switchyard per binary (e.g. --node 24,26).
                      Versions other than the running one are installed into .bench/node<version>/
+  --workers LIST     server.workers of Switchyard: 1,2    BENCH_WORKERS      (default 1); several = one
+                     Switchyard per value. Above 1 the workers are not pinned: they share the
+                     cores with the load generator and the upstream
+  --limits LIST      local,redis: more Switchyard targets BENCH_LIMITS       (default none)
+                     whose backend has max_concurrency (never reached), its slot taken in-process
+                     (local) or through a redis-server the bench starts (redis; its CPU counts)
   --scenarios LIST   chat,stream-0ms,stream-5ms,body-256k BENCH_SCENARIOS    (default all)
   --concurrency LIST for chat and stream scenarios        BENCH_CONCURRENCY  (default 1,16,64)
   --cpu-prof         run Switchyard with --cpu-prof into .bench/cpu-prof-<stamp>/   BENCH_CPU_PROF=1
@@ -62,6 +72,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       warmup: { type: 'string' },
       targets: { type: 'string' },
       node: { type: 'string' },
+      workers: { type: 'string' },
+      limits: { type: 'string' },
       scenarios: { type: 'string' },
       concurrency: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
@@ -77,6 +89,13 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   const targets = list(values.targets ?? env.BENCH_TARGETS ?? 'direct,switchyard,nginx');
   for (const t of targets) if (!['direct', 'switchyard', 'nginx', 'floor'].includes(t)) throw new Error(`unknown target "${t}"`);
   const nodes = list(values.node ?? env.BENCH_NODE);
+  const workers = list(values.workers ?? env.BENCH_WORKERS ?? '1').map((w) => {
+    const n = Number(w);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--workers: each value must be a whole number >= 1, got "${w}"`);
+    return n;
+  });
+  const limits = list(values.limits ?? env.BENCH_LIMITS);
+  for (const l of limits) if (l !== 'local' && l !== 'redis') throw new Error(`--limits: unknown value "${l}" (local, redis)`);
   const concurrency = list(values.concurrency ?? env.BENCH_CONCURRENCY ?? '1,16,64').map((c) => Math.floor(positive(c, '--concurrency')));
   const scenarios = list(values.scenarios ?? env.BENCH_SCENARIOS);
   return {
@@ -84,6 +103,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     warmupSeconds: positive(values.warmup ?? env.BENCH_WARMUP ?? '1', '--warmup', true),
     targets: targets as BenchOptions['targets'],
     nodes: nodes.length ? nodes : [''],
+    workers: [...new Set(workers)],
+    limits: limits as BenchOptions['limits'],
     scenarios: scenarios.length ? scenarios : undefined,
     concurrency,
     cpuProf: values['cpu-prof'] ?? ['1', 'true'].includes(env.BENCH_CPU_PROF ?? ''),

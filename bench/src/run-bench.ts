@@ -18,7 +18,7 @@ import { startNginx } from './nginx-target.js';
 import { startNodeFloor } from './floor-target.js';
 import { resolveNode } from './node-binary.js';
 import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
-import { pinSelf, type Pinning } from './processes.js';
+import { freePort, pinSelf, spawnPinned, type BenchProcess, type Pinning } from './processes.js';
 import { cellsOf, requestBody, scenarios, type Cell, type Pacing } from './scenarios.js';
 import { startSwitchyard } from './switchyard-target.js';
 import { directTarget, startUpstream, type BenchUpstream, type Target } from './targets.js';
@@ -167,9 +167,11 @@ async function main(): Promise<number> {
   const cpuProfDir = opts.cpuProf ? join(outDir, `cpu-prof-${stamp}`) : undefined;
   const targets: Target[] = [];
   let upstream: BenchUpstream | undefined;
+  let redis: BenchProcess | undefined;
   const cleanup = async () => {
     for (const t of targets.splice(0)) await t.stop().catch(() => {});
     await upstream?.proc.stop().catch(() => {});
+    await redis?.stop().catch(() => {});
     rmSync(workDir, { recursive: true, force: true });
   };
   const onSignal = () => void cleanup().finally(() => process.exit(130));
@@ -179,12 +181,45 @@ async function main(): Promise<number> {
     upstream = await startUpstream(pin);
     if (opts.targets.includes('direct')) targets.push(directTarget(upstream));
     for (const node of nodes) {
+      for (const workers of opts.workers) {
+        targets.push(
+          await startSwitchyard(upstream, pin, {
+            node,
+            labelVersion: nodes.length > 1 || node.version !== process.versions.node,
+            workDir,
+            cpuProfDir,
+            scale: { workers },
+          }),
+        );
+      }
+    }
+    // Issue #18: the same gateway with a backend limit, held in-process or through Redis.
+    let redisUrl: string | undefined;
+    if (nodes.length && opts.limits.includes('redis')) {
+      const port = await freePort();
+      redis = spawnPinned('redis-server', pin, pin.proxyCore, 'redis-server', [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ]);
+      await redis.waitForLine((line) => (line.includes('Ready to accept connections') ? true : undefined), 10_000);
+      redisUrl = `redis://127.0.0.1:${port}`;
+    }
+    for (const limit of nodes.length ? opts.limits : []) {
+      const node = nodes.at(-1)!;
+      const redisPid = redis?.pid;
       targets.push(
         await startSwitchyard(upstream, pin, {
           node,
           labelVersion: nodes.length > 1 || node.version !== process.versions.node,
           workDir,
-          cpuProfDir,
+          scale: { limit, redisUrl },
+          ...(limit === 'redis' && redisPid ? { extraPids: () => [redisPid] } : {}),
         }),
       );
     }

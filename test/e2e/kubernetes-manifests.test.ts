@@ -43,9 +43,16 @@ function render(dir: string): K8sObject[] {
   return parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
 }
 
-function one(objects: K8sObject[], kind: string): K8sObject {
-  const found = objects.filter((o) => o.kind === kind);
-  assert.equal(found.length, 1, `one ${kind}`);
+/** The one object of `kind` (of the gateway's component for Deployments and Services, which Redis has too). */
+function one(objects: K8sObject[], kind: string, component = 'gateway'): K8sObject {
+  const found = objects.filter(
+    (o) =>
+      o.kind === kind &&
+      (!['Deployment', 'Service'].includes(kind) ||
+        (o.metadata?.labels?.['app.kubernetes.io/component'] ?? o.spec?.template?.metadata?.labels?.['app.kubernetes.io/component']) ===
+          component),
+  );
+  assert.equal(found.length, 1, `one ${kind} (${component})`);
   return found[0]!;
 }
 
@@ -117,6 +124,24 @@ for (const dir of ['base', 'overlays/example']) {
       const sm = one(objects, 'ServiceMonitor');
       assert.ok(matches(sm.spec.selector.matchLabels, svc.metadata.labels));
       assert.ok(svc.spec.ports.some((p: K8sObject) => p.name === sm.spec.endpoints[0].port));
+    });
+
+    it('Redis for shared limits: its Deployment and Service fit together, non-root, and the configuration points at it', () => {
+      const dep = one(objects, 'Deployment', 'redis');
+      const svc = one(objects, 'Service', 'redis');
+      const pod = dep.spec.template.spec;
+      assert.ok(matches(svc.spec.selector, dep.spec.template.metadata.labels));
+      assert.ok(
+        !matches(one(objects, 'Service').spec.selector, dep.spec.template.metadata.labels),
+        'the gateway Service never selects Redis',
+      );
+      assert.equal(pod.containers[0].ports[0].name, svc.spec.ports[0].targetPort);
+      assert.equal(pod.securityContext.runAsNonRoot, true);
+      assert.equal(pod.containers[0].securityContext.allowPrivilegeEscalation, false);
+      const config = parseYaml(one(objects, 'ConfigMap').data['config.yaml']) as K8sObject;
+      const url = /^\$\{REDIS_URL:-(.+)\}$/.exec(config.state.redis.url as string)?.[1];
+      assert.equal(url, `redis://${svc.metadata.name}:${svc.spec.ports[0].port}`);
+      assert.equal(config.server.workers, 'auto');
     });
 
     it('the shipped configuration passes switchyard --check', async () => {

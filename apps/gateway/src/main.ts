@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigError, createLogger, UsageError, resolveConfig, type LoadedConfig } from '@switchyard/kernel';
 import { createBuiltinRegistry } from './builtin-plugins.js';
 import { checkJournalPath } from './cli/check-journal-path.js';
@@ -7,6 +8,7 @@ import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { runHealthcheck } from './cli/run-healthcheck.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
+import { workerCount } from './cluster/count-workers.js';
 import { loadServerTls } from './ops/server-tls.js';
 import { startOperations } from './ops/start-operations.js';
 import { startMeterProvider } from './telemetry/start-meter-provider.js';
@@ -60,7 +62,23 @@ async function main(argv: string[]): Promise<number> {
   // `pidof switchyard` / `pkill -HUP switchyard` find the serving process (not CLI commands).
   process.title = 'switchyard';
   const logger = createLogger(loaded.config.logging.level);
+  // server.workers > 1 (issue #18): this process is the primary, or one of its workers.
+  // (Loaded on demand: a single process without Redis, --check and usage errors never load them.)
+  if (cluster.isWorker) {
+    const { runWorker } = await import('./cluster/run-worker.js');
+    await runWorker({ loaded, args, registry, logger: logger.child({ worker: cluster.worker!.id }) });
+    return -1;
+  }
   for (const w of loaded.warnings) logger.warn(w);
+  const workers = workerCount(loaded.config.server.workers);
+  if (workers > 1) {
+    const { runPrimary } = await import('./cluster/run-primary.js');
+    await runPrimary({ loaded, args, registry, logger, workers });
+    return -1;
+  }
+  const shared = loaded.config.state.redis
+    ? await (await import('./state/start-shared-state.js')).startSharedState(loaded.config, logger, { required: true })
+    : null;
   const telemetry = await startMeterProvider(loaded.config.telemetry, logger);
   const app = await createGatewayApp({
     config: loaded.config,
@@ -70,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
     secrets: loaded.secrets,
     installSecret: process.env.SWITCHYARD_INSTALL_SECRET,
   });
+  shared?.attach(app);
   const { host, port } = loaded.config.server;
   const url = await listenGateway(app, host, port);
   const backends = loaded.config.backends.map((b) => `${b.id} (${b.type})`).join(', ');
@@ -88,7 +107,18 @@ async function main(argv: string[]): Promise<number> {
   );
 
   // SIGHUP / --watch reloads, SIGTERM / SIGINT graceful shutdown (docs/operations.md).
-  startOperations({ app, loaded, args, env: process.env, registry, logger, flushTelemetry: () => telemetry.shutdown() });
+  startOperations({
+    app,
+    loaded,
+    args,
+    env: process.env,
+    registry,
+    logger,
+    flushTelemetry: async () => {
+      await shared?.close();
+      await telemetry.shutdown();
+    },
+  });
   return -1;
 }
 

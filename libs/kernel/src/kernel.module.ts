@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { SwitchyardConfig } from './config/schema/switchyard-config.js';
 import { BackendMonitor } from './health/backend-monitor.js';
+import type { JournalLineSink } from './journal/journal-observer.js';
 import type { KernelLogger } from './logger.js';
 import { ModelCatalog } from './models/model-catalog.js';
 import { PluginRegistry } from './plugin/plugin-registry.js';
@@ -18,6 +19,11 @@ export interface KernelOptions {
   secrets?: readonly string[];
   /** Start background model-list refreshes and backend probes (default true). */
   refreshModels?: boolean;
+  /**
+   * With the journal on, where its lines go instead of a file this process opens (a worker of a
+   * multi-worker gateway sends them to its primary, which writes the one file).
+   */
+  journalSink?: JournalLineSink;
 }
 
 export type RuntimeSwapListener = (next: GatewayRuntime, previous: GatewayRuntime) => void;

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
-import { parseHostPort, parseLogLevel, UsageError, type CliArgs } from '@switchyard/kernel';
+import { parseHostPort, parseLogLevel, parseWorkers, UsageError, type CliArgs } from '@switchyard/kernel';
 
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   listen: { type: 'string' },
   'metrics-listen': { type: 'string' },
   'log-level': { type: 'string' },
+  workers: { type: 'string' },
   check: { type: 'boolean' },
   watch: { type: 'boolean' },
   backend: { type: 'string' },
@@ -39,6 +40,7 @@ Overrides:
   --listen HOST:PORT          API address (default 0.0.0.0:4000; [::]:4000 for IPv6)
   --metrics-listen HOST:PORT  Prometheus metrics address (default 0.0.0.0:9091)
   --log-level LEVEL           silent | error | warn | info | debug | trace
+  --workers auto|N            worker processes serving the port (default 1; auto = available cores)
 
   --check                  validate the configuration (including \${ENV} references) and exit 0 or 1
   --watch                  reload the configuration file when it changes
@@ -117,6 +119,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const listen = str('listen');
   const metricsListen = str('metrics-listen');
   const logLevel = str('log-level');
+  const workers = str('workers');
   const backend = str('backend');
   const baseUrl = str('base-url');
   const project = str('project');
@@ -125,6 +128,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (listen !== undefined) args.listen = parseHostPort(listen, '--listen');
   if (metricsListen !== undefined) args.metricsListen = parseHostPort(metricsListen, '--metrics-listen');
   if (logLevel !== undefined) args.logLevel = parseLogLevel(logLevel);
+  if (workers !== undefined) args.workers = parseWorkers(workers);
   if (backend !== undefined) args.backend = backend;
   if (baseUrl !== undefined) args.baseUrl = baseUrl;
   if (project !== undefined) args.project = project;

@@ -46,6 +46,8 @@ const RESTART_ONLY: Array<[string, (c: SwitchyardConfig) => unknown]> = [
   ['server.headers_timeout_seconds', (c) => c.server.headers_timeout_seconds],
   ['telemetry', (c) => c.telemetry],
   ['journal', (c) => c.journal],
+  ['server.workers', (c) => c.server.workers],
+  ['state', (c) => c.state],
 ];
 
 /**

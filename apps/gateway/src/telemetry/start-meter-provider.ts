@@ -2,7 +2,7 @@ import { metrics } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { attachLocalHistograms, LocalHistograms, type KernelLogger, type TelemetryConfig } from '@switchyard/kernel';
 
 /** nestjs-otel's meter name: the per-request histograms share its instrumentation scope. */
@@ -22,9 +22,15 @@ function otlpConfigured(env: NodeJS.ProcessEnv): boolean {
 /**
  * The global OpenTelemetry meter provider: a Prometheus exporter on its own port (SPEC §4) and,
  * when `telemetry.otlp.endpoint` or the standard OTEL_EXPORTER_OTLP_* variables are set, OTLP push.
- * Must run before any instrument is created.
+ * Must run before any instrument is created. `producers`: more metrics every reader collects
+ * (the primary of a multi-worker gateway: the merge of its workers').
  */
-export async function startMeterProvider(config: TelemetryConfig, logger: KernelLogger, env = process.env): Promise<MeterProviderHandle> {
+export async function startMeterProvider(
+  config: TelemetryConfig,
+  logger: KernelLogger,
+  env = process.env,
+  producers: MetricProducer[] = [],
+): Promise<MeterProviderHandle> {
   // Per-request histograms are aggregated in-process and collected by every reader (local-histograms.ts).
   const local = new LocalHistograms(NESTJS_OTEL_METER);
   const readers: IMetricReader[] = [];
@@ -32,7 +38,7 @@ export async function startMeterProvider(config: TelemetryConfig, logger: Kernel
   if (config.prometheus.enabled) {
     const { host, port, path } = config.prometheus;
     const exporter = await new Promise<PrometheusExporter>((resolve, reject) => {
-      const e: PrometheusExporter = new PrometheusExporter({ host, port, endpoint: path, metricProducers: [local] }, (err) =>
+      const e: PrometheusExporter = new PrometheusExporter({ host, port, endpoint: path, metricProducers: [local, ...producers] }, (err) =>
         err ? reject(err) : resolve(e),
       );
     });
@@ -45,7 +51,7 @@ export async function startMeterProvider(config: TelemetryConfig, logger: Kernel
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter(url ? { url } : {}),
         exportIntervalMillis: Math.round(config.otlp.interval_seconds * 1000),
-        metricProducers: [local],
+        metricProducers: [local, ...producers],
       }),
     );
     logger.info({ endpoint: url ?? env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT }, 'OTLP metrics export on');

@@ -4,7 +4,7 @@ import type { SwitchyardConfig } from './schema/switchyard-config.js';
 
 /**
  * Command-line settings beat the configuration: `--listen`, `--metrics-listen` (which also
- * turns Prometheus on), `--log-level`; SWITCHYARD_API_KEY adds an inbound key. Returns the
+ * turns Prometheus on), `--log-level`, `--workers`; SWITCHYARD_API_KEY adds an inbound key. Returns the
  * secrets it added.
  */
 export function applyCliOverrides(config: SwitchyardConfig, args: CliArgs, env: NodeJS.ProcessEnv): string[] {
@@ -19,6 +19,7 @@ export function applyCliOverrides(config: SwitchyardConfig, args: CliArgs, env: 
     prom.enabled = true;
   }
   if (args.logLevel !== undefined) config.logging.level = parseLogLevel(args.logLevel);
+  if (args.workers !== undefined) config.server.workers = args.workers;
 
   const secrets: string[] = [];
   const envKey = env.SWITCHYARD_API_KEY;

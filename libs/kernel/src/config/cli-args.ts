@@ -13,6 +13,8 @@ export interface CliArgs {
   listen?: HostPort;
   metricsListen?: HostPort;
   logLevel?: LogLevel;
+  /** `--workers auto | N`: beats `server.workers`. */
+  workers?: number | 'auto';
   /** Validate the configuration and exit 0 or 1 (like `nginx -t`). */
   check?: boolean;
   /** Reload the configuration file when it changes. */
@@ -44,4 +46,14 @@ export function parseLogLevel(text: string, flag = '--log-level'): LogLevel {
     throw new UsageError(`${flag} must be one of ${LOG_LEVELS.join(', ')}; got "${text}"`);
   }
   return text as LogLevel;
+}
+
+/** A `--workers` value: "auto" or a whole number ≥ 1, or a UsageError naming the flag. */
+export function parseWorkers(text: string, flag = '--workers'): number | 'auto' {
+  if (text === 'auto') return 'auto';
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`${flag} must be "auto" or a whole number of worker processes, at least 1; got "${text}"`);
+  }
+  return n;
 }

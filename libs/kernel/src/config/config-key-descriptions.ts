@@ -23,6 +23,16 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'ServerConfig.models_refresh_seconds': "How often backends' model lists are fetched in the background for GET /v1/models.",
   'ServerConfig.probe_interval_seconds':
     'How often each backend is probed in the background (readiness, switchyard_backend_up); never on the request path.',
+  'ServerConfig.workers':
+    'Worker processes serving the port (one gateway: one metrics endpoint, one journal, machine-wide limits): a whole number >= 1, or auto (the cores available, honouring a cgroup CPU quota).',
+  'SwitchyardConfig.state': 'State shared by several gateway processes; without it backend limits hold per machine.',
+  'StateConfig.redis': 'Share backend max_concurrency, queues and retry-after cooldowns between replicas through Redis.',
+  'RedisStateConfig.url':
+    'redis://[user:password@]host:port[/db] (rediss:// for TLS); use ${REDIS_URL}. Unreachable or refused at start: the gateway does not start.',
+  'RedisStateConfig.key_prefix': 'Prefix of every key the gateway writes in Redis.',
+  'RedisStateConfig.lease_seconds':
+    'A slot whose holder died is free again after at most this long; live holders renew it every third of it.',
+  'RedisStateConfig.connect_timeout_seconds': 'At start, how long to keep trying to reach Redis before failing.',
   'ApiKeyEntry.name': 'A name the journal records for this client (never the key).',
   'ApiKeyEntry.key': 'The key itself; use ${ENV} or ${file:path}.',
   'CorsConfig.origins': 'Allowed browser origins ("*" for any).',

@@ -35,6 +35,7 @@ function profileSchema(allowNull: boolean): Schema {
 const CUSTOM_CONVERTERS = {
   isStringArray: { type: 'array', items: { type: 'string' } },
   isStringRecord: { type: 'object', additionalProperties: { type: 'string' } },
+  isWorkers: { anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }] },
   isProfile: (meta: { propertyName: string }) => profileSchema(meta.propertyName === 'clamp'),
   isLimits: {
     type: 'object',

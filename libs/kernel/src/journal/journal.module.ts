@@ -4,7 +4,7 @@ import { KERNEL_LOGGER, KERNEL_OPTIONS, type KernelOptions } from '../kernel.mod
 import type { KernelLogger } from '../logger.js';
 import { ObservabilityModule, MetricsRecorder } from '../observability/observability.module.js';
 import { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
-import { JournalObserver } from './journal-observer.js';
+import { JournalObserver, type JournalLineSink } from './journal-observer.js';
 import { JournalWriter, type JournalDropReason } from './journal-writer.js';
 
 /** At most one "lines dropped" warning per this many ms. */
@@ -39,6 +39,7 @@ export class JournalRecorder implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     const cfg = this.options.config.journal;
     if (!cfg?.enabled) return;
+    if (this.options.journalSink) return this.observe(this.options.journalSink, cfg.include_bodies);
     const writer = new JournalWriter({
       path: cfg.path,
       maxSizeBytes: Math.round(cfg.max_size_mb * 1024 * 1024),
@@ -51,12 +52,16 @@ export class JournalRecorder implements OnModuleInit, OnApplicationShutdown {
       throw new ConfigError(`journal.path: ${(err as Error).message}`);
     }
     this.writer = writer;
-    this.observer = new JournalObserver(writer, {
-      includeBodies: cfg.include_bodies,
+    this.observe(writer, cfg.include_bodies);
+    this.logger.debug({ path: writer.path, includeBodies: cfg.include_bodies, maxSizeMb: cfg.max_size_mb }, 'request journal on');
+  }
+
+  private observe(sink: JournalLineSink, includeBodies: boolean): void {
+    this.observer = new JournalObserver(sink, {
+      includeBodies,
       onError: (err) => this.logger.error({ err }, 'request journal: could not build a line'),
     });
     this.pipeline.addObserver(this.observer);
-    this.logger.debug({ path: writer.path, includeBodies: cfg.include_bodies, maxSizeMb: cfg.max_size_mb }, 'request journal on');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -12,6 +12,16 @@ export interface ConcurrencyLimits {
   queueTimeoutMs: number;
 }
 
+/**
+ * Backend limits held beyond this process (issue #18): the primary of a multi-worker gateway, or
+ * Redis shared by replicas. `acquire` has TargetBalancer.acquire's contract; `coolDown` tells the
+ * others about a cooldown this process set (they call `noteCooldown` on their own balancer).
+ */
+export interface SharedLimits {
+  acquire(backendId: string, limits: ConcurrencyLimits, signal: AbortSignal): Promise<() => void>;
+  coolDown(backendId: string, realModel: string, untilMs: number): void;
+}
+
 interface Waiter {
   grant: () => void;
 }
@@ -34,10 +44,16 @@ export class TargetBalancer {
   private readonly cooldownUntil = new Map<string, number>();
   private readonly rrWeights = new Map<string, Map<string, number>>();
   private isDown: BackendDownCheck = () => false;
+  private shared: SharedLimits | null = null;
 
   /** Where the monitor's verdicts come from (BackendMonitor). */
   useHealth(isDown: BackendDownCheck): void {
     this.isDown = isDown;
+  }
+
+  /** Limited backends take their slots from `shared` (and cooldowns are shared) from now on. */
+  shareWith(shared: SharedLimits): void {
+    this.shared = shared;
   }
 
   inFlight(backendId: string): number {
@@ -50,7 +66,15 @@ export class TargetBalancer {
 
   /** Puts a target in cooldown (its upstream said `retry-after`). */
   coolDown(target: Pick<RouteTarget, 'backendId' | 'realModel'>, ms: number, now = Date.now()): void {
-    if (ms > 0) this.cooldownUntil.set(targetKey(target), now + ms);
+    if (ms <= 0) return;
+    this.noteCooldown(target, now + ms);
+    this.shared?.coolDown(target.backendId, target.realModel, now + ms);
+  }
+
+  /** A cooldown until `untilMs` (epoch ms), set here or by another process; never shortens one. */
+  noteCooldown(target: Pick<RouteTarget, 'backendId' | 'realModel'>, untilMs: number): void {
+    const key = targetKey(target);
+    if ((this.cooldownUntil.get(key) ?? 0) < untilMs) this.cooldownUntil.set(key, untilMs);
   }
 
   isCoolingDown(target: Pick<RouteTarget, 'backendId' | 'realModel'>, now = Date.now()): boolean {
@@ -111,8 +135,36 @@ export class TargetBalancer {
    * Takes a slot on a backend; with `maxConcurrency` reached, waits in its bounded queue. Rejects
    * with 503 (retry-after) when the queue is full or the wait runs out, and with the signal's reason
    * the moment it aborts (the client went away). Resolves to the release function (call once).
+   * With shared limits (shareWith), a limited backend's slot comes from them; this process only
+   * counts it (least_loaded).
    */
   acquire(backendId: string, limits: ConcurrencyLimits, signal: AbortSignal): Promise<() => void> {
+    if (this.shared && limits.maxConcurrency > 0) return this.acquireShared(this.shared, backendId, limits, signal);
+    return this.acquireLocal(backendId, limits, signal);
+  }
+
+  private async acquireShared(
+    shared: SharedLimits,
+    backendId: string,
+    limits: ConcurrencyLimits,
+    signal: AbortSignal,
+  ): Promise<() => void> {
+    const release = await shared.acquire(backendId, limits, signal);
+    let load = this.load.get(backendId);
+    if (!load) this.load.set(backendId, (load = { inFlight: 0, queue: [] }));
+    const l = load;
+    l.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      l.inFlight--;
+      release();
+    };
+  }
+
+  /** `acquire` within this process only (the default, and what shared limits fall back on). */
+  acquireLocal(backendId: string, limits: ConcurrencyLimits, signal: AbortSignal): Promise<() => void> {
     let load = this.load.get(backendId);
     if (!load) this.load.set(backendId, (load = { inFlight: 0, queue: [] }));
     const l = load;

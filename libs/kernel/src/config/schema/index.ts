@@ -4,5 +4,6 @@ export * from './logging-config.js';
 export * from './profile-vocabulary.js';
 export * from './route-config.js';
 export * from './server-config.js';
+export * from './state-config.js';
 export * from './switchyard-config.js';
 export * from './telemetry-config.js';

@@ -1,6 +1,7 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsWorkers } from './validators.js';
 
 /** An inbound API key; `name` lets the journal name the client without the key. */
 export class ApiKeyEntry {
@@ -93,4 +94,8 @@ export class ServerConfig {
   @Min(0.1)
   @Max(86400)
   probe_interval_seconds = 15;
+
+  /** Worker processes serving the port: a whole number ≥ 1, or "auto" (the cores this process may use). */
+  @IsWorkers()
+  workers: number | 'auto' = 1;
 }

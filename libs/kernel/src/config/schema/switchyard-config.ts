@@ -6,6 +6,7 @@ import { JournalConfig } from './journal-config.js';
 import { LoggingConfig } from './logging-config.js';
 import { RouteConfig } from './route-config.js';
 import { ServerConfig } from './server-config.js';
+import { StateConfig } from './state-config.js';
 import { TelemetryConfig } from './telemetry-config.js';
 
 /** The whole configuration file (SPEC §2), after `${…}` resolution and map-to-list normalisation. */
@@ -25,6 +26,10 @@ export class SwitchyardConfig {
   @ValidateNested()
   @Type(() => JournalConfig)
   journal: JournalConfig = new JournalConfig();
+
+  @ValidateNested()
+  @Type(() => StateConfig)
+  state: StateConfig = new StateConfig();
 
   /** Extra provider plugin packages to load by name. */
   @IsArray()

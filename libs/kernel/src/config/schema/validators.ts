@@ -32,6 +32,18 @@ export function IsStringArray(options?: ValidationOptions) {
   );
 }
 
+/** `server.workers`: "auto" or a whole number of processes, at least 1. */
+export function IsWorkers(options?: ValidationOptions) {
+  return define(
+    'isWorkers',
+    (v) =>
+      v === 'auto' || (Number.isInteger(v) && (v as number) >= 1)
+        ? null
+        : `must be "auto" or a whole number of worker processes, at least 1 (got ${JSON.stringify(v)})`,
+    options,
+  );
+}
+
 export function IsStringRecord(options?: ValidationOptions) {
   return define(
     'isStringRecord',
