@@ -121,7 +121,7 @@ describe('starting the gateway', () => {
         valid: runCli(['--check', '--config', valid], { CHECK_KEY: 'from-env' }),
         unknownKey: runCli(['--check', '--config', unknownKey]),
         unresolved: runCli(['--check', '--config', unresolved], { E2E_UNSET_KEY: undefined }),
-        emptyServe: runCli(['--config', empty, '--listen', '127.0.0.1:0'], {}, { timeoutMs: 15_000 }),
+        emptyServe: runCli(['--config', empty, '--listen', '127.0.0.1:0'], {}, { timeoutMs: 30_000 }),
         modelWithoutBackend: runCli(['--model', 'gpt-*']),
         secretFlag: runCli(['--backend', 'openai', '--api-key', 'sk-on-the-command-line']),
       };

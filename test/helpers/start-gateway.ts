@@ -317,7 +317,7 @@ export interface CliResult {
 
 export interface RunCliOptions {
   cwd?: string;
-  /** Kill (SIGKILL) after this long (default 20 s); the result then has signal SIGKILL. */
+  /** Kill (SIGKILL) after this long (default 30 s: a loaded 2-core machine); the result then has signal SIGKILL. */
   timeoutMs?: number;
   /** Written to the child's stdin, which is then closed. */
   input?: string;
@@ -342,7 +342,7 @@ export async function runCli(args: string[], env: Record<string, string | undefi
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
   try {
     return await new Promise<CliResult>((resolve) => {
       child.once('error', (e) => (stderr += `\n[spawn error] ${e.message}`));
