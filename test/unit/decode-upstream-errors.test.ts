@@ -127,6 +127,21 @@ describe('the kernel around a plugin’s decodeError (SPEC §3)', () => {
     assert.equal(first.message, 'first');
   });
 
+  it('passes on retry-after and rate-limit headers under any vendor prefix, and no other header', () => {
+    const headers = {
+      'retry-after': '4',
+      'x-ratelimit-limit-requests': '10',
+      'acme-ratelimit-tokens-remaining': '0',
+      server: 'x',
+      'x-ratelimits': 'y',
+    };
+    assert.deepEqual(mapUpstreamHttpError(429, '{}', headers, 'b', redactor, true).headers, {
+      'retry-after': '4',
+      'x-ratelimit-limit-requests': '10',
+      'acme-ratelimit-tokens-remaining': '0',
+    });
+  });
+
   it('401/403 stay a 502 naming the backend whatever a decoder reads', () => {
     const e = mapUpstreamHttpError(403, '{}', {}, 'b', redactor, true, [() => ({ message: 'ignored' })]);
     assert.equal(e.status, 502);

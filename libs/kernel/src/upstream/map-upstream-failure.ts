@@ -82,7 +82,8 @@ function decodeUpstreamError(
   return decodeGenericUpstreamError(status, headers, text) ?? {};
 }
 
-const PASSED_ERROR_HEADERS = /^(retry-after|x-ratelimit-|anthropic-ratelimit-|retry-after-ms)/;
+/** Headers an error reply passes on: when to retry, and rate-limit state under any vendor's prefix (`x-ratelimit-*`, `<vendor>-ratelimit-*`). */
+const PASSED_ERROR_HEADERS = /^(retry-after|retry-after-ms|[a-z][a-z0-9]*-ratelimit-)/;
 
 /**
  * An upstream's non-2xx reply as a GatewayError (SPEC §3): 401/403 become 502 (the client's key
