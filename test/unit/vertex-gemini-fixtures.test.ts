@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { mapUpstreamHttpError, parseUpstreamErrorBody, SecretRedactor, type IrResponse, type IrStreamEvent } from '@switchyard/kernel';
-import { googleGenerateContentCodec } from '@switchyard/plugin-vertex';
+import { mapUpstreamHttpError, SecretRedactor, type IrResponse, type IrStreamEvent } from '@switchyard/kernel';
+import { decodeGoogleError, googleGenerateContentCodec } from '@switchyard/plugin-vertex';
 import { fixtureFolder, fixturePath, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
 import { codecContext, plain } from '../helpers/anthropic-codec.js';
 import { decodeGeminiSse, geminiFixtureSse } from '../helpers/gemini-codec.js';
@@ -175,7 +175,7 @@ describe('gemini fixtures → IR', () => {
 
   it('google-429-retry-info.json: RESOURCE_EXHAUSTED with RetryInfo → 429, retry-after in whole seconds, the message kept', () => {
     const text = readFileSync(fixturePath('gemini/google-429-retry-info.json'), 'utf8');
-    const parsed = parseUpstreamErrorBody(text);
+    const parsed = decodeGoogleError(429, {}, text);
     assert.deepEqual(parsed, {
       message: 'You exceeded your current quota, please check your plan.',
       type: undefined,
@@ -183,7 +183,7 @@ describe('gemini fixtures → IR', () => {
       param: null,
       retryAfterSeconds: 35,
     });
-    const err = mapUpstreamHttpError(429, text, {}, 'vertex', new SecretRedactor(), false);
+    const err = mapUpstreamHttpError(429, text, {}, 'vertex', new SecretRedactor(), false, [decodeGoogleError]);
     assert.equal(err.status, 429);
     assert.equal(err.kind, 'rate_limit');
     assert.equal(err.headers['retry-after'], '35');
@@ -191,7 +191,9 @@ describe('gemini fixtures → IR', () => {
     assert.equal(err.message, 'You exceeded your current quota, please check your plan.');
     // An upstream retry-after header wins over the body's delay.
     assert.equal(
-      mapUpstreamHttpError(429, text, { 'retry-after': '3' }, 'vertex', new SecretRedactor(), false).headers['retry-after'],
+      mapUpstreamHttpError(429, text, { 'retry-after': '3' }, 'vertex', new SecretRedactor(), false, [decodeGoogleError]).headers[
+        'retry-after'
+      ],
       '3',
     );
   });

@@ -1,4 +1,5 @@
 import type { ProtocolCodec } from '@switchyard/kernel';
+import { decodeAnthropicError } from './decode-anthropic-error.js';
 import { decodeAnthropicRequest } from './decode-anthropic-request.js';
 import { decodeAnthropicResponse } from './decode-anthropic-response.js';
 import { createAnthropicStreamDecoder } from './decode-anthropic-stream.js';
@@ -24,4 +25,5 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   decodeResponse: decodeAnthropicResponse,
   createStreamDecoder: createAnthropicStreamDecoder,
   readStreamError: readAnthropicStreamError,
+  decodeError: decodeAnthropicError,
 };

@@ -7,6 +7,7 @@ import { encodeOpenAIChatResponse } from './encode-openai-chat-response.js';
 import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
 import { validateOpenAIChatRequest } from './validate-openai-chat-request.js';
 import { readOpenAIStreamError } from './read-openai-stream-error.js';
+import { decodeOpenAIError } from './decode-openai-error.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -23,4 +24,5 @@ export const openaiChatCodec: ProtocolCodec = {
   decodeResponse: decodeOpenAIChatResponse,
   createStreamDecoder: createOpenAIChatStreamDecoder,
   readStreamError: readOpenAIStreamError,
+  decodeError: decodeOpenAIError,
 };

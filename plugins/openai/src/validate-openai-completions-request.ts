@@ -1,4 +1,5 @@
 import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
+import { decodeOpenAIError } from './decode-openai-error.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -58,6 +59,14 @@ export function validateOpenAIEmbeddingsRequest(body: Record<string, unknown>): 
   checkRequestFields(body, OPENAI_EMBEDDINGS_REQUEST_FIELDS);
 }
 
-/** The completions and embeddings ingresses are passthrough only: their codecs only validate. */
-export const openaiCompletionsCodec: ProtocolCodec = { protocol: 'openai.completions', validateRequest: validateOpenAICompletionsRequest };
-export const openaiEmbeddingsCodec: ProtocolCodec = { protocol: 'openai.embeddings', validateRequest: validateOpenAIEmbeddingsRequest };
+/** The completions and embeddings ingresses are passthrough only: their codecs validate and read OpenAI's error body. */
+export const openaiCompletionsCodec: ProtocolCodec = {
+  protocol: 'openai.completions',
+  validateRequest: validateOpenAICompletionsRequest,
+  decodeError: decodeOpenAIError,
+};
+export const openaiEmbeddingsCodec: ProtocolCodec = {
+  protocol: 'openai.embeddings',
+  validateRequest: validateOpenAIEmbeddingsRequest,
+  decodeError: decodeOpenAIError,
+};

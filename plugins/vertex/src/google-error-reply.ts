@@ -1,4 +1,5 @@
-import { GatewayError, parseUpstreamErrorBody, readBody, type SecretRedactor, type UpstreamReply } from '@switchyard/kernel';
+import { decodeGenericUpstreamError, GatewayError, readBody, type SecretRedactor, type UpstreamReply } from '@switchyard/kernel';
+import { decodeGoogleError } from './decode-google-error.js';
 
 /** How an error reply's body is read (error bodies are small; the rest is discarded). */
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -11,7 +12,8 @@ const ERROR_BODY_LIMIT = 64 * 1024;
  */
 export async function credentialsRejected(reply: UpstreamReply, backendId: string, redactor: SecretRedactor): Promise<GatewayError> {
   const text = await readBody(reply.body, ERROR_BODY_LIMIT).catch(() => '');
-  const parsed = parseUpstreamErrorBody(text);
+  const parsed =
+    decodeGoogleError(reply.status, reply.headers, text) ?? decodeGenericUpstreamError(reply.status, reply.headers, text) ?? {};
   const status = parsed.code && /^[A-Z_]+$/.test(parsed.code) ? `${reply.status} ${parsed.code}` : String(reply.status);
   const reason = parsed.message ? `: ${redactor.redact(parsed.message).slice(0, 500)}` : '';
   const hint =

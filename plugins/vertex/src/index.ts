@@ -10,6 +10,7 @@ export { vertexHost, vertexModelUrl, VERTEX_DEFAULT_LOCATION, type VertexModelUr
 export { vertexModelId, vertexPublisherOf, type VertexPublisher } from './vertex-model-ids.js';
 export { shapeVertexClaudeBody, shapeVertexClaudeCountTokensBody, VERTEX_ANTHROPIC_VERSION } from './shape-vertex-claude-body.js';
 export { googleGenerateContentCodec, GOOGLE_GENERATE_CONTENT } from './google-generate-content-codec.js';
+export { decodeGoogleError, readGoogleRetryDelay } from './decode-google-error.js';
 export { encodeGeminiRequest } from './encode-gemini-request.js';
 export { encodeGeminiContents, encodeGeminiSystemInstruction, GEMINI_SKIP_THOUGHT_SIGNATURE } from './encode-gemini-contents.js';
 export { encodeGeminiThinking } from './encode-gemini-thinking.js';

@@ -12,6 +12,7 @@ import {
   type WireProtocol,
 } from '@switchyard/kernel';
 import { countTokensFromGemini, geminiCountTokensBody } from './count-gemini-tokens.js';
+import { decodeGoogleError } from './decode-google-error.js';
 import { credentialsRejected, discard } from './google-error-reply.js';
 import { GOOGLE_GENERATE_CONTENT } from './google-generate-content-codec.js';
 import { shapeVertexClaudeBody, shapeVertexClaudeCountTokensBody } from './shape-vertex-claude-body.js';
@@ -57,6 +58,8 @@ export class VertexAdapter implements ProviderAdapter {
   private readonly location: string;
   private project: Promise<string> | null = null;
   private readonly quotaProjectConfigured: boolean;
+  /** Vertex answers some errors in Google's shape whatever the model's protocol (a Claude model's quota 429 included). */
+  readonly decodeError = decodeGoogleError;
 
   constructor(
     private readonly config: VertexBackendConfig,

@@ -391,7 +391,9 @@ export class GatewayPipeline implements RequestPipeline {
     const text = await reading;
     const sameDialect =
       errorDialect(ingress) === (wire === 'anthropic.messages' ? 'anthropic' : wire.startsWith('openai.') ? 'openai' : 'other');
-    return mapUpstreamHttpError(reply.status, text, reply.headers, backend.config.id, runtime.redactor, sameDialect);
+    // The backend's own error shape first (a cloud hosting another protocol), then its wire protocol's.
+    const decoders = [backend.adapter?.decodeError?.bind(backend.adapter), runtime.registry.codec(wire)?.decodeError];
+    return mapUpstreamHttpError(reply.status, text, reply.headers, backend.config.id, runtime.redactor, sameDialect, decoders);
   }
 
   private async forward(

@@ -104,7 +104,33 @@ export interface ProtocolCodec {
    * own error events are neither recorded nor redacted.
    */
   readStreamError?(event: SseEvent): StreamErrorEvent | null;
+  /**
+   * Reads an upstream's non-2xx reply of this protocol (status, headers, the body's first 64 KiB
+   * as text): its message, type, code, param and when to retry. Returns null when the body is not
+   * in this protocol's error shape. The kernel maps the status to the error's kind (401/403 → 502),
+   * redacts secrets in every string returned and falls back to its generic reading when a codec has
+   * no decodeError or it returns null or throws (SPEC §3).
+   */
+  decodeError?: UpstreamErrorDecoder;
 }
+
+/** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */
+export interface UpstreamErrorDetails {
+  message?: string;
+  /** The error's type in the upstream's protocol, kept for a client of the same protocol. */
+  type?: string;
+  code?: string | null;
+  param?: string | null;
+  /** When to retry, in whole seconds, when the body says so (an upstream retry-after header wins). */
+  retryAfterSeconds?: number;
+}
+
+/** Reads an upstream's error reply; null: not in this decoder's error shape. */
+export type UpstreamErrorDecoder = (
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+) => UpstreamErrorDetails | null;
 
 /** An error a stream carries (IR `error` event). */
 export type StreamErrorEvent = Extract<IrStreamEvent, { type: 'error' }>;

@@ -3,7 +3,7 @@ import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { KernelLogger } from '../logger.js';
 import type { Protocol } from '../protocol.js';
 import type { SecretRedactor } from '../secrets/secret-redactor.js';
-import type { ProtocolCodec, WireProtocol } from './protocol-codec.js';
+import type { ProtocolCodec, UpstreamErrorDecoder, WireProtocol } from './protocol-codec.js';
 
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
 
@@ -72,6 +72,12 @@ export interface ProviderAdapter {
   translatesOperation?(operation: string, wire: WireProtocol, model: string): boolean;
   /** Send one call; resolves when the upstream's status and headers are in. */
   send(call: UpstreamCall): Promise<UpstreamReply>;
+  /**
+   * Reads an error reply in the backend platform's own error shape when that differs from the
+   * wire protocol's (a cloud that hosts another protocol's models and answers some errors its own
+   * way). Tried before the wire protocol's ProtocolCodec.decodeError; null: not in that shape.
+   */
+  decodeError?: UpstreamErrorDecoder;
   /** The models the backend reports (GET /v1/models or the like); off the request path. */
   listModels?(signal: AbortSignal): Promise<ModelInfo[]>;
   /** A cheap health check for readiness; throws when the backend is down. */

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/gateway-error.js';
+import type { UpstreamErrorDecoder, UpstreamErrorDetails } from '../plugin/protocol-codec.js';
 import type { SecretRedactor } from '../secrets/secret-redactor.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -39,68 +40,56 @@ export function mapTransportError(err: unknown, backendId: string): GatewayError
   return GatewayError.badGateway(`backend ${backendId} ${why}`, 'upstream_unreachable');
 }
 
-interface ParsedUpstreamError {
-  message?: string;
-  type?: string;
-  code?: string | null;
-  param?: string | null;
-  /** Google's `google.rpc.RetryInfo.retryDelay` (`"34.4s"`) in whole seconds, rounded up. */
-  retryAfterSeconds?: number;
-}
-
-/** `retryDelay` of a `google.rpc.RetryInfo` entry in Google's error `details`, in whole seconds. */
-function googleRetryDelay(details: unknown): number | undefined {
-  if (!Array.isArray(details)) return undefined;
-  for (const d of details) {
-    const entry = d as Record<string, unknown> | null;
-    if (typeof entry?.['@type'] !== 'string' || !entry['@type'].endsWith('google.rpc.RetryInfo')) continue;
-    const delay = entry.retryDelay;
-    const m = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay.trim()) : null;
-    if (m) return Math.max(1, Math.ceil(Number(m[1])));
-    if (delay && typeof delay === 'object') {
-      const seconds = Number((delay as { seconds?: unknown }).seconds ?? 0) + Number((delay as { nanos?: unknown }).nanos ?? 0) / 1e9;
-      if (Number.isFinite(seconds) && seconds > 0) return Math.ceil(seconds);
-    }
-  }
-  return undefined;
-}
-
-/** Reads `message` / `type` / `code` from OpenAI, Anthropic and Google error bodies (and Google's RetryInfo delay). */
-export function parseUpstreamErrorBody(text: string): ParsedUpstreamError {
+/**
+ * The kernel's generic reading of an error body, for a codec without decodeError (or one that did
+ * not recognise the body): `message` / `type` / `code` / `param` of the object under `error` (else
+ * of the root), a string `status` standing in for a missing `type`. Never null: an unreadable body
+ * reads as nothing and the kernel keeps the raw text as the message.
+ */
+export const decodeGenericUpstreamError: UpstreamErrorDecoder = (_status, _headers, text) => {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return {};
   }
-  if (Array.isArray(json)) json = json[0]; // Google sometimes wraps errors in a list
   const root = json as Record<string, unknown> | null;
   const err = (root && typeof root.error === 'object' && root.error !== null ? root.error : root) as Record<string, unknown> | null;
-  if (!err) return {};
+  if (!err || typeof err !== 'object') return {};
   const message = typeof err.message === 'string' ? err.message : typeof root?.message === 'string' ? (root.message as string) : undefined;
-  // Google: {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message", "details"}}: the
-  // status names the error (kept as `code`); it is no error `type` of any client's protocol.
-  const google = typeof err.code === 'number' && typeof err.status === 'string';
-  const type = typeof err.type === 'string' ? err.type : typeof err.status === 'string' && !google ? err.status : undefined;
-  const code = google
-    ? (err.status as string)
-    : typeof err.code === 'string'
-      ? err.code
-      : typeof err.code === 'number'
-        ? String(err.code)
-        : null;
+  const type = typeof err.type === 'string' ? err.type : typeof err.status === 'string' ? err.status : undefined;
+  const code = typeof err.code === 'string' ? err.code : typeof err.code === 'number' ? String(err.code) : null;
   const param = typeof err.param === 'string' ? err.param : null;
-  const parsed: ParsedUpstreamError = { message, type, code, param };
-  const retryAfterSeconds = googleRetryDelay(err.details);
-  if (retryAfterSeconds !== undefined) parsed.retryAfterSeconds = retryAfterSeconds;
-  return parsed;
+  return { message, type, code, param };
+};
+
+/** The first decoder's reading of an error body; a decoder that throws counts as one that did not recognise it. */
+function decodeUpstreamError(
+  decoders: readonly (UpstreamErrorDecoder | undefined)[],
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  text: string,
+): UpstreamErrorDetails {
+  for (const decode of decoders) {
+    if (!decode) continue;
+    try {
+      const details = decode(status, headers, text);
+      if (details) return details;
+    } catch {
+      // a careless plugin: the generic reading below still gives the client a clear error
+    }
+  }
+  return decodeGenericUpstreamError(status, headers, text) ?? {};
 }
 
-const PASSED_ERROR_HEADERS = /^(retry-after|x-ratelimit-|anthropic-ratelimit-|retry-after-ms)/;
+/** Headers an error reply passes on: when to retry, and rate-limit state under any vendor's prefix (`x-ratelimit-*`, `<vendor>-ratelimit-*`). */
+const PASSED_ERROR_HEADERS = /^(retry-after|retry-after-ms|[a-z][a-z0-9]*-ratelimit-)/;
 
 /**
  * An upstream's non-2xx reply as a GatewayError (SPEC §3): 401/403 become 502 (the client's key
- * was fine), everything else keeps its status and message; echoed secrets are redacted.
+ * was fine), everything else keeps its status and message; echoed secrets are redacted. The body
+ * is read by the first of `decoders` that recognises it (the backend's, then its wire protocol's
+ * codec's), else by the kernel's generic reading.
  */
 export function mapUpstreamHttpError(
   status: number,
@@ -109,6 +98,7 @@ export function mapUpstreamHttpError(
   backendId: string,
   redactor: SecretRedactor,
   sameDialect: boolean,
+  decoders: readonly (UpstreamErrorDecoder | undefined)[] = [],
 ): GatewayError {
   const passHeaders: Record<string, string> = {};
   for (const name in headers) {
@@ -129,11 +119,12 @@ export function mapUpstreamHttpError(
       headers: upstreamId !== undefined ? { 'x-upstream-request-id': passHeaders['x-upstream-request-id']! } : {},
     });
   }
-  const parsed = parseUpstreamErrorBody(bodyText);
-  // Google says when to retry in the body (RetryInfo), not in a header.
-  if (parsed.retryAfterSeconds !== undefined && passHeaders['retry-after'] === undefined)
-    passHeaders['retry-after'] = String(parsed.retryAfterSeconds);
-  const rawMessage = parsed.message ?? (bodyText.trim().slice(0, 500) || `upstream status ${status}`);
+  const parsed = decodeUpstreamError(decoders, status, headers, bodyText);
+  // Some upstreams say when to retry in the body, not in a header.
+  if (typeof parsed.retryAfterSeconds === 'number' && parsed.retryAfterSeconds > 0 && passHeaders['retry-after'] === undefined)
+    passHeaders['retry-after'] = String(Math.ceil(parsed.retryAfterSeconds));
+  const rawMessage =
+    (typeof parsed.message === 'string' ? parsed.message : undefined) ?? (bodyText.trim().slice(0, 500) || `upstream status ${status}`);
   const message = redactor.redact(rawMessage);
   const kind =
     status === 429
@@ -156,7 +147,7 @@ export function mapUpstreamHttpError(
     message,
     code: redacted(parsed.code),
     param: redacted(parsed.param),
-    upstreamType: sameDialect && parsed.type !== undefined ? redactor.redact(parsed.type) : undefined,
+    upstreamType: sameDialect && typeof parsed.type === 'string' ? redactor.redact(parsed.type) : undefined,
     headers: passHeaders,
   });
 }
