@@ -349,6 +349,24 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
     });
   });
 
+  it("a Responses client is translated too; /v1/embeddings and count_tokens are a 400 in the client's envelope", async () => {
+    const id = rid('ol-responses');
+    const reply = await post(`${gw.url}/v1/responses`, { model: LLAMA, input: 'Hi' }, { 'x-request-id': id });
+    assert.equal(reply.status, 200, reply.text);
+    const out = reply.json() as { output: { type: string; content?: { text: string }[] }[] };
+    assert.equal(out.output.find((o) => o.type === 'message')!.content![0]!.text, 'Hello from the fake Ollama.');
+    assert.equal((await receivedWithId(upstream, id)).path, '/api/chat');
+    assertOpenAIError(await post(`${gw.url}/v1/embeddings`, { model: LLAMA, input: 'x' }), 400);
+    assertAnthropicError(
+      await post(
+        `${gw.url}/v1/messages/count_tokens`,
+        { model: LLAMA, messages: [{ role: 'user', content: 'x' }] },
+        { 'anthropic-version': '2023-06-01' },
+      ),
+      400,
+    );
+  });
+
   it('/v1/models lists the models /api/tags reports that the backend admits', async () => {
     const reply = await get(`${gw.url}/v1/models`);
     assert.equal(reply.status, 200);
