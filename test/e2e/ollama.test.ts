@@ -17,7 +17,7 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.j
 import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { anthropicClient, openaiClient } from '../helpers/anthropic-e2e.js';
-import { fakeOllama } from '../helpers/fake-ollama.js';
+import { fakeEmbedding, fakeOllama } from '../helpers/fake-ollama.js';
 
 const LLAMA = 'llama3.2';
 const QWEN = 'qwen3:8b';
@@ -64,7 +64,8 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
       config: {
         logging: { level: 'debug' },
         journal: { enabled: true, path: path.join(dir, 'journal.jsonl') },
-        backends: [{ id: 'ollama', type: 'ollama', base_url: upstream.url, models: ['llama*', 'qwen3*', GHOST] }],
+        backends: [{ id: 'ollama', type: 'ollama', base_url: upstream.url, models: ['llama*', 'qwen3*', 'nomic-*', GHOST] }],
+        routes: [{ virtual_model: 'embedder', backend: 'ollama', real_model: 'nomic-embed-text' }],
       },
     });
     oa = openaiClient(gw.url);
@@ -349,14 +350,46 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
     });
   });
 
-  it("a Responses client is translated too; /v1/embeddings and count_tokens are a 400 in the client's envelope", async () => {
+  it('/v1/embeddings through /api/embed: floats and base64 as the client asks, usage, the model name the client sent', async () => {
+    const id = rid('ol-embed');
+    const floats = await oa.embeddings.create(
+      { model: 'nomic-embed-text', input: ['Why is the sky blue?', 'hi'], encoding_format: 'float' },
+      { headers: { 'x-request-id': id } },
+    );
+    assert.deepEqual(
+      floats.data.map((d) => d.embedding),
+      [fakeEmbedding('Why is the sky blue?'), fakeEmbedding('hi')],
+    );
+    assert.equal(floats.usage.prompt_tokens, 6);
+    assert.equal(floats.model, 'nomic-embed-text');
+    const got = await receivedWithId(upstream, id);
+    assert.equal(got.path, '/api/embed');
+    assert.deepEqual(got.body, { model: 'nomic-embed-text', input: ['Why is the sky blue?', 'hi'] });
+    // The SDK asks for base64 by default and decodes it: the same float32 values come back.
+    const b64 = await oa.embeddings.create({ model: 'nomic-embed-text', input: 'abc', dimensions: 3 });
+    const expected = fakeEmbedding('abc', 3).map((v) => Math.fround(v));
+    assert.deepEqual(b64.data[0]!.embedding, expected);
+    const raw = await post(`${gw.url}/v1/embeddings`, {
+      model: 'nomic-embed-text',
+      input: 'abc',
+      encoding_format: 'base64',
+      dimensions: 3,
+    });
+    assert.equal(typeof (raw.json() as any).data[0].embedding, 'string');
+    const routed = await oa.embeddings.create({ model: 'embedder', input: 'abc', encoding_format: 'float' });
+    assert.equal(routed.model, 'embedder');
+    assert.deepEqual(routed.data[0]!.embedding, fakeEmbedding('abc'));
+    assertOpenAIError(await post(`${gw.url}/v1/embeddings`, { model: 'nomic-embed-text', input: [1, 2, 3] }), 400, /text only/);
+    assertOpenAIError(await post(`${gw.url}/v1/embeddings`, { model: GHOST, input: 'x' }), 404, /^model 'ghost-model' not found$/);
+  });
+
+  it("a Responses client is translated too; count_tokens is a 400 in the client's envelope", async () => {
     const id = rid('ol-responses');
     const reply = await post(`${gw.url}/v1/responses`, { model: LLAMA, input: 'Hi' }, { 'x-request-id': id });
     assert.equal(reply.status, 200, reply.text);
     const out = reply.json() as { output: { type: string; content?: { text: string }[] }[] };
     assert.equal(out.output.find((o) => o.type === 'message')!.content![0]!.text, 'Hello from the fake Ollama.');
     assert.equal((await receivedWithId(upstream, id)).path, '/api/chat');
-    assertOpenAIError(await post(`${gw.url}/v1/embeddings`, { model: LLAMA, input: 'x' }), 400);
     assertAnthropicError(
       await post(
         `${gw.url}/v1/messages/count_tokens`,
@@ -371,7 +404,7 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
     const reply = await get(`${gw.url}/v1/models`);
     assert.equal(reply.status, 200);
     const ids = (reply.json() as { data: { id: string }[] }).data.map((m) => m.id).sort();
-    assert.deepEqual(ids, [GHOST, LLAMA, QWEN].sort());
+    assert.deepEqual(ids, ['embedder', GHOST, LLAMA, 'nomic-embed-text', QWEN].sort());
     assert.ok(upstream.requests.some((r) => r.method === 'GET' && r.path === '/api/tags'));
   });
 });

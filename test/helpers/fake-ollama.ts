@@ -1,6 +1,6 @@
 /**
  * A fake Ollama server for the ollama plugin's tests: `POST /api/chat` (JSON, or the NDJSON
- * stream Ollama sends by default) and `GET /api/tags`. Before answering it refuses what Ollama
+ * stream Ollama sends by default), `POST /api/embed` and `GET /api/tags`. Before answering it refuses what Ollama
  * refuses, with Ollama's status and `{"error": "…"}` body; each rule is a small function citing
  * Ollama's API documentation (docs/api.md, docs/api/errors.mdx) and, for the exact text, the
  * handler in Ollama's server/routes.go or api/types.go that writes it.
@@ -75,6 +75,36 @@ function badImages(messages: unknown[]): OllamaFault | null {
     }
   }
   return null;
+}
+
+/**
+ * `/api/embed`'s `input` is "text or list of text" (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings);
+ * anything else is 400 `{"error":"invalid input type"}` (server/routes.go EmbedHandler).
+ */
+function badEmbedInput(input: unknown): OllamaFault | null {
+  const ok = input === undefined || typeof input === 'string' || (Array.isArray(input) && input.every((i) => typeof i === 'string'));
+  return ok ? null : { status: 400, error: 'invalid input type' };
+}
+
+/** The fake's vector for a text: `dimensions` (default 4) numbers derived from its length. */
+export function fakeEmbedding(text: string, dimensions = 4): number[] {
+  return Array.from({ length: dimensions }, (_, i) => Math.round(((text.length + i) / 16) * 1e6) / 1e6);
+}
+
+function embedReply(res: ServerResponse, body: Record<string, unknown>, known: ReadonlySet<string>): void {
+  const fault = badEmbedInput(body.input) ?? unknownModel(String(body.model ?? ''), known);
+  if (fault) return sendFault(res, fault);
+  const inputs = typeof body.input === 'string' ? [body.input] : ((body.input as string[] | undefined) ?? []);
+  const dims = typeof body.dimensions === 'number' ? body.dimensions : undefined;
+  const reply = {
+    model: body.model,
+    embeddings: inputs.map((t) => fakeEmbedding(t, dims)),
+    total_duration: 14143917,
+    load_duration: 1019500,
+    prompt_eval_count: inputs.reduce((n, t) => n + t.split(' ').length, 0),
+  };
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(reply));
 }
 
 function chatFault(body: Record<string, unknown>, known: ReadonlySet<string>): OllamaFault | null {
@@ -184,6 +214,8 @@ export function fakeOllama(models: readonly string[]): FakeOllama {
       res.end(JSON.stringify(body));
       return;
     }
+    if (record.method === 'POST' && record.path === '/api/embed')
+      return embedReply(res, (record.body ?? {}) as Record<string, unknown>, known);
     if (record.method !== 'POST' || record.path !== '/api/chat') {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('404 page not found');

@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { GatewayError, type CodecContext, type IrRequest, type IrStreamEvent, type SseEvent } from '@switchyard/kernel';
 import {
   createOllamaStreamDecoder,
+  decodeOllamaEmbedReply,
   decodeOllamaResponse,
+  encodeOllamaEmbed,
   encodeOllamaRequest,
   normaliseOllamaErrorReply,
   ollamaChatCodec,
@@ -178,6 +180,37 @@ describe('ollama.chat codec: NDJSON streams', () => {
   });
 });
 
+describe('ollama embeddings (/api/embed)', () => {
+  it('the OpenAI body as /api/embed; token-id input is a 400', () => {
+    assert.deepEqual(encodeOllamaEmbed({ model: 'v', input: ['a', 'b'], dimensions: 8, encoding_format: 'base64', user: 'u' }, 'real'), {
+      model: 'real',
+      input: ['a', 'b'],
+      dimensions: 8,
+    });
+    assert.throws(
+      () => encodeOllamaEmbed({ input: [[1, 2]] }, 'real'),
+      (e: unknown) => e instanceof GatewayError && e.status === 400,
+    );
+  });
+
+  it('vectors as floats, or little-endian float32 base64; usage from prompt_eval_count; no vectors is a 502', () => {
+    const reply = { model: 'real', embeddings: [[0.5, -1.25]], prompt_eval_count: 3 };
+    assert.deepEqual(decodeOllamaEmbedReply(reply, 'real', undefined), {
+      object: 'list',
+      data: [{ object: 'embedding', index: 0, embedding: [0.5, -1.25] }],
+      model: 'real',
+      usage: { prompt_tokens: 3, total_tokens: 3 },
+    });
+    const b64 = (decodeOllamaEmbedReply(reply, 'real', 'base64').data as { embedding: string }[])[0]!.embedding;
+    const buf = Buffer.from(b64, 'base64');
+    assert.deepEqual([buf.readFloatLE(0), buf.readFloatLE(4)], [0.5, -1.25]);
+    assert.throws(
+      () => decodeOllamaEmbedReply({ error: 'x' }, 'real', undefined),
+      (e: unknown) => e instanceof GatewayError && e.status === 502,
+    );
+  });
+});
+
 describe('fake Ollama rules', () => {
   let upstream: FakeUpstream;
   before(async () => {
@@ -201,6 +234,8 @@ describe('fake Ollama rules', () => {
       400,
       { error: 'illegal base64 data at input byte 5' },
     ]);
+    const embed = await fetch(`${upstream.url}/api/embed`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', input: [1] }) });
+    assert.deepEqual([embed.status, await embed.json()], [400, { error: 'invalid input type' }]);
     const [status] = await chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'x' }], stream: false, think: 'high' });
     assert.equal(status, 200);
   });

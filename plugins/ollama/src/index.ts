@@ -17,3 +17,5 @@ export { decodeOllamaDoneReason } from './map-ollama-done-reason.js';
 export { decodeOllamaUsage } from './map-ollama-usage.js';
 export { normaliseOllamaErrorReply } from './ollama-error-reply.js';
 export { listOllamaModels } from './list-ollama-models.js';
+export { encodeOllamaEmbed } from './encode-ollama-embed.js';
+export { decodeOllamaEmbedReply } from './decode-ollama-embed-reply.js';
