@@ -65,7 +65,15 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
         logging: { level: 'debug' },
         journal: { enabled: true, path: path.join(dir, 'journal.jsonl') },
         backends: [{ id: 'ollama', type: 'ollama', base_url: upstream.url, models: ['llama*', 'qwen3*', 'nomic-*', GHOST] }],
-        routes: [{ virtual_model: 'embedder', backend: 'ollama', real_model: 'nomic-embed-text' }],
+        routes: [
+          { virtual_model: 'embedder', backend: 'ollama', real_model: 'nomic-embed-text' },
+          {
+            virtual_model: 'thinker',
+            backend: 'ollama',
+            real_model: QWEN,
+            defaults: { temperature: 0.6, top_p: 0.95, top_k: 20, max_tokens: 512, stop: ['<end>'], seed: 7, enable_thinking: true },
+          },
+        ],
       },
     });
     oa = openaiClient(gw.url);
@@ -182,6 +190,39 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
       assert.equal(final.stop_reason, 'end_turn');
       assert.equal(final.usage.output_tokens, 7);
     });
+  });
+
+  describe('profiles', () => {
+    for (const client of ['openai', 'anthropic'] as const) {
+      it(`${client} client: a route's defaults (sampling vocabulary, enable_thinking) reach Ollama as options and think`, async () => {
+        const id = rid(`ol-profile-${client}`);
+        script.on(id, { reply: { thinking: 'Profiled thought.', content: 'Done.' } });
+        if (client === 'openai') {
+          const c = await oa.chat.completions.create(
+            { model: 'thinker', messages: [{ role: 'user', content: 'Hi' }] },
+            { headers: { 'x-request-id': id } },
+          );
+          assert.equal((c.choices[0]!.message as any).reasoning_content, 'Profiled thought.');
+          assert.equal(c.model, 'thinker');
+        } else {
+          const m = await ant.messages.create(
+            { model: 'thinker', max_tokens: 512, messages: [{ role: 'user', content: 'Hi' }] },
+            { headers: { 'x-request-id': id } },
+          );
+          assert.deepEqual(
+            m.content.map((b) => b.type),
+            ['thinking', 'text'],
+          );
+        }
+        const got = await receivedWithId(upstream, id);
+        assert.equal(got.body.model, QWEN);
+        // enable_thinking reaches the IR with the kernel's default effort; Ollama takes any level as thinking on (ThinkValue.Bool, api/types.go).
+        assert.equal(got.body.think, 'medium');
+        // Anthropic's Messages has no seed: the profile's seed is dropped for that ingress (map-profile-vocabulary).
+        const seed = client === 'openai' ? { seed: 7 } : {};
+        assert.deepEqual(got.body.options, { temperature: 0.6, top_p: 0.95, top_k: 20, num_predict: 512, stop: ['<end>'], ...seed });
+      });
+    }
   });
 
   describe('tools', () => {
@@ -404,7 +445,7 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
     const reply = await get(`${gw.url}/v1/models`);
     assert.equal(reply.status, 200);
     const ids = (reply.json() as { data: { id: string }[] }).data.map((m) => m.id).sort();
-    assert.deepEqual(ids, ['embedder', GHOST, LLAMA, 'nomic-embed-text', QWEN].sort());
+    assert.deepEqual(ids, ['embedder', GHOST, LLAMA, 'nomic-embed-text', QWEN, 'thinker'].sort());
     assert.ok(upstream.requests.some((r) => r.method === 'GET' && r.path === '/api/tags'));
   });
 });
