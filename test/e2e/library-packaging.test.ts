@@ -26,6 +26,7 @@ const WORKSPACES = [
   'plugins/openresponses',
   'plugins/vertex',
   'plugins/bedrock',
+  'plugins/ollama',
   'apps/gateway',
   'examples/plugin-echo',
 ];

@@ -4,6 +4,7 @@ import mock from '@switchyard/plugin-mock';
 import openai from '@switchyard/plugin-openai';
 import vertex from '@switchyard/plugin-vertex';
 import bedrock from '@switchyard/plugin-bedrock';
+import ollama from '@switchyard/plugin-ollama';
 import openresponses from '@switchyard/plugin-openresponses';
 
 /** The registry with the provider plugins that ship in this repository. */
@@ -14,5 +15,6 @@ export function createBuiltinRegistry(): PluginRegistry {
     .register(mock)
     .register(openresponses)
     .register(vertex)
-    .register(bedrock);
+    .register(bedrock)
+    .register(ollama);
 }

@@ -5,3 +5,4 @@ export * from './strip-usage-chunk.js';
 export * from './passthrough-failure.js';
 export * from './watch-stream-errors.js';
 export * from './destroy-when-idle.js';
+export * from './ndjson-framing.js';
