@@ -8,10 +8,34 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { destroyMidStream, hang, json, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import {
+  destroyMidStream,
+  hang,
+  json,
+  openAiCompatible,
+  startFakeUpstream,
+  type FakeHandler,
+  type FakeUpstream,
+} from '../helpers/fake-upstream.js';
 import { post, waitFor } from '../helpers/e2e.js';
 import { scrapeMetrics } from '../helpers/prometheus-text.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
+
+/**
+ * Script `handler` for the next POST only: the gateway's background model listings (GET) keep
+ * their usual answer, so they can never take a scripted failure meant for a request.
+ */
+function nextPost(up: FakeUpstream, handler: FakeHandler): FakeUpstream {
+  let pending = true;
+  const usual = openAiCompatible();
+  return up.reset().always((req, res, record) => {
+    if (pending && record.method === 'POST') {
+      pending = false;
+      return handler(req, res, record);
+    }
+    return usual(req, res, record);
+  });
+}
 
 describe('resilience routing over HTTP (issue #10)', () => {
   let a: FakeUpstream;
@@ -74,7 +98,7 @@ describe('resilience routing over HTTP (issue #10)', () => {
     );
 
   it('a 503 from the first target: the second serves; the journal lists both attempts', async () => {
-    a.reset().next(json(503, { error: { message: 'overloaded' } }));
+    nextPost(a, json(503, { error: { message: 'overloaded' } }));
     b.reset();
     const r = await post(`${gw.url}/v1/chat/completions`, chat('ha'), { 'x-request-id': 'res-503' });
     assert.equal(r.status, 200, r.text);
@@ -96,7 +120,7 @@ describe('resilience routing over HTTP (issue #10)', () => {
   });
 
   it('a timeout before the first byte fails over', async () => {
-    a.reset().next(hang());
+    nextPost(a, hang());
     b.reset();
     const r = await post(`${gw.url}/v1/chat/completions`, chat('ha'), { 'x-request-id': 'res-timeout' });
     assert.equal(r.status, 200, r.text);
@@ -106,7 +130,7 @@ describe('resilience routing over HTTP (issue #10)', () => {
   });
 
   it('a 429 with retry-after fails over and cools target a down', async () => {
-    a.reset().next(json(429, { error: { message: 'slow down' } }, { 'retry-after': '30' }));
+    nextPost(a, json(429, { error: { message: 'slow down' } }, { 'retry-after': '30' }));
     b.reset();
     assert.equal((await post(`${gw.url}/v1/chat/completions`, chat('ha'))).status, 200);
     const before = a.requests.length;
@@ -116,7 +140,7 @@ describe('resilience routing over HTTP (issue #10)', () => {
   });
 
   it('a stream cut after its first byte is not retried', async () => {
-    b.reset().next(destroyMidStream(2));
+    nextPost(b, destroyMidStream(2));
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -136,7 +160,7 @@ describe('resilience routing over HTTP (issue #10)', () => {
   });
 
   it('max_concurrency with a full queue: 503 with retry-after', async () => {
-    a.reset().next(hang());
+    nextPost(a, hang());
     const ctl = new AbortController();
     const first = post(`${gw.url}/v1/chat/completions`, chat('busy-1'), {}, ctl.signal).catch(() => null);
     await a.waitForRequests(1);
