@@ -60,24 +60,26 @@ export class BedrockAdapter implements ProviderAdapter {
     }
   }
 
-  /** Converse for every chat endpoint; /v1/messages/count_tokens stays Anthropic (Bedrock's CountTokens answers it). */
-  wireProtocolFor(ingress: Protocol, _model: string, operation?: string): WireProtocol | null {
-    if (operation !== undefined) return operation === 'count_tokens' && ingress === 'anthropic.messages' ? ingress : null;
+  /** Converse for every chat endpoint. */
+  wireProtocolFor(ingress: Protocol): WireProtocol | null {
     return WIRE[ingress] ?? null;
   }
 
+  /** /v1/messages/count_tokens, translated to Converse by the kernel, is answered by Bedrock's CountTokens. */
+  translatesOperation(operation: string, wire: WireProtocol): boolean {
+    return operation === 'count_tokens' && wire === AWS_BEDROCK_CONVERSE;
+  }
+
   async send(call: UpstreamCall): Promise<UpstreamReply> {
-    const countTokens = call.protocol === 'anthropic.messages' && call.operation === 'count_tokens';
+    const countTokens = call.operation === 'count_tokens';
     if (!countTokens && call.operation !== undefined)
       throw GatewayError.unsupportedOperation(`backend ${this.backendId} (type aws-bedrock) cannot serve ${call.operation}`);
-    if (!countTokens && call.protocol !== AWS_BEDROCK_CONVERSE) throw new Error(`the aws-bedrock plugin does not speak ${call.protocol}`);
+    if (call.protocol !== AWS_BEDROCK_CONVERSE) throw new Error(`the aws-bedrock plugin does not speak ${call.protocol}`);
     const url = countTokens
       ? bedrockCountTokensUrl(this.runtimeBase, call.model)
       : bedrockConverseUrl(this.runtimeBase, call.model, call.stream);
     const body = JSON.stringify(
-      countTokens
-        ? encodeBedrockCountTokens(call.body, call.model, call.requestId)
-        : shapeBedrockBody(call.body, this.config.default_max_tokens),
+      countTokens ? encodeBedrockCountTokens(call.body) : shapeBedrockBody(call.body, this.config.default_max_tokens),
     );
     let identity = await this.credentials.get(call.signal);
     let reply = await this.post(url, body, identity, call);

@@ -1,29 +1,14 @@
 import { Readable } from 'node:stream';
-import {
-  asNumber,
-  GatewayError,
-  isObject,
-  parseJson,
-  readBody,
-  type CodecContext,
-  type Json,
-  type UpstreamReply,
-} from '@switchyard/kernel';
-import { decodeAnthropicRequest } from '@switchyard/plugin-anthropic';
-import { encodeBedrockRequest } from './encode-bedrock-request.js';
+import { asNumber, GatewayError, isObject, parseJson, readBody, type Json, type UpstreamReply } from '@switchyard/kernel';
 
 /**
- * An Anthropic `count_tokens` body as a Bedrock CountTokens request: the Messages body read
- * through the IR (the anthropic.messages decoder, the Converse encoder) and sent as
- * `{input: {converse: {messages, system}}}`, the Converse form of CountTokensInput
+ * A `count_tokens` request, already translated to a Converse body by the kernel, as a Bedrock
+ * CountTokens request: `{input: {converse: {messages, system}}}`, the Converse form of
+ * CountTokensInput
  * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokensInput.html).
  * ConverseTokensRequest has no tools or thinking: those are left out of the count.
  */
-export function encodeBedrockCountTokens(body: Json, modelId: string, requestId: string): Json {
-  const ctx: CodecContext = { clientModel: modelId, requestId, dropped: () => undefined };
-  const ir = decodeAnthropicRequest(body, ctx);
-  ir.model = modelId;
-  const converse = encodeBedrockRequest(ir, ctx);
+export function encodeBedrockCountTokens(converse: Json): Json {
   const input: Json = { messages: converse.messages };
   if (converse.system !== undefined) input.system = converse.system;
   return { input: { converse: input } };

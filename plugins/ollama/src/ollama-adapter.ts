@@ -54,9 +54,8 @@ export class OllamaAdapter implements ProviderAdapter {
     this.headers = { ...extra, ...authHeaders(config.api_key ? (config.auth_type ?? 'bearer') : 'none', config.api_key) };
   }
 
-  /** Chat endpoints go to /api/chat, embeddings to /api/embed; no operation (count_tokens) and no other endpoint is served. */
-  wireProtocolFor(ingress: Protocol, _model: string, operation?: string): WireProtocol | null {
-    if (operation !== undefined) return null;
+  /** Chat endpoints go to /api/chat, embeddings to /api/embed; no operation (count_tokens: no translatesOperation) and no other endpoint. */
+  wireProtocolFor(ingress: Protocol): WireProtocol | null {
     return WIRE[ingress] ?? null;
   }
 

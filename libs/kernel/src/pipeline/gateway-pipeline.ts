@@ -303,7 +303,7 @@ export class GatewayPipeline implements RequestPipeline {
   ): { wire: WireProtocol; translation: Translation | null; body: Record<string, unknown>; changed: boolean } {
     const adapter = backend.adapter!;
     exchange.backendType = backend.config.type;
-    const wire = adapter.wireProtocolFor(req.protocol, decision.realModel, req.operation);
+    const wire = adapter.wireProtocolFor(req.protocol, decision.realModel);
     if (
       req.operation !== undefined &&
       wire !== req.protocol &&

@@ -58,11 +58,10 @@ export interface ProviderAdapter {
    * The wire protocol this backend should receive a request of `ingress` for `model` in:
    * the ingress itself means passthrough; anything else means the kernel translates through
    * the IR with the codecs registered for both protocols. `null`: the backend cannot do it.
-   * `operation` is the request's sub-operation (`count_tokens`), if any: operations are served on
-   * passthrough only, so a backend that translates the endpoint may still take an operation in the
-   * ingress protocol (and answer it in that protocol).
+   * A sub-operation (`count_tokens`) goes the same way: passthrough, or translated when
+   * `translatesOperation` accepts it.
    */
-  wireProtocolFor(ingress: Protocol, model: string, operation?: string): WireProtocol | null;
+  wireProtocolFor(ingress: Protocol, model: string): WireProtocol | null;
   /**
    * Whether the adapter serves `operation` of a translated request (the body translated to `wire`),
    * answering it itself in the ingress protocol's shape for that operation (`{"input_tokens": N}`
