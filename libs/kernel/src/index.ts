@@ -13,6 +13,7 @@ export * from './stream/index.js';
 export * from './router/index.js';
 export * from './pipeline/index.js';
 export * from './models/model-catalog.js';
+export * from './models/list-admitted-models.js';
 export * from './health/backend-monitor.js';
 export * from './kernel.module.js';
 export * from './config/index.js';

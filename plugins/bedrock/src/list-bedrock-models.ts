@@ -2,8 +2,7 @@ import {
   asArray,
   asObject,
   asString,
-  compileModelGlob,
-  isLiteralGlob,
+  listAdmittedModels,
   readBody,
   type KernelLogger,
   type ModelInfo,
@@ -70,29 +69,18 @@ async function controlPlaneModels(src: BedrockModelSource, signal: AbortSignal):
  * `control_plane_url` on a backend whose `base_url` is overridden, the control plane (the real AWS
  * host) is not asked; nor when it fails: then the literal names alone, and a warning.
  */
-export async function listBedrockModels(src: BedrockModelSource, signal: AbortSignal): Promise<ModelInfo[]> {
-  const patterns = src.config.models ?? [];
-  const literal: ModelInfo[] = patterns.filter((m) => isLiteralGlob(m)).map((id) => ({ id, owned_by: 'aws-bedrock' }));
-  if (src.config.base_url && !src.config.control_plane_url) return literal;
-  let listed: ModelInfo[];
-  try {
-    listed = await controlPlaneModels(src, signal);
-  } catch (err) {
-    if (signal.aborted) throw err;
-    const reason = src.redactor.redact(err instanceof Error ? err.message : String(err));
-    src.logger.warn(
-      { backend: src.config.id },
-      `backend ${src.config.id}: could not list Bedrock models (${reason}); listing the configured names`,
-    );
-    return literal;
-  }
-  const admitted = patterns.map((p) => compileModelGlob(p));
-  const seen = new Set<string>();
-  const out: ModelInfo[] = [];
-  for (const m of [...listed.filter((m) => admitted.some((match) => match(m.id))), ...literal]) {
-    if (seen.has(m.id)) continue;
-    seen.add(m.id);
-    out.push(m);
-  }
-  return out;
+export function listBedrockModels(src: BedrockModelSource, signal: AbortSignal): Promise<ModelInfo[]> {
+  const asksControlPlane = !src.config.base_url || src.config.control_plane_url;
+  return listAdmittedModels(
+    {
+      backendId: src.config.id,
+      patterns: src.config.models ?? [],
+      owner: 'aws-bedrock',
+      what: 'Bedrock models',
+      logger: src.logger,
+      redactor: src.redactor,
+      ...(asksControlPlane ? { fetchListed: (s: AbortSignal) => controlPlaneModels(src, s) } : {}),
+    },
+    signal,
+  );
 }

@@ -2,8 +2,7 @@ import {
   asArray,
   asObject,
   asString,
-  compileModelGlob,
-  isLiteralGlob,
+  listAdmittedModels,
   type KernelLogger,
   type ModelInfo,
   type SecretRedactor,
@@ -36,28 +35,17 @@ async function tagModels(src: OllamaModelSource, signal: AbortSignal): Promise<M
  * admit (all of them without `models`), plus its literal names. When Ollama cannot be asked, the
  * literal names alone, and a warning.
  */
-export async function listOllamaModels(src: OllamaModelSource, signal: AbortSignal): Promise<ModelInfo[]> {
-  const patterns = src.config.models;
-  const literal: ModelInfo[] = (patterns ?? []).filter((m) => isLiteralGlob(m)).map((id) => ({ id, owned_by: 'ollama' }));
-  let listed: ModelInfo[];
-  try {
-    listed = await tagModels(src, signal);
-  } catch (err) {
-    if (signal.aborted) throw err;
-    const reason = src.redactor.redact(err instanceof Error ? err.message : String(err));
-    src.logger.warn(
-      { backend: src.config.id },
-      `backend ${src.config.id}: could not list Ollama models (${reason}); listing the configured names`,
-    );
-    return literal;
-  }
-  const admitted = patterns?.map((p) => compileModelGlob(p));
-  const seen = new Set<string>();
-  const out: ModelInfo[] = [];
-  for (const m of [...listed.filter((m) => !admitted || admitted.some((match) => match(m.id))), ...literal]) {
-    if (seen.has(m.id)) continue;
-    seen.add(m.id);
-    out.push(m);
-  }
-  return out;
+export function listOllamaModels(src: OllamaModelSource, signal: AbortSignal): Promise<ModelInfo[]> {
+  return listAdmittedModels(
+    {
+      backendId: src.config.id,
+      patterns: src.config.models,
+      owner: 'ollama',
+      what: 'Ollama models',
+      logger: src.logger,
+      redactor: src.redactor,
+      fetchListed: (s) => tagModels(src, s),
+    },
+    signal,
+  );
 }
