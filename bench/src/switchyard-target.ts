@@ -64,7 +64,9 @@ export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opt
   const nodeFlags: string[] = [];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
-    nodeFlags.push('--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `switchyard-node${opts.node.version}.cpuprofile`);
+    // With workers, every process writes its own profile (Node's default name holds the pid).
+    nodeFlags.push('--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir);
+    if ((opts.scale?.workers ?? 1) <= 1) nodeFlags.push('--cpu-prof-name', `switchyard-node${opts.node.version}.cpuprofile`);
   }
   const args = [
     ...nodeFlags,
