@@ -1,5 +1,5 @@
 /**
- * The kernel's profile merge knows no protocol's fields (issue #16 item 3): it asks the ProfileDialect the
+ * The kernel's profile merge knows no protocol's vocabulary or thinking fields (issue #16 item 3): it asks the ProfileDialect the
  * protocol's codec carries (ProtocolCodec.profile) where the vocabulary lives and how thinking is said, and
  * keeps the order defaults < caller < clamp, limits, then the dialect's fit.
  */
