@@ -1,15 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  applyProfile,
-  effortForBudget,
-  profileOf,
-  requiresAdaptiveThinking,
-  type AppliedProfile,
-  type Protocol,
-  type ProfileTarget,
-  type RouteProfile,
-} from '@switchyard/kernel';
+import { effortForBudget, profileOf, type AppliedProfile, type Protocol, type ProfileTarget, type RouteProfile } from '@switchyard/kernel';
+import { applyProfile } from '../helpers/apply-builtin-profile.js';
 
 /** One SPEC sentence as a test: the caller's body, the route's profile, and what is sent upstream. */
 interface Row {
@@ -1069,22 +1061,5 @@ describe('Profiles: thinking helpers', () => {
   ];
   for (const [budget, effort] of cases) {
     test(`a thinking_budget of ${budget} picks effort ${effort}`, () => assert.equal(effortForBudget(budget), effort));
-  }
-
-  const models: [string | undefined, boolean][] = [
-    ['claude-opus-4-7', true],
-    ['claude-opus-4-8@20260101', true],
-    ['claude-sonnet-5', true],
-    ['anthropic.claude-opus-4-7-v1:0', true],
-    ['claude-opus-4-6', false],
-    ['claude-sonnet-4-5-20250929', false],
-    ['claude-opus-4-20250514', false],
-    ['claude-3-7-sonnet-20250219', false],
-    ['Qwen/Qwen3-8B', false],
-    [undefined, false],
-  ];
-  for (const [model, adaptive] of models) {
-    test(`${model} ${adaptive ? 'requires' : 'does not require'} adaptive thinking`, () =>
-      assert.equal(requiresAdaptiveThinking(model), adaptive));
   }
 });

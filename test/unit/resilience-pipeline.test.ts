@@ -20,6 +20,7 @@ import {
   type UpstreamCall,
   type UpstreamReply,
 } from '@switchyard/kernel';
+import { openaiChatProfile } from '@switchyard/plugin-openai';
 
 type Responder = (call: UpstreamCall) => Promise<UpstreamReply> | UpstreamReply;
 
@@ -74,7 +75,8 @@ async function harness(yaml: string): Promise<Harness> {
       close: async () => undefined,
     }),
   };
-  const registry = new PluginRegistry().register(plugin);
+  // The openai.chat profile rules (vocabulary slots, thinking) are the openai plugin's (ProtocolCodec.profile).
+  const registry = new PluginRegistry().register(plugin).registerCodec({ protocol: 'openai.chat', profile: openaiChatProfile });
   const { config } = await buildConfig(parse(yaml), { source: 'test.yaml', baseDir: '.', env: {}, registry });
   const runtime = new GatewayRuntime({ config, registry, logger: silentLogger() });
   const pipeline = new GatewayPipeline({ current: () => runtime }, silentLogger());

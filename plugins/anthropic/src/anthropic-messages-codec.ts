@@ -8,6 +8,7 @@ import { encodeAnthropicResponse } from './encode-anthropic-response.js';
 import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
 import { validateAnthropicMessagesRequest } from './validate-anthropic-messages-request.js';
 import { readAnthropicStreamError } from './read-anthropic-stream-error.js';
+import { anthropicMessagesProfile } from './anthropic-messages-profile.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -26,4 +27,5 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   createStreamDecoder: createAnthropicStreamDecoder,
   readStreamError: readAnthropicStreamError,
   decodeError: decodeAnthropicError,
+  profile: anthropicMessagesProfile,
 };

@@ -1,4 +1,5 @@
-import { ANTHROPIC_MIN_THINKING_BUDGET, effortForBudget, type IrThinking } from '@switchyard/kernel';
+import { effortForBudget, type IrThinking } from '@switchyard/kernel';
+import { ANTHROPIC_MIN_THINKING_BUDGET } from './anthropic-thinking-rules.js';
 import { claudeModelRules } from './claude-model-rules.js';
 
 /** `budget_tokens` for an effort: low 1024, medium 4096, high 16384 (`minimal` counts as low). */

@@ -22,6 +22,9 @@ export { fillAnthropicMaxTokens, shapeAnthropicCountTokensBody } from './fill-an
 export { parseAnthropicModelList } from './list-anthropic-models.js';
 export { fitAnthropicJsonSchema } from './fit-anthropic-json-schema.js';
 export { claudeModelRules, type ClaudeModelRules } from './claude-model-rules.js';
+export { ANTHROPIC_DEFAULT_THINKING_BUDGET, ANTHROPIC_MIN_THINKING_BUDGET, requiresAdaptiveThinking } from './anthropic-thinking-rules.js';
+export { anthropicMessagesProfile } from './anthropic-messages-profile.js';
+export { fitAnthropicThinkingBudget, stripAnthropicThinkingConflicts } from './fit-anthropic-thinking.js';
 export {
   validateAnthropicMessagesRequest,
   ANTHROPIC_MESSAGES_FIELDS,

@@ -1,4 +1,5 @@
-import { ANTHROPIC_MIN_THINKING_BUDGET, asNumber, isObject, type Json } from '@switchyard/kernel';
+import { asNumber, isObject, type Json } from '@switchyard/kernel';
+import { ANTHROPIC_MIN_THINKING_BUDGET } from '@switchyard/plugin-anthropic';
 
 /**
  * The top-level fields of a Converse / ConverseStream request body (Bedrock API reference,

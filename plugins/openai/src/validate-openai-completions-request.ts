@@ -1,5 +1,6 @@
 import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeOpenAIError } from './decode-openai-error.js';
+import { openaiCompletionsProfile } from './openai-chat-profile.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -59,11 +60,15 @@ export function validateOpenAIEmbeddingsRequest(body: Record<string, unknown>): 
   checkRequestFields(body, OPENAI_EMBEDDINGS_REQUEST_FIELDS);
 }
 
-/** The completions and embeddings ingresses are passthrough only: their codecs validate and read OpenAI's error body. */
+/**
+ * The completions and embeddings ingresses are passthrough only: their codecs validate and read OpenAI's error
+ * body; a completions body takes the route profile like a chat body (embeddings: no vocabulary, no thinking).
+ */
 export const openaiCompletionsCodec: ProtocolCodec = {
   protocol: 'openai.completions',
   validateRequest: validateOpenAICompletionsRequest,
   decodeError: decodeOpenAIError,
+  profile: openaiCompletionsProfile,
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',

@@ -7,6 +7,7 @@ import { encodeResponsesResponse } from './encode-responses-response.js';
 import { createResponsesStreamEncoder } from './encode-responses-stream.js';
 import { validateResponsesRequest } from './validate-responses-request.js';
 import { readResponsesStreamError } from './read-responses-stream-error.js';
+import { openaiResponsesProfile } from './openai-responses-profile.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -26,4 +27,5 @@ export const openaiResponsesCodec: ProtocolCodec = {
   decodeResponse: decodeResponsesResponse,
   createStreamDecoder: createResponsesStreamDecoder,
   readStreamError: readResponsesStreamError,
+  profile: openaiResponsesProfile,
 };

@@ -2,7 +2,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { IrThinking } from '../ir/ir-request.js';
 
 /**
- * An OpenAI reasoning effort (`reasoning_effort`, Responses `reasoning.effort`) as IR thinking:
+ * A reasoning effort level (a chat body's `reasoning_effort`, Responses `reasoning.effort`) as IR thinking:
  * `none` off, `minimal` off with its effort kept, `low`/`medium`/`high` on, `xhigh` as `high`.
  * Absent or null → undefined; anything else → 400 naming `field`.
  */

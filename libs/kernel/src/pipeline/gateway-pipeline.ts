@@ -338,6 +338,7 @@ export class GatewayPipeline implements RequestPipeline {
       req.protocol,
       logger,
       translation ? 'reasoning_effort' : undefined,
+      runtime.registry.codec(req.protocol)?.profile,
     );
     exchange.profileApplied = shaped.applied;
     let upstreamBody = shaped.body;
@@ -352,7 +353,7 @@ export class GatewayPipeline implements RequestPipeline {
           `tools dropped from the request: backend ${backend.config.id} cannot run ${droppedTools.join(', ')}`,
         );
       }
-      adaptThinkingDialect(upstreamBody, wire, backend.config.thinking);
+      adaptThinkingDialect(upstreamBody, runtime.registry.codec(wire), backend.config.thinking);
       applyNativeProfileKeys(upstreamBody, decision.profile);
     }
     let changed = translation !== null || shaped.changed;

@@ -1,6 +1,7 @@
 import type { BackendConfig, ThinkingDialect } from '../config/schema/backend-config.js';
 import type { KernelLogger } from '../logger.js';
 import { applyProfile } from '../profile/apply-profile.js';
+import type { ProfileDialect } from '../profile/profile-dialect.js';
 import type { Protocol } from '../protocol.js';
 import type { RouteDecision } from '../router/model-router.js';
 
@@ -25,6 +26,8 @@ export function shapeUpstreamBody(
   logger?: KernelLogger,
   /** Overrides the backend's `thinking` dialect (translated requests use the ingress's effort field). */
   thinkingOverride?: ThinkingDialect,
+  /** The ingress protocol's profile rules (its codec's `profile`). */
+  dialect?: ProfileDialect,
 ): ShapedBody {
   if (!decision.profile) {
     if (decision.realModel === body.model) return { body, changed: false, applied: null };
@@ -32,6 +35,7 @@ export function shapeUpstreamBody(
   }
   const result = applyProfile(body, decision.profile, {
     protocol,
+    dialect,
     thinking: thinkingOverride ?? backend.thinking ?? 'chat_template_kwargs',
     modelFamily: decision.realModel,
   });

@@ -2,6 +2,7 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import type { IrRequest } from '../ir/ir-request.js';
 import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
+import type { ProfileDialect } from '../profile/profile-dialect.js';
 import type { Protocol } from '../protocol.js';
 
 /** Ingress protocols plus backend-only wire formats (`google.generate-content`, …). */
@@ -112,6 +113,14 @@ export interface ProtocolCodec {
    * no decodeError or it returns null or throws (SPEC §3).
    */
   decodeError?: UpstreamErrorDecoder;
+  /**
+   * The route profile's rules for bodies of this protocol (SPEC §2 profiles): where the vocabulary's keys
+   * live, how thinking is said (on/off, effort, budget), what the protocol rejects after shaping, and a
+   * translated body's thinking in the backend's `thinking` dialect. The kernel merges the profile
+   * (defaults < caller < clamp, limits, system prompt) and calls these for the native fields. Optional:
+   * without it vocabulary keys and thinking are not sent for this protocol (reported at debug).
+   */
+  readonly profile?: ProfileDialect;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */

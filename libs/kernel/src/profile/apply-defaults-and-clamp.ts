@@ -1,6 +1,7 @@
 import { FORBIDDEN_PROFILE_KEYS } from '../config/schema/profile-vocabulary.js';
 import { deepEqual, isPlainObject, isSet, own, put } from './json-values.js';
-import { isFieldKey, isThinkingKey, noEquivalentReason, vocabularySlot, type FieldKey } from './map-profile-vocabulary.js';
+import { isFieldKey, isThinkingKey, noEquivalentReason, type FieldKey } from './map-profile-vocabulary.js';
+import { slotOf } from './profile-dialect.js';
 import { cloneProfileValue, mergeOver, mergeUnder } from './merge-profile-values.js';
 import { drop, markApplied, type ProfileRun } from './profile-run.js';
 
@@ -26,7 +27,7 @@ export function applyDefaults(run: ProfileRun): void {
 }
 
 function defaultVocabularyField(run: ProfileRun, key: FieldKey, value: unknown): void {
-  const slot = vocabularySlot(key, run.protocol, run.thinking);
+  const slot = slotOf(run, key);
   if (!slot) return drop(run, key, noEquivalentReason(run.protocol));
   const occupied = slot.fields.some((field) => isSet(run.body, field));
   // The written field keeps the place of a caller's null in it (key order is preserved).
@@ -59,7 +60,7 @@ export function applyClamp(run: ProfileRun): void {
 }
 
 function clampVocabularyField(run: ProfileRun, key: FieldKey, value: unknown): void {
-  const slot = vocabularySlot(key, run.protocol, run.thinking);
+  const slot = slotOf(run, key);
   if (!slot) {
     if (value !== null) drop(run, key, noEquivalentReason(run.protocol));
     return;

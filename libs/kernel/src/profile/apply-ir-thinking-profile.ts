@@ -47,7 +47,7 @@ function callerThinking(ir: IrRequest, callerBody: Record<string, unknown>): IrT
 /**
  * A route profile's `enable_thinking` / `thinking_budget` applied to a translated request's IR, after the
  * caller's body was decoded (SPEC §2 profiles, §3 translation): the budget reaches the backend's encoder as
- * a number, so `thinking_budget: 2048` arrives as Anthropic `budget_tokens: 2048` (or Gemini's
+ * a number, so `thinking_budget: 2048` arrives as a backend's token budget of 2048 (`budget_tokens`,
  * `thinkingBudget`), changed only by the target's own documented limits, instead of passing through an
  * effort level. Order as for bodies: defaults < the caller (native thinking fields, or its own top-level
  * `enable_thinking`) < clamp; `limits.thinking_budget` bounds the budget. A clamp `enable_thinking: null`

@@ -1,6 +1,7 @@
 import { PROFILE_KEY_TYPES, type ProfileKey } from '../config/schema/profile-vocabulary.js';
 import { finiteNumber, isPlainObject, own, put } from './json-values.js';
-import { isThinkingKey, isVocabularyKey, vocabularySlot } from './map-profile-vocabulary.js';
+import { isThinkingKey, isVocabularyKey } from './map-profile-vocabulary.js';
+import { slotOf } from './profile-dialect.js';
 import { markApplied, type ProfileRun } from './profile-run.js';
 
 /**
@@ -22,17 +23,18 @@ export function boundValue(run: ProfileRun, key: string, value: number): number 
 
 /**
  * `limits` bound the numeric fields the merged request carries, in the protocol's own field names (a limit on
- * max_tokens bounds an openai.chat caller's max_completion_tokens too). An absent field is not added.
+ * max_tokens bounds an openai.chat caller's max_completion_tokens too); a budget the body carries in tokens is
+ * bounded by its ProfileDialect. An absent field is not added.
  */
 export function applyLimits(run: ProfileRun): void {
   const body = run.body;
   for (const key of Object.keys(run.limits)) {
     if (!isVocabularyKey(key)) continue;
     if (isThinkingKey(key)) {
-      if (key === 'thinking_budget') limitAnthropicBudget(run);
+      if (key === 'thinking_budget') run.dialect?.limitThinkingBudget?.(run);
       continue;
     }
-    const slot = vocabularySlot(key, run.protocol, run.thinking);
+    const slot = slotOf(run, key);
     if (!slot) continue;
     for (const field of slot.fields) {
       const value = finiteNumber(own(body, field));
@@ -41,15 +43,4 @@ export function applyLimits(run: ProfileRun): void {
       if (next !== value) put(body, field, next);
     }
   }
-}
-
-/** Anthropic carries the budget as `thinking.budget_tokens` (Chat and Responses carry an effort, bounded earlier). */
-function limitAnthropicBudget(run: ProfileRun): void {
-  if (run.protocol !== 'anthropic.messages') return;
-  const thinking = own(run.body, 'thinking');
-  if (!isPlainObject(thinking)) return;
-  const budget = finiteNumber(own(thinking, 'budget_tokens'));
-  if (budget === undefined) return;
-  const next = boundValue(run, 'thinking_budget', budget);
-  if (next !== budget) run.body.thinking = { ...thinking, budget_tokens: next };
 }

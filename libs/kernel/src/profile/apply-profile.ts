@@ -2,7 +2,6 @@ import { applyClamp, applyDefaults } from './apply-defaults-and-clamp.js';
 import { applyLimits } from './apply-limits.js';
 import { applySystemPrompt } from './apply-system-prompt.js';
 import { applyCallerThinkingKeys, applyThinkingClamp, applyThinkingDefaults } from './apply-thinking.js';
-import { fitAnthropicThinkingBudget, stripAnthropicThinkingConflicts } from './fit-anthropic-thinking.js';
 import type { ProfileRun } from './profile-run.js';
 import type { ProfileResult, ProfileTarget, RouteProfile } from './profile-types.js';
 
@@ -11,7 +10,8 @@ const NONE: Readonly<Record<string, never>> = Object.freeze({});
 /**
  * The body sent upstream for a request to a virtual model (SPEC §2 "Profiles"), in the vocabulary of the
  * request's own protocol: `defaults`, overlaid by the caller's fields, overlaid by `clamp`; then `limits` bound
- * the numeric fields the request carries; then the system prompt.
+ * the numeric fields the request carries; then the protocol's own fit (its ProfileDialect: what it would reject);
+ * then the system prompt. Where each key lives in the body, and how it says thinking, is the dialect's.
  *
  * Pure: the inputs are not modified. Only the top-level object and the objects that change are copied (a
  * `messages` array only when the system prompt changes it, and never the messages in it); values taken from the
@@ -22,6 +22,7 @@ export function applyProfile(body: Record<string, unknown>, profile: RouteProfil
     original: body,
     body: { ...body },
     protocol: target.protocol,
+    dialect: target.dialect,
     thinking: target.thinking ?? 'chat_template_kwargs',
     modelFamily: target.modelFamily,
     defaults: profile.defaults ?? NONE,
@@ -39,8 +40,7 @@ export function applyProfile(body: Record<string, unknown>, profile: RouteProfil
   applyClamp(run);
   applyThinkingClamp(run);
   applyLimits(run);
-  fitAnthropicThinkingBudget(run);
-  stripAnthropicThinkingConflicts(run);
+  run.dialect?.fit?.(run);
   if (profile.system_prompt) applySystemPrompt(run, profile.system_prompt);
   return { body: run.body, applied: run.applied, dropped: run.dropped, adjusted: run.adjusted };
 }

@@ -1,12 +1,12 @@
 export { applyProfile } from './apply-profile.js';
 export { profileOf } from './profile-of.js';
-export {
-  ANTHROPIC_DEFAULT_THINKING_BUDGET,
-  ANTHROPIC_MIN_THINKING_BUDGET,
-  effortForBudget,
-  requiresAdaptiveThinking,
-  type ThinkingEffort,
-} from './thinking-effort.js';
+export { effortForBudget, effortMeansOn, type ThinkingEffort } from './thinking-effort.js';
 export type { AppliedProfile, ProfileNote, ProfileResult, ProfileTarget, RouteProfile, ThinkingTarget } from './profile-types.js';
 export { applyNativeProfileKeys } from './apply-native-profile-keys.js';
 export { applyIrThinkingProfile, withoutThinkingKeys } from './apply-ir-thinking-profile.js';
+export type { ProfileDialect, ThinkingForm } from './profile-dialect.js';
+export type { ProfileRun } from './profile-run.js';
+export { adjust as adjustProfileField, drop as dropProfileField, markApplied, unmark as unmarkApplied } from './profile-run.js';
+export { boundValue } from './apply-limits.js';
+export { directSlot, listSlot, type FieldKey, type VocabularySlot } from './map-profile-vocabulary.js';
+export { cloneJson, isSet as isFieldSet, own as ownField } from './json-values.js';

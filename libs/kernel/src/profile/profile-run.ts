@@ -1,6 +1,7 @@
 import type { LimitBound, Profile } from '../config/schema/route-config.js';
 import type { Protocol } from '../protocol.js';
 import type { JsonObject } from './json-values.js';
+import type { ProfileDialect } from './profile-dialect.js';
 import type { AppliedProfile, ProfileNote, ThinkingTarget } from './profile-types.js';
 
 /** The state of one `applyProfile` call, shared by its steps. */
@@ -10,6 +11,8 @@ export interface ProfileRun {
   /** The body being built: a shallow copy of the caller's; nested objects are replaced, never mutated. */
   readonly body: JsonObject;
   readonly protocol: Protocol;
+  /** The protocol's profile rules (its codec's `profile`); undefined: none. */
+  readonly dialect: ProfileDialect | undefined;
   readonly thinking: ThinkingTarget;
   readonly modelFamily: string | undefined;
   readonly defaults: Profile;
@@ -30,6 +33,14 @@ function addOnce(list: string[], field: string): void {
 
 export function markApplied(run: ProfileRun, layer: 'defaults' | 'clamp' | 'limits', field: string): void {
   addOnce(run.applied[layer], field);
+}
+
+/** A field the profile set was not sent after all: it is not reported as applied. */
+export function unmark(run: ProfileRun, key: string): void {
+  for (const layer of ['defaults', 'clamp', 'limits'] as const) {
+    const at = run.applied[layer].indexOf(key);
+    if (at >= 0) run.applied[layer].splice(at, 1);
+  }
 }
 
 function note(list: ProfileNote[], field: string, reason: string): void {

@@ -1,10 +1,11 @@
 import type { LimitBound, Profile, SystemPromptMode } from '../config/schema/route-config.js';
 import type { ThinkingDialect } from '../config/schema/backend-config.js';
 import type { Protocol } from '../protocol.js';
+import type { ProfileDialect } from './profile-dialect.js';
 
 /**
  * How an `openai.chat` / `openai.completions` body expresses `enable_thinking`: the backend's `thinking`
- * setting (default `chat_template_kwargs`). Anthropic and Responses bodies use their own form and ignore it.
+ * setting (default `chat_template_kwargs`). Protocols with a single thinking form ignore it.
  */
 export type ThinkingTarget = ThinkingDialect;
 
@@ -22,10 +23,12 @@ export interface ProfileTarget {
   /** Defaults to `chat_template_kwargs`. */
   thinking?: ThinkingTarget;
   /**
-   * The real model's name or family (`claude-opus-4-7`, `claude-sonnet-4-5@20250929`). Anthropic models that
-   * only accept adaptive thinking (Claude 4.7 and later) get `thinking: {type: adaptive}` plus an effort.
+   * The real model's name or family (`claude-opus-4-7`, `claude-sonnet-4-5@20250929`), for a dialect whose
+   * thinking form depends on the model (models that accept only adaptive thinking).
    */
   modelFamily?: string;
+  /** The protocol's profile rules (its codec's `profile`). Absent: no vocabulary field and no thinking is sent (each reported in `dropped`). */
+  dialect?: ProfileDialect;
 }
 
 /** Which fields (profile vocabulary, or the native key) each layer actually set or changed: for the journal. */

@@ -1,6 +1,14 @@
-import { finiteNumber, isPlainObject, own, type JsonObject } from './json-values.js';
-import { adjust, drop, type ProfileRun } from './profile-run.js';
-import { ANTHROPIC_MIN_THINKING_BUDGET } from './thinking-effort.js';
+import {
+  adjustProfileField as adjust,
+  asNumber,
+  dropProfileField as drop,
+  isObject,
+  ownField as own,
+  unmarkApplied as unmark,
+  type Json,
+  type ProfileRun,
+} from '@switchyard/kernel';
+import { ANTHROPIC_MIN_THINKING_BUDGET } from './anthropic-thinking-rules.js';
 
 const mentions = (run: ProfileRun, key: string) =>
   Object.hasOwn(run.defaults, key) || Object.hasOwn(run.clamp, key) || Object.hasOwn(run.limits, key);
@@ -11,14 +19,13 @@ const mentions = (run: ProfileRun, key: string) =>
  * room for 1024 — thinking is not enabled (reported in `dropped`).
  */
 export function fitAnthropicThinkingBudget(run: ProfileRun): void {
-  if (run.protocol !== 'anthropic.messages') return;
   if (!['enable_thinking', 'thinking_budget', 'max_tokens'].some((key) => mentions(run, key))) return;
   const body = run.body;
   const thinking = own(body, 'thinking');
-  if (!isPlainObject(thinking) || thinking.type !== 'enabled') return;
-  const budget = finiteNumber(own(thinking, 'budget_tokens'));
+  if (!isObject(thinking) || thinking.type !== 'enabled') return;
+  const budget = asNumber(own(thinking, 'budget_tokens'));
   if (budget === undefined) return;
-  const maxTokens = finiteNumber(own(body, 'max_tokens'));
+  const maxTokens = asNumber(own(body, 'max_tokens'));
   let next = budget;
   if (next < ANTHROPIC_MIN_THINKING_BUDGET) {
     next = ANTHROPIC_MIN_THINKING_BUDGET;
@@ -41,14 +48,6 @@ export function fitAnthropicThinkingBudget(run: ProfileRun): void {
   if (next !== budget) body.thinking = { ...thinking, budget_tokens: next };
 }
 
-/** A field the profile set was not sent after all: it is not reported as applied. */
-function unmark(run: ProfileRun, key: string): void {
-  for (const layer of ['defaults', 'clamp', 'limits'] as const) {
-    const at = run.applied[layer].indexOf(key);
-    if (at >= 0) run.applied[layer].splice(at, 1);
-  }
-}
-
 function unmarkThinking(run: ProfileRun): void {
   unmark(run, 'enable_thinking');
   unmark(run, 'thinking_budget');
@@ -63,10 +62,9 @@ const FORCED_TOOL_CHOICES: ReadonlySet<unknown> = new Set(['any', 'tool']);
  * on, this applies to every such field; when the caller did, only to fields the profile wrote.
  */
 export function stripAnthropicThinkingConflicts(run: ProfileRun): void {
-  if (run.protocol !== 'anthropic.messages') return;
   const body = run.body;
   const thinking = own(body, 'thinking');
-  if (!isPlainObject(thinking) || (thinking.type !== 'enabled' && thinking.type !== 'adaptive')) return;
+  if (!isObject(thinking) || (thinking.type !== 'enabled' && thinking.type !== 'adaptive')) return;
   const adaptive = thinking.type === 'adaptive';
   const ours = (key: string) => run.profileTurnedThinkingOn || run.written.has(key);
   const remove = (key: string, reason: string) => {
@@ -85,8 +83,8 @@ export function stripAnthropicThinkingConflicts(run: ProfileRun): void {
       remove('top_p', 'with thinking on Anthropic accepts top_p only from 0.95 to 1');
   }
   const toolChoice = own(body, 'tool_choice');
-  if (isPlainObject(toolChoice) && FORCED_TOOL_CHOICES.has(toolChoice.type) && ours('tool_choice')) {
-    const { name: _name, ...rest }: JsonObject = toolChoice;
+  if (isObject(toolChoice) && FORCED_TOOL_CHOICES.has(toolChoice.type) && ours('tool_choice')) {
+    const { name: _name, ...rest }: Json = toolChoice;
     body.tool_choice = { ...rest, type: 'auto' };
     drop(run, 'tool_choice', `a forced tool_choice (${String(toolChoice.type)}) is not allowed with thinking on; sent as auto`);
   }
