@@ -10,6 +10,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { Redis } from 'ioredis';
 import type { Admission, KernelLogger, KeyLimits, Reservation, Settlement } from '@switchyard/kernel';
 import { MemoryGovernanceStore } from '../helpers/memory-governance-store.js';
@@ -26,6 +28,25 @@ const { sharedStateRedisOptions } = (await import(
 type Store = InstanceType<typeof RedisGovernanceStore>;
 
 const skip = redisSkipReason();
+
+/** Reads the stores' metrics on demand (they register on the global meter provider). */
+class CollectingReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+const reader = new CollectingReader();
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+
+/** `switchyard.governance.degraded` as last observed (every store in this process observes the same series). */
+async function degradedGauge(): Promise<number | undefined> {
+  const { resourceMetrics } = await reader.collect();
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const m of scope.metrics) {
+      if (m.descriptor.name === 'switchyard.governance.degraded') return m.dataPoints[0]?.value as number | undefined;
+    }
+  }
+  return undefined;
+}
 
 /** A logger that keeps what it is given, to count transitions. */
 function recordingLogger(): { logger: KernelLogger; lines: Array<{ level: string; msg: string }> } {
@@ -105,7 +126,7 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
     assert.equal(snap.mode, 'redis');
     assert.equal(snap.limits['team-a']!.find((l) => l.limit === 'budget_tokens')!.remaining, 0);
     const row = snap.usage.find((u) => u.keyId === 'team-a' && u.model === 'gpt-4o')!;
-    assert.equal(row.requests, 11);
+    assert.equal(row.requests, 1, 'requests are counted when they settle');
     assert.equal(row.inputTokens, 500);
     assert.equal(row.outputTokens, 400);
   });
@@ -192,6 +213,7 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
     const first = await a.admit(budget, res(80), Date.now());
     assert.ok(first.admitted);
     await a.settle(first.ticket, used(60, 20), Date.now());
+    assert.equal(await degradedGauge(), 0);
     await redis.stop();
     const over = await a.admit(budget, res(30), Date.now());
     assert.ok(!over.admitted && over.refused.limit === 'budget_tokens', 'the last known balance (80 of 100) still holds');
@@ -199,6 +221,7 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
     const fits = await a.admit(budget, res(15), Date.now());
     assert.ok(fits.admitted);
     assert.equal(a.degraded, true);
+    assert.equal(await degradedGauge(), 1, 'switchyard_governance_degraded');
     assert.ok((await a.admit(rate, res(1), Date.now())).admitted);
     const second = await a.admit(rate, res(1), Date.now());
     assert.ok(!second.admitted && second.refused.limit === 'rpm', 'rpm holds per machine through the fallback');
@@ -214,6 +237,7 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
     await redis.start(); // empty: everything Redis held is gone
     await untilUp(a);
     assert.equal(rec.lines.filter((l) => l.level === 'info' && /reachable again/.test(l.msg)).length, 1);
+    assert.equal(await degradedGauge(), 0);
     const b = await replica(prefix);
     const after = await b.snapshot([budget], Date.now());
     assert.equal(after.mode, 'redis');

@@ -6,6 +6,10 @@
  * from SWITCHYARD_ADMIN_KEY or --admin-key, and fails clearly on a wrong key or no gateway.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLogger, type KeyLimits } from '@switchyard/kernel';
@@ -139,5 +143,65 @@ describe('switchyard usage (issue #20)', () => {
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /cannot reach the gateway at http:\/\/127\.0\.0\.1:\d+/);
     assert.ok(!`${wrong.stderr}${gone.stderr}`.includes(ADMIN));
+  });
+});
+
+describe('switchyard usage --store (issue #20)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-usage-store-'));
+  const file = path.join(dir, 'usage.db');
+  before(() => {
+    // The schema of the gateway's governance.store_path file (LocalGovernanceStore's SqliteUsageTable).
+    const db = new DatabaseSync(file);
+    db.exec(`CREATE TABLE usage (
+      key_id TEXT NOT NULL, period TEXT NOT NULL, model TEXT NOT NULL,
+      requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+      cached_input_tokens INTEGER NOT NULL, usd REAL NOT NULL,
+      PRIMARY KEY (key_id, period, model))`);
+    const insert = db.prepare('INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run('team-a', 'month:2026-12', 'gpt-4o', 4, 4000, 1000, 500, 0.035);
+    insert.run('team-a', 'month:2026-12', 'llama-3', 2, 300, 300, 0, 0);
+    insert.run('team-a', 'month:2026-11', 'gpt-4o', 10, 9000, 2000, 0, 0.0425);
+    insert.run('key-0f1e2d3c4b5a6978', 'day:2026-12-07', 'gpt-4o', 1, 10, 5, 0, 0.0001);
+    db.close();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints every key and period the file holds, as a table and as JSON', async () => {
+    const table = await runCli(['usage', '--store', file]);
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.split('\n');
+    const row = (re: RegExp) => lines.find((l) => re.test(l));
+    assert.match(row(/^team-a\s+month:2026-12\s+gpt-4o\s/)!, /\s4\s+4000\s+1000\s+500\s+\$0\.0350$/);
+    assert.match(row(/^team-a\s+month:2026-12\s+\(total\)/)!, /\s6\s+4300\s+1300\s+500\s+\$0\.0350$/);
+    assert.match(row(/^team-a\s+month:2026-11\s+\(total\)/)!, /\s10\s+9000\s+2000\s+0\s+\$0\.0425$/);
+    assert.match(row(/^key-0f1e2d3c4b5a6978\s+day:2026-12-07\s+gpt-4o\s/)!, /\$0\.000100$/);
+    assert.match(table.stdout, /Limits are not in the store/);
+
+    const json = await runCli(['usage', '--store', file, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as Report;
+    assert.equal(report.mode, 'store');
+    assert.deepEqual(
+      report.keys.map((k) => [k.key, k.period, k.totals.requests]),
+      [
+        ['key-0f1e2d3c4b5a6978', 'day:2026-12-07', 1],
+        ['team-a', 'month:2026-12', 6],
+        ['team-a', 'month:2026-11', 10],
+      ],
+    );
+  });
+
+  it('fails clearly on a missing file, a file that is not a store, and --store with --url', async () => {
+    const missing = await runCli(['usage', '--store', path.join(dir, 'nope.db')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no usage store at .*nope\.db/);
+    const text = path.join(dir, 'notes.txt');
+    writeFileSync(text, 'not a database, just text that is long enough to not be a header\n'.repeat(20));
+    const bad = await runCli(['usage', '--store', text]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /notes\.txt/);
+    const both = await runCli(['usage', '--store', file, '--url', 'http://127.0.0.1:1']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--store reads a file/);
   });
 });

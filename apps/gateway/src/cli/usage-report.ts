@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { UsageReport } from '../governance/build-usage-report.js';
+import { readUsageStore } from './read-usage-store.js';
 
 export interface UsageCommandIo {
   stdout: NodeJS.WritableStream;
@@ -12,14 +13,18 @@ const TIMEOUT_MS = 10_000;
 
 export function usageCommandText(): string {
   return `Usage: switchyard usage [--url URL] [--admin-key KEY] [--json]
+       switchyard usage --store FILE [--json]
 
 Asks a running gateway's admin endpoint (GET /admin/usage) for the usage of every client key in
 its current budget period: per key and model, requests, tokens and spend, and each limit with
 what is left and when it resets. Printed as tables, or as JSON with --json.
+With --store, reads the gateway's usage file (governance.store_path) instead, without the
+gateway: every key and period the file holds (no limits: they are in the configuration).
 
   --url URL         the gateway's API address (default ${DEFAULT_URL})
   --admin-key KEY   a key of server.admin_keys (prefer the SWITCHYARD_ADMIN_KEY variable:
                     a flag shows in the process list)
+  --store FILE      read the usage file instead of asking a gateway
   --json            print the report as JSON
 `;
 }
@@ -41,8 +46,10 @@ const usd = (n: number): string => `$${n.toFixed(n === 0 || Math.abs(n) >= 1 ? 2
 
 /** The report as two tables: usage per key and model (with each key's total), then limits. */
 export function formatUsageReport(report: UsageReport): string {
-  const lines = [`Usage in the current budget period (mode: ${report.mode}, at ${report.generated_at})`, ''];
-  if (report.keys.length === 0) return `${lines[0]}\n\nNo client keys are configured.\n`;
+  const what = report.mode === 'store' ? 'Usage per budget period in the store' : 'Usage in the current budget period';
+  const lines = [`${what} (mode: ${report.mode}, at ${report.generated_at})`, ''];
+  if (report.keys.length === 0)
+    return `${lines[0]}\n\n${report.mode === 'store' ? 'The store holds no usage.' : 'No client keys are configured.'}\n`;
   const usageRows: string[][] = [];
   for (const k of report.keys) {
     for (const m of k.models) {
@@ -77,7 +84,8 @@ export function formatUsageReport(report: UsageReport): string {
     }),
   );
   lines.push('');
-  if (limitRows.length === 0) lines.push('No limits are configured.');
+  if (report.mode === 'store') lines.push('Limits are not in the store: ask a running gateway (switchyard usage --url) for what is left.');
+  else if (limitRows.length === 0) lines.push('No limits are configured.');
   else lines.push(...formatColumns(['KEY', 'LIMIT', 'USED', 'MAX', 'REMAINING', 'RESETS AT'], limitRows, new Set([0, 1, 5])));
   return `${lines.join('\n')}\n`;
 }
@@ -102,6 +110,7 @@ export async function runUsageCommand(argv: readonly string[], io: UsageCommandI
       options: {
         url: { type: 'string' },
         'admin-key': { type: 'string' },
+        store: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -114,6 +123,21 @@ export async function runUsageCommand(argv: readonly string[], io: UsageCommandI
   }
   if (values.help) {
     io.stdout.write(usageCommandText());
+    return 0;
+  }
+  if (values.store !== undefined) {
+    if (values.url !== undefined || values['admin-key'] !== undefined) {
+      io.stderr.write(`switchyard: --store reads a file; it takes no --url or --admin-key\n\n${usageCommandText()}`);
+      return 2;
+    }
+    let report: UsageReport;
+    try {
+      report = readUsageStore(values.store);
+    } catch (err) {
+      io.stderr.write(`switchyard: ${(err as Error).message}\n`);
+      return 1;
+    }
+    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatUsageReport(report));
     return 0;
   }
   const adminKey = values['admin-key'] ?? io.env.SWITCHYARD_ADMIN_KEY;

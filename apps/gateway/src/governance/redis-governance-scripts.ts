@@ -8,8 +8,8 @@
  * - `P{gov:K}:slots`     sorted set, member = a ticket holding a concurrency slot, score = its lease
  *                        expiry (ms, Redis's clock), renewed while the request lives;
  * - `P{gov:K}:p:<id>`    hash of a budget period: `tokens`, `usd` (micro-dollars), reserved + used,
- *                        and per model `<model>\0r|i|o|c|u` (requests, input, output, cached input
- *                        tokens, micro-dollars); it expires a day after its period ends.
+ *                        and per model `<model>\0r|i|o|c|u` (requests settled, input, output,
+ *                        cached input tokens, micro-dollars); it expires a day after its period ends.
  * rpm and tpm windows use the caller's clock (`now`); leases use Redis's (`TIME`).
  */
 
@@ -54,7 +54,7 @@ end`;
 /**
  * KEYS: rpm, tpm, slots, period. ARGV: now, ticket, rpm, tpm, max_concurrency, budget tokens,
  * budget micro-usd (each -1 when not configured), reserved tokens, reserved micro-usd, period
- * expiry (ms), lease ms, model. Checks every configured limit against used + reserved and, when
+ * expiry (ms), lease ms. Checks every configured limit against used + reserved and, when
  * all pass, records the request. Returns { refused (0: admitted, 1..5: rpm, tpm, concurrency,
  * budget tokens, budget usd), rpm used, rpm reset, tpm used, tpm reset, slots, budget tokens,
  * budget micro-usd } — counts after the admission when admitted.
@@ -93,7 +93,6 @@ if concMax >= 0 then
 end
 budgetTokens = redis.call('HINCRBY', KEYS[4], 'tokens', resTokens)
 budgetUsd = redis.call('HINCRBY', KEYS[4], 'usd', resUsd)
-redis.call('HINCRBY', KEYS[4], ARGV[12] .. '\\0r', 1)
 redis.call('PEXPIREAT', KEYS[4], ARGV[10])
 return { 0, rpmUsed, rpmOldest + 60000, tpmUsed, tpmFrees(1), slots, budgetTokens, budgetUsd }`;
 
@@ -107,7 +106,7 @@ return { 0, rpmUsed, rpmOldest + 60000, tpmUsed, tpmFrees(1), slots, budgetToken
 /**
  * KEYS: tpm, slots, period. ARGV: ticket, the admission's second, token delta (used − reserved),
  * micro-usd delta, model, input, output, cached input tokens, micro-usd, now (ms), period expiry
- * (ms). Replaces the reservation with what the request used and frees its slot; a tpm bucket that
+ * (ms). Replaces the reservation with what the request used, counts it for its model, and frees its slot; a tpm bucket that
  * has left the window is not touched. Returns the period's { tokens, micro-usd }.
  */
 export const GOV_SETTLE_SCRIPT = `local sec = ARGV[2]
@@ -116,6 +115,7 @@ if tonumber(sec) > math.floor(tonumber(ARGV[10]) / 1000) - 60 and redis.call('HE
 end
 redis.call('ZREM', KEYS[2], ARGV[1])
 local m = ARGV[5] .. '\\0'
+redis.call('HINCRBY', KEYS[3], m .. 'r', 1)
 redis.call('HINCRBY', KEYS[3], m .. 'i', ARGV[6])
 redis.call('HINCRBY', KEYS[3], m .. 'o', ARGV[7])
 redis.call('HINCRBY', KEYS[3], m .. 'c', ARGV[8])

@@ -260,7 +260,6 @@ export class RedisGovernanceStore implements GovernanceStore {
       usdMicro,
       m.period.endMs + PERIOD_GRACE_MS,
       this.leaseMs,
-      reservation.model,
     )) as unknown[];
     const c = counters(r);
     this.learn(m, c.budgetTokens, c.budgetUsdMicro);
@@ -325,10 +324,8 @@ export class RedisGovernanceStore implements GovernanceStore {
     const over = budget.find((s) => (s.limit === 'budget_tokens' ? tokens : usdMicro / MICRO) > s.remaining);
     if (over) return { admitted: false, refused: over, retryAfterSeconds: retryAfter(over, nowMs), limits: budget };
     // Reserved before the fallback is awaited, so concurrent admissions cannot pass the budget together.
-    const modelRequests = `${reservation.model}\u0000r`;
     add(m.delta, 'tokens', tokens);
     add(m.delta, 'usd', usdMicro);
-    add(m.delta, modelRequests, 1);
     const rate: KeyLimits = { keyId: limits.keyId };
     if (limits.rpm !== undefined) rate.rpm = limits.rpm;
     if (limits.tpm !== undefined) rate.tpm = limits.tpm;
@@ -336,7 +333,6 @@ export class RedisGovernanceStore implements GovernanceStore {
     const unreserve = (): void => {
       add(m.delta, 'tokens', -tokens);
       add(m.delta, 'usd', -usdMicro);
-      add(m.delta, modelRequests, -1);
     };
     let local: Admission;
     try {
@@ -396,6 +392,7 @@ export class RedisGovernanceStore implements GovernanceStore {
     add(m.delta, 'tokens', dTokens);
     add(m.delta, 'usd', dUsd);
     const f = `${t.model}\u0000`;
+    add(m.delta, `${f}r`, 1);
     add(m.delta, `${f}i`, used.inputTokens);
     add(m.delta, `${f}o`, used.outputTokens);
     add(m.delta, `${f}c`, used.cachedInputTokens);
