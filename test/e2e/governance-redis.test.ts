@@ -13,12 +13,26 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { Redis } from 'ioredis';
-import type { Admission, KernelLogger, KeyLimits, Reservation, Settlement } from '@switchyard/kernel';
+import {
+  ConfigError,
+  createLogger,
+  type Admission,
+  type KernelLogger,
+  type KeyLimits,
+  type Reservation,
+  type Settlement,
+  type SwitchyardConfig,
+} from '@switchyard/kernel';
+import { killProcess, startGovernanceProcess, type GovernanceProcess } from '../helpers/governance-process.js';
 import { MemoryGovernanceStore } from '../helpers/memory-governance-store.js';
 import { redisSkipReason, startRedis, type RunningRedis } from '../helpers/redis-server.js';
 
 type StoreModule = typeof import('../../apps/gateway/src/governance/redis-governance-store.js');
 type ConnectModule = typeof import('../../apps/gateway/src/state/connect-redis.js');
+type StartModule = typeof import('../../apps/gateway/src/governance/start-governance-store.js');
+const { startGovernanceStore } = (await import(
+  new URL('../../../apps/gateway/dist/governance/start-governance-store.js', import.meta.url).href
+)) as StartModule;
 const { RedisGovernanceStore } = (await import(
   new URL('../../../apps/gateway/dist/governance/redis-governance-store.js', import.meta.url).href
 )) as StoreModule;
@@ -285,5 +299,70 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
     assert.ok(usedTokens >= before, `the budget was not reset: ${usedTokens} used, ${before} spent before Redis restarted`);
     // At most what was spent, plus reservations that were in flight when Redis went away (6 per replica).
     assert.ok(usedTokens <= spent + 120, `never much more than was spent (${usedTokens} > ${spent} + 120)`);
+  });
+});
+
+describe('client-key governance in Redis: replica processes (issue #20)', { skip }, () => {
+  let redis: RunningRedis;
+  const processes: GovernanceProcess[] = [];
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await Promise.all(processes.map(killProcess));
+    await redis?.stop();
+  });
+  const replicas = async (prefix: string): Promise<[GovernanceProcess, GovernanceProcess]> => {
+    const env = { GOV_REDIS_URL: redis.url, GOV_PREFIX: prefix };
+    const pair = await Promise.all([startGovernanceProcess(1, { env }), startGovernanceProcess(2, { env })]);
+    processes.push(...pair);
+    return pair;
+  };
+
+  it('two processes: 50 concurrent admissions at a nearly spent budget admit exactly what is left', async () => {
+    const [a, b] = await replicas('procs1:');
+    const key: KeyLimits = { keyId: 'team', budget: { tokens: 1000, usd: 10, period: 'day' } };
+    const [first] = await a.run<Admission[]>({ cmd: 'admit', n: 1, limits: key, reservation: res(950, 9.5) });
+    assert.ok(first?.admitted);
+    await a.run({ cmd: 'settle', tickets: [first.ticket], used: used(900, 50, 9.5) });
+    const [x, y] = await Promise.all([
+      a.run<Admission[]>({ cmd: 'admit', n: 25, limits: key, reservation: res(10, 0.1) }),
+      b.run<Admission[]>({ cmd: 'admit', n: 25, limits: key, reservation: res(10, 0.1) }),
+    ]);
+    assert.equal(admittedCount([...x, ...y]), 5, 'the 50 tokens and $0.50 left: 5 of 10 tokens / $0.10');
+  });
+
+  it('a replica process killed mid-request frees its concurrency slot within lease_seconds (1 s)', async () => {
+    const [a, b] = await replicas('procs2:');
+    const key: KeyLimits = { keyId: 'team', maxConcurrency: 1 };
+    const [held] = await a.run<Admission[]>({ cmd: 'admit', n: 1, limits: key, reservation: res(1) });
+    assert.ok(held?.admitted);
+    const [busy] = await b.run<Admission[]>({ cmd: 'admit', n: 1, limits: key, reservation: res(1) });
+    assert.ok(busy && !busy.admitted && busy.refused.limit === 'max_concurrency');
+    await killProcess(a);
+    const killed = Date.now();
+    let got = false;
+    while (!got && Date.now() - killed < 5000) {
+      const [r] = await b.run<Admission[]>({ cmd: 'admit', n: 1, limits: key, reservation: res(1) });
+      got = r!.admitted;
+      if (!got) await delay(100);
+    }
+    assert.ok(got, 'the killed replica’s slot was freed');
+    assert.ok(Date.now() - killed < 2500, `freed ${Date.now() - killed} ms after the kill`);
+  });
+
+  it('startGovernanceStore: no state.redis → the local store; Redis unreachable at start → a ConfigError naming state.redis.url', async () => {
+    const local = new MemoryGovernanceStore();
+    const none = { state: {} } as unknown as SwitchyardConfig;
+    assert.equal(await startGovernanceStore(none, createLogger('silent'), local, { required: true }), local);
+    const down = {
+      state: { redis: { url: 'redis://:hunter2@127.0.0.1:1', key_prefix: 'x:', lease_seconds: 1, connect_timeout_seconds: 0.3 } },
+    } as unknown as SwitchyardConfig;
+    await assert.rejects(startGovernanceStore(down, createLogger('silent'), local, { required: true }), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /^state\.redis\.url: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+      assert.ok(!err.message.includes('hunter2'));
+      return true;
+    });
   });
 });

@@ -5,56 +5,32 @@
  * hold for the machine as a whole, and a worker that dies gives back its reservations and slots.
  */
 import assert from 'node:assert/strict';
-import { fork, type ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { createLogger, type Admission, type KeyLimits, type UsageSnapshot } from '@switchyard/kernel';
 import { MemoryGovernanceStore } from '../helpers/memory-governance-store.js';
-import type { WorkerCommand } from '../helpers/governance-ipc-worker.js';
+import { killProcess, startGovernanceProcess, type GovernanceProcess } from '../helpers/governance-process.js';
 
 type ServerModule = typeof import('../../apps/gateway/src/cluster/serve-governance-ipc.js');
 const { GovernanceIpcServer } = (await import(
   new URL('../../../apps/gateway/dist/cluster/serve-governance-ipc.js', import.meta.url).href
 )) as ServerModule;
 
-const WORKER = new URL('../helpers/governance-ipc-worker.js', import.meta.url);
-
-interface Worker {
-  id: number;
-  child: ChildProcess;
-  run<T>(command: WorkerCommand): Promise<T>;
-}
-
 function machine(store: MemoryGovernanceStore) {
   const server = new GovernanceIpcServer(store, createLogger('silent'));
-  const children: ChildProcess[] = [];
-  const start = async (id: number): Promise<Worker> => {
-    const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    children.push(child);
-    const waiting = new Map<string, (m: { result?: unknown; error?: string }) => void>();
-    const peer = { id, send: (m: object) => child.connected && child.send(m) };
-    child.on('message', (m: { sy?: string; cmd?: string; result?: unknown; error?: string }) => {
-      if (typeof m.sy === 'string' && server.handle(peer, m as { sy: string })) return;
-      waiting.get(m.cmd!)?.(m);
-    });
-    child.once('exit', () => void server.forget(id));
-    await new Promise<void>((resolve) => waiting.set('ready', () => resolve()));
-    return {
-      id,
-      child,
-      run<T>(command: WorkerCommand): Promise<T> {
-        return new Promise<T>((resolve, reject) => {
-          waiting.set(`${command.cmd}:done`, (m) => (m.error ? reject(new Error(m.error)) : resolve(m.result as T)));
-          child.send(command);
-        });
-      },
-    };
+  const started: GovernanceProcess[] = [];
+  const start = async (id: number): Promise<GovernanceProcess> => {
+    const p = await startGovernanceProcess(id, { server });
+    started.push(p);
+    return p;
   };
-  return { start, stopAll: () => children.forEach((c) => c.kill('SIGKILL')) };
+  return { start, stopAll: () => Promise.all(started.map(killProcess)) };
 }
 
 describe('governance counters in the primary with workers: 2 (issue #20)', () => {
   const machines: Array<ReturnType<typeof machine>> = [];
-  after(() => machines.forEach((m) => m.stopAll()));
+  after(async () => {
+    await Promise.all(machines.map((m) => m.stopAll()));
+  });
 
   it('50 concurrent admissions from two workers at a nearly spent budget admit exactly what is left', async () => {
     const store = new MemoryGovernanceStore();
@@ -94,9 +70,7 @@ describe('governance counters in the primary with workers: 2 (issue #20)', () =>
     assert.equal(held.filter((x) => x.admitted).length, 2);
     const [refused] = await w2!.run<Admission[]>({ cmd: 'admit', n: 1, limits: key, reservation });
     assert.ok(refused && !refused.admitted && refused.refused.limit === 'max_concurrency');
-    const exited = new Promise((resolve) => w1!.child.once('exit', resolve));
-    w1!.child.kill('SIGKILL');
-    await exited;
+    await killProcess(w1!);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(store.open, 0, 'the dead worker’s admissions were settled');
     const again = await w2!.run<Admission[]>({ cmd: 'admit', n: 2, limits: key, reservation });
