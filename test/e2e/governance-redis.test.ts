@@ -219,9 +219,16 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
 
   it('Redis down: budgets enforce from the last known balance, rate limits per machine; logged once; reconciled when Redis returns', async () => {
     const prefix = `gov${++prefixN}:`;
+    // Another replica spent 45 of a key's 50 before this one started (it never serves that key itself).
+    const other: KeyLimits = { keyId: 'served-elsewhere', budget: { tokens: 50, period: 'day' } };
+    const w = await replica(prefix);
+    const spentElsewhere = await w.admit(other, res(45), Date.now());
+    assert.ok(spentElsewhere.admitted);
+    await w.settle(spentElsewhere.ticket, used(40, 5), Date.now());
     const rec = recordingLogger();
     const fallback = new MemoryGovernanceStore();
     const a = await replica(prefix, { fallback, logger: rec.logger });
+    await delay(200); // it reads every key's balance once connected
     const budget: KeyLimits = { keyId: 'budgeted', budget: { tokens: 100, period: 'week' } };
     const rate: KeyLimits = { keyId: 'rated', rpm: 1 };
     const first = await a.admit(budget, res(80), Date.now());
@@ -239,9 +246,11 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
     assert.ok((await a.admit(rate, res(1), Date.now())).admitted);
     const second = await a.admit(rate, res(1), Date.now());
     assert.ok(!second.admitted && second.refused.limit === 'rpm', 'rpm holds per machine through the fallback');
-    const never: KeyLimits = { keyId: 'never-read', budget: { usd: 5, period: 'month' } };
-    const unknown = await a.admit(never, res(1, 0.01), Date.now());
-    assert.ok(!unknown.admitted, 'a budget whose balance was never read is not counted from zero');
+    const elsewhere = await a.admit(other, res(10), Date.now());
+    assert.ok(!elsewhere.admitted && elsewhere.refused.limit === 'budget_tokens', 'the balance read at connection (45 of 50) holds');
+    assert.ok((await a.admit(other, res(5), Date.now())).admitted);
+    const fresh: KeyLimits = { keyId: 'fresh', budget: { usd: 5, period: 'month' } };
+    assert.ok((await a.admit(fresh, res(1, 4), Date.now())).admitted, 'a key with no counter in Redis had spent nothing');
     const snap = await a.snapshot([budget, rate], Date.now());
     assert.equal(snap.mode, 'redis-degraded');
     assert.equal(snap.limits.budgeted!.find((l) => l.limit === 'budget_tokens')!.remaining, 5);
@@ -263,7 +272,25 @@ describe('client-key governance in Redis (issue #20)', { skip }, () => {
     const row = after.usage.find((u) => u.keyId === 'budgeted')!;
     assert.equal(row.inputTokens, 10, 'the outage’s per-model usage was pushed');
     assert.equal(row.requests, 1);
-    assert.equal(fallback.open, 1, 'only the rate-limited request is still open in the fallback');
+    assert.equal(fallback.open, 3, 'the requests admitted during the outage and not settled are still open in the fallback');
+  });
+
+  it('a process that never read the balances (Redis down since it started) refuses budgeted keys rather than count from zero', async () => {
+    const client = new Redis('redis://127.0.0.1:1', sharedStateRedisOptions());
+    client.connect().catch(() => undefined);
+    const rec = recordingLogger();
+    const store = new RedisGovernanceStore({
+      client,
+      prefix: 'never:',
+      leaseSeconds: 1,
+      fallback: new MemoryGovernanceStore(),
+      logger: rec.logger,
+    });
+    stores.push(store);
+    const budgeted = await store.admit({ keyId: 'k', budget: { tokens: 1000, period: 'month' } }, res(1), Date.now());
+    assert.ok(!budgeted.admitted && budgeted.retryAfterSeconds === 5);
+    assert.ok((await store.admit({ keyId: 'k', rpm: 10 }, res(1), Date.now())).admitted, 'rate limits hold per machine');
+    assert.equal(rec.lines.filter((l) => l.level === 'warn' && /never read/.test(l.msg)).length, 1);
   });
 
   it('Redis restarting under load: every admission is answered and the budget is not reset', async () => {

@@ -59,6 +59,8 @@ interface Mirror {
   fields: Map<string, number>;
   /** What this process counted while Redis was unreachable, not yet pushed to it. */
   delta: Map<string, number>;
+  /** `known` was read from Redis (else it is zero: a period this process never read). */
+  read: boolean;
 }
 
 interface Ticket {
@@ -141,8 +143,9 @@ function counters(r: unknown[]): Counters {
  *
  * Redis unreachable (degraded mode, logged once per transition, `switchyard_governance_degraded`
  * 1): rate limits hold per machine through `fallback`, and budgets keep enforcing from the last
- * balance read from Redis plus what this process spent since; a budgeted key whose balance this
- * process never read is refused until Redis returns (never counted from zero). When Redis is back
+ * balance read from Redis (every key's at connection, then at each admission) plus what this
+ * process spent since; if this process never read the balances (Redis was down since it started),
+ * a budgeted key is refused until Redis returns (never counted from zero). When Redis is back
  * (also after it restarted empty) each period's counters are raised to at least the last known
  * balance and the outage's spending is added, atomically, before admissions use Redis again.
  */
@@ -153,6 +156,8 @@ export class RedisGovernanceStore implements GovernanceStore {
   /** Keys whose balance this process has read from Redis at least once. */
   private readonly known = new Set<string>();
   private readonly unknownWarned = new Set<string>();
+  /** Every key's current balance has been read once (readBalances). */
+  private balancesRead = false;
   private readonly renewTimer: NodeJS.Timeout;
   private up: boolean;
   private downAt = 0;
@@ -168,6 +173,7 @@ export class RedisGovernanceStore implements GovernanceStore {
     client.defineCommand('syGovReconcile', { numberOfKeys: 1, lua: GOV_RECONCILE_SCRIPT });
     client.defineCommand('syGovRenew', { numberOfKeys: 2, lua: RENEW_SCRIPT });
     this.up = client.status === 'ready';
+    if (this.up) void this.readBalances().catch((err: unknown) => this.markDown(err));
     client.on('ready', () => void this.reconcile());
     client.on('error', (err: Error) => this.markDown(err));
     client.on('close', () => this.markDown(new Error('connection closed')));
@@ -205,7 +211,7 @@ export class RedisGovernanceStore implements GovernanceStore {
     const hashKey = `${this.keysOf(keyId).base}:p:${period.id}`;
     let m = this.mirrors.get(hashKey);
     if (!m) {
-      m = { keyId, hashKey, period, known: { tokens: 0, usd: 0 }, fields: new Map(), delta: new Map() };
+      m = { keyId, hashKey, period, known: { tokens: 0, usd: 0 }, fields: new Map(), delta: new Map(), read: false };
       this.mirrors.set(hashKey, m);
     }
     return m;
@@ -213,7 +219,48 @@ export class RedisGovernanceStore implements GovernanceStore {
 
   private learn(m: Mirror, tokens: number, usdMicro: number): void {
     m.known = { tokens, usd: usdMicro };
+    m.read = true;
     this.known.add(m.keyId);
+  }
+
+  /**
+   * Every key's balance of its current period as Redis holds it now (SCAN of the period hashes),
+   * so that an outage enforces every budget from its last known balance, also for keys this
+   * process has not served yet: a key with no counter for the period has spent nothing.
+   */
+  private async readBalances(): Promise<void> {
+    const { client, prefix } = this.options;
+    const head = `${prefix}{gov:`;
+    const glob = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{gov:*}:p:*`;
+    const now = Date.now();
+    const current = new Map<string, PeriodBounds>();
+    for (const p of ['day', 'week', 'month'] as const) {
+      const b = computeBudgetPeriod(p, now);
+      current.set(b.id, b);
+    }
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', glob, 'COUNT', 500);
+      cursor = next;
+      for (const hashKey of keys) {
+        const cut = hashKey.lastIndexOf('}:p:');
+        const period = cut > head.length ? current.get(hashKey.slice(cut + 4)) : undefined;
+        if (!period || !hashKey.startsWith(head) || this.mirrors.has(hashKey)) continue;
+        const [tokens, usd] = await client.hmget(hashKey, 'tokens', 'usd');
+        if (this.mirrors.has(hashKey)) continue; // an admission read it meanwhile, later than this
+        const keyId = hashKey.slice(head.length, cut);
+        this.mirrors.set(hashKey, {
+          keyId,
+          hashKey,
+          period,
+          known: { tokens: Number(tokens ?? 0), usd: Number(usd ?? 0) },
+          fields: new Map(),
+          delta: new Map(),
+          read: true,
+        });
+      }
+    } while (cursor !== '0');
+    this.balancesRead = true;
   }
 
   private markDown(err: unknown): void {
@@ -303,7 +350,7 @@ export class RedisGovernanceStore implements GovernanceStore {
     const m = this.mirrorOf(limits.keyId, nowMs, limits);
     const tokens = Math.max(0, Math.ceil(reservation.tokens));
     const usdMicro = toMicro(reservation.usd);
-    if (limits.budget && !this.known.has(limits.keyId)) {
+    if (limits.budget && !m.read && !this.balancesRead && !this.known.has(limits.keyId)) {
       // Never read from Redis: its balance is unknown, and counting it from zero would reset it.
       if (!this.unknownWarned.has(limits.keyId)) {
         this.unknownWarned.add(limits.keyId);
@@ -451,11 +498,12 @@ export class RedisGovernanceStore implements GovernanceStore {
   private reconcile(): Promise<void> {
     this.reconciling ??= (async () => {
       try {
+        if (!this.balancesRead) await this.readBalances();
         const now = Date.now();
         for (const [hashKey, m] of this.mirrors) {
           if (m.period.endMs + PERIOD_GRACE_MS <= now)
             this.mirrors.delete(hashKey); // expired in Redis too
-          else if (this.known.has(m.keyId) || m.delta.size > 0) await this.push(m);
+          else if (m.read || m.delta.size > 0) await this.push(m);
         }
         // Admissions during the pushes counted locally: push again until nothing is left, then
         // switch to Redis with no await in between.
