@@ -31,7 +31,7 @@ const KNOWN: Readonly<Record<string, number>> = {
   'config/single-backend-config.ts': 5,
   'errors/encode-error-envelope.ts': 11,
   'errors/gateway-error.ts': 2,
-  // The shared governance interface (issue #20), given verbatim: a doc comment names anthropic-ratelimit-* headers.
+  // Shared with the gov-state branch verbatim (its doc comment names a provider's headers).
   'governance/governance-store.ts': 1,
   'ir/ir-message.ts': 7,
   'ir/ir-request.ts': 8,

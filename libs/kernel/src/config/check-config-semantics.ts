@@ -2,9 +2,9 @@ import type { PluginRegistry } from '../plugin/plugin-registry.js';
 import type { RouteConfig } from './schema/route-config.js';
 import type { SwitchyardConfig } from './schema/switchyard-config.js';
 import type { ConfigIssues } from './config-issues.js';
-import { checkAdminKeys } from './check-admin-keys.js';
 import { matchesModelGlob } from './model-glob.js';
 import { suggestNearestKey } from './suggest-nearest-key.js';
+import { checkAdminKeys } from './check-admin-keys.js';
 
 const DEFAULT_AUTH_TYPES = ['bearer', 'x-api-key', 'none'];
 
@@ -131,11 +131,11 @@ export function checkConfigSemantics(config: SwitchyardConfig, registry: PluginR
   }
   checkBackends(config, registry, issues);
   checkRoutes(config, issues);
-  checkAdminKeys(config, issues);
   if (config.server.headers_timeout_seconds > config.server.request_timeout_seconds) {
     issues.add(
       ['server', 'headers_timeout_seconds'],
       `expected at most server.request_timeout_seconds (${config.server.request_timeout_seconds}): the headers are part of the request`,
     );
   }
+  checkAdminKeys(config, issues);
 }

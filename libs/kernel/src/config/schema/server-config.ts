@@ -1,8 +1,8 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
-import { AdminKeyEntry } from './admin-key-entry.js';
 import { IsWorkers } from './validators.js';
+import { AdminKeyEntry } from './admin-key-entry.js';
 
 /** An inbound API key; `name` lets the journal name the client without the key. */
 export class ApiKeyEntry {
