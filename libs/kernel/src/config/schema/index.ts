@@ -1,3 +1,4 @@
+export * from './admin-key-entry.js';
 export * from './backend-config.js';
 export * from './journal-config.js';
 export * from './logging-config.js';
@@ -7,4 +8,3 @@ export * from './server-config.js';
 export * from './state-config.js';
 export * from './switchyard-config.js';
 export * from './telemetry-config.js';
-export * from './admin-key-entry.js';
