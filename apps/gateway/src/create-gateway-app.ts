@@ -2,8 +2,9 @@ import { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import { GatewayPipeline, type KernelOptions } from '@switchyard/kernel';
+import { GatewayPipeline, RuntimeHolder, type KernelOptions } from '@switchyard/kernel';
 import { AppModule } from './app.module.js';
+import { registerAdminRoutes, type UsageSource } from './http/admin-usage-route.js';
 import { answerFrameworkError, createClientErrorHandler } from './http/answer-client-error.js';
 import { installCorsPreflight } from './http/answer-cors-preflight.js';
 import { installHostCheck } from './http/answer-missing-host.js';
@@ -20,6 +21,8 @@ import { loadServerTls } from './ops/server-tls.js';
 export interface GatewayAppOptions extends KernelOptions {
   /** Secret for naming clients by an HMAC of their key (journal `client_key_id`). */
   installSecret?: string;
+  /** What `GET /admin/usage` reports from (issue #20); without it the report lists no usage. */
+  governance?: () => UsageSource | null;
 }
 
 /** Builds the Nest application on Fastify, initialised but not listening. */
@@ -63,6 +66,13 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   if (cors) installCorsPreflight(fastify);
   installHttpHooks(fastify, app.get(InboundAuth), logger, app.get(LifecycleState));
   registerModelRoutes(fastify, app.get(GatewayPipeline), logger, bodyLimit);
+  const inbound = app.get(InboundAuth);
+  registerAdminRoutes(fastify, {
+    adminKeys: () => app.get(RuntimeHolder).current().config.server.admin_keys,
+    isClientKey: (authorization, xApiKey) => inbound.check(authorization, xApiKey) !== null,
+    usage: options.governance ?? (() => null),
+    logger,
+  });
   app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));
   if (cors) {
     app.enableCors({

@@ -7,6 +7,7 @@ import { checkJournalPath } from './cli/check-journal-path.js';
 import { runJournalCommand } from './cli/journal-summary.js';
 import { parseCliArgs, usageText } from './cli/parse-cli-args.js';
 import { runHealthcheck } from './cli/run-healthcheck.js';
+import { runUsageCommand } from './cli/usage-report.js';
 import { createGatewayApp, listenGateway } from './create-gateway-app.js';
 import { workerCount } from './cluster/count-workers.js';
 import { loadServerTls } from './ops/server-tls.js';
@@ -17,6 +18,7 @@ const VERSION = '0.1.0';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'journal') return runJournalCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
+  if (argv[0] === 'usage') return runUsageCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });
   if (argv[0] === 'healthcheck') {
     const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
     return runHealthcheck(argv.slice(1), { ...io, registry: createBuiltinRegistry() });

@@ -17,6 +17,7 @@ export * from './models/list-admitted-models.js';
 export * from './health/backend-monitor.js';
 export * from './kernel.module.js';
 export * from './config/index.js';
+export * from './governance/governance-store.js';
 export * from './profile/index.js';
 export * from './observability/index.js';
 export * from './journal/index.js';

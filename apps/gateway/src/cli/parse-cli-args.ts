@@ -52,6 +52,9 @@ Commands:
                                        from request journal files (see docs/journal.md)
   switchyard healthcheck [options]     GET /healthz on the port (http or https) of the configuration
                                        the options above select; exit 0 if it answers 200, else 1
+  switchyard usage [--url URL] [--json] per client key and model: requests, tokens, spend, limits
+                                       and what is left (GET /admin/usage; SWITCHYARD_ADMIN_KEY),
+                                       or --store FILE: the usage file, without the gateway
 
 Secrets are read from the environment, never from flags: SWITCHYARD_API_KEY (inbound auth),
 SWITCHYARD_BACKEND_API_KEY (single-backend mode), \${ENV} / \${file:path} in the config file.

@@ -1,4 +1,5 @@
 import type { ConcurrencyLimits } from '@switchyard/kernel';
+import type { GovernanceAnswer, GovernanceCall } from './ipc-governance-messages.js';
 
 /**
  * Messages between the primary and the workers of a multi-worker gateway (node:cluster IPC).
@@ -12,7 +13,8 @@ export type WorkerToPrimary =
   | { sy: 'cooldown'; backendId: string; realModel: string; untilMs: number }
   | { sy: 'journal'; lines: string[] }
   | { sy: 'metrics'; id: number; snapshot: unknown }
-  | { sy: 'reloaded'; id: number; result: 'success' | 'failure' | 'skipped'; error?: string };
+  | { sy: 'reloaded'; id: number; result: 'success' | 'failure' | 'skipped'; error?: string }
+  | GovernanceCall;
 
 export type PrimaryToWorker =
   | { sy: 'granted'; id: number }
@@ -20,7 +22,8 @@ export type PrimaryToWorker =
   | { sy: 'cooldown'; backendId: string; realModel: string; untilMs: number }
   | { sy: 'collect'; id: number }
   | { sy: 'reload'; id: number; trigger: string }
-  | { sy: 'shutdown' };
+  | { sy: 'shutdown' }
+  | GovernanceAnswer;
 
 export function isSwitchyardMessage(m: unknown): m is { sy: string } {
   return typeof m === 'object' && m !== null && typeof (m as { sy?: unknown }).sy === 'string';

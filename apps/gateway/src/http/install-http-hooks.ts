@@ -14,8 +14,8 @@ declare module 'fastify' {
   }
 }
 
-/** Paths that never need a key: liveness and readiness. */
-const OPEN_PATHS = new Set(['/healthz', '/readyz', '/livez']);
+/** Paths that never need a client key: liveness and readiness; the admin endpoint checks admin keys itself. */
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/livez', '/admin/usage']);
 
 function pathOf(url: string): string {
   const q = url.indexOf('?');

@@ -7,6 +7,7 @@ import { interpolateConfigValues } from './interpolate-config-values.js';
 import { isPlainObject } from './is-plain-object.js';
 import type { PathSegment } from './key-path.js';
 import { loadConfiguredPlugins } from './load-configured-plugins.js';
+import { normalizeAdminKeys } from './normalize-admin-keys.js';
 import { normalizeApiKeys, normalizeCollections } from './normalize-config.js';
 import { collectSecrets } from './secret-positions.js';
 import { validateConfigTree } from './validate-config.js';
@@ -59,6 +60,7 @@ export async function buildConfig(raw: unknown, options: BuildConfigOptions): Pr
       ? { secrets: [], interpolated: new WeakMap<object, Set<PathSegment>>() }
       : interpolateConfigValues(root, options, issues);
   normalizeApiKeys(root, issues);
+  normalizeAdminKeys(root, issues);
   const secrets = [...new Set([...interpolation.secrets, ...collectSecrets(root)])];
 
   if (options.loadPlugins !== false) await loadConfiguredPlugins(root.plugins, options.baseDir, options.registry, issues);

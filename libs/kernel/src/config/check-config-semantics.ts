@@ -4,6 +4,7 @@ import type { SwitchyardConfig } from './schema/switchyard-config.js';
 import type { ConfigIssues } from './config-issues.js';
 import { matchesModelGlob } from './model-glob.js';
 import { suggestNearestKey } from './suggest-nearest-key.js';
+import { checkAdminKeys } from './check-admin-keys.js';
 
 const DEFAULT_AUTH_TYPES = ['bearer', 'x-api-key', 'none'];
 
@@ -136,4 +137,5 @@ export function checkConfigSemantics(config: SwitchyardConfig, registry: PluginR
       `expected at most server.request_timeout_seconds (${config.server.request_timeout_seconds}): the headers are part of the request`,
     );
   }
+  checkAdminKeys(config, issues);
 }

@@ -12,6 +12,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'ServerConfig.api_keys':
     'Inbound keys; clients send Authorization: Bearer <key> or x-api-key. Strings or { name, key }; empty entries are ignored; none = no auth.',
   'ServerConfig.cors': 'Browser clients (off unless origins are listed).',
+  'ServerConfig.admin_keys':
+    'Keys for the admin endpoints (GET /admin/usage); strings or { name, key | key_sha256 }; empty entries are ignored; none = no admin endpoint (404). Never a client key.',
   'ServerConfig.tls': 'Serve HTTPS with this certificate and key (PEM files).',
   'ServerConfig.body_limit_mb': 'Largest request body accepted, in MB.',
   'ServerConfig.passthrough_unrouted': 'Send unknown model names to the backend marked default: true (instead of 404).',
@@ -36,6 +38,9 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'ApiKeyEntry.name': 'A name the journal records for this client (never the key).',
   'ApiKeyEntry.key': 'The key itself; use ${ENV} or ${file:path}.',
   'CorsConfig.origins': 'Allowed browser origins ("*" for any).',
+  'AdminKeyEntry.name': 'A name for this admin key (logs; never the key).',
+  'AdminKeyEntry.key': 'The admin key itself; use ${ENV} or ${file:path}.',
+  'AdminKeyEntry.key_sha256': 'Instead of key: its SHA-256 as 64 hex digits (printf %s "$KEY" | sha256sum), so the file holds no secret.',
   'ServerTlsConfig.cert': 'PEM certificate chain file.',
   'ServerTlsConfig.key': 'PEM private key file.',
   'LoggingConfig.level': 'silent | error | warn | info | debug | trace.',

@@ -155,6 +155,7 @@ export function generateConfigJsonSchema(registry?: PluginRegistry): Schema {
 
   const serverProps = definitions.ServerConfig!.properties as Record<string, Schema>;
   serverProps.api_keys = { ...serverProps.api_keys, type: 'array', items: { anyOf: [{ type: 'string' }, ref('ApiKeyEntry')] } };
+  serverProps.admin_keys = { ...serverProps.admin_keys, type: 'array', items: { anyOf: [{ type: 'string' }, ref('AdminKeyEntry')] } };
 
   const rootProps = definitions.SwitchyardConfig!.properties as Record<string, Schema>;
   rootProps.backends = {

@@ -6,13 +6,13 @@ const SECRET_KEY = /^(api_?key|key|secret|client_secret|token|access_token|passw
 
 /**
  * Whether a value at `path` is a secret: any key named `api_key` or `key` (except `tls.key`,
- * a file path), anything under `headers`, and `server.api_keys` entries.
+ * a file path), anything under `headers`, and `server.api_keys` / `server.admin_keys` entries.
  */
 export function isSecretPosition(path: readonly PathSegment[]): boolean {
   const last = path.at(-1);
   const parent = path.at(-2);
   if (path.slice(0, -1).includes('headers')) return true;
-  if (parent === 'api_keys' && typeof last === 'number') return true;
+  if ((parent === 'api_keys' || parent === 'admin_keys') && typeof last === 'number') return true;
   if (typeof last === 'string' && SECRET_KEY.test(last)) return parent !== 'tls';
   return false;
 }

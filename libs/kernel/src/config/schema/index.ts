@@ -1,3 +1,4 @@
+export * from './admin-key-entry.js';
 export * from './backend-config.js';
 export * from './journal-config.js';
 export * from './logging-config.js';

@@ -2,6 +2,7 @@ import 'reflect-metadata'; // @Type reads design:type metadata when the class is
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsWorkers } from './validators.js';
+import { AdminKeyEntry } from './admin-key-entry.js';
 
 /** An inbound API key; `name` lets the journal name the client without the key. */
 export class ApiKeyEntry {
@@ -49,6 +50,12 @@ export class ServerConfig {
   @ValidateNested()
   @Type(() => CorsConfig)
   cors: CorsConfig = new CorsConfig();
+
+  /** Keys for the admin endpoints (GET /admin/usage); strings are normalised to `{ key }`; none = no admin endpoint. */
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AdminKeyEntry)
+  admin_keys: AdminKeyEntry[] = [];
 
   @IsOptional()
   @ValidateNested()
