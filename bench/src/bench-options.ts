@@ -38,7 +38,9 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
   --limits LIST      local,redis: more Switchyard targets BENCH_LIMITS       (default none)
                      whose backend has max_concurrency (never reached), its slot taken in-process
                      (local) or through a redis-server the bench starts (redis; its CPU counts)
-  --scenarios LIST   chat,stream-0ms,stream-5ms,body-256k BENCH_SCENARIOS    (default all)
+  --scenarios LIST   chat,stream-0ms,stream-5ms,body-256k, BENCH_SCENARIOS   (default all)
+                     anthropic[-stream],to-anthropic[-stream],responses[-stream] (translated lanes, c=16),
+                     chat-88k,anthropic-88k (Claude-Code-sized, c=16), burst,burst-anthropic (500 streams)
   --concurrency LIST for chat and stream scenarios        BENCH_CONCURRENCY  (default 1,16,64)
   --cpu-prof         run Switchyard with --cpu-prof into .bench/cpu-prof-<stamp>/   BENCH_CPU_PROF=1
   --no-pin           do not pin processes with taskset    BENCH_PIN=0

@@ -65,7 +65,7 @@ function row(r: CellResult): string[] {
     num(r.rssMiB, 1),
     num(r.vsNginx?.rps, 2),
     num(r.vsNginx?.cpu, 2),
-    num(r.loadCorePct, 0),
+    num(r.loadCorePct, 0) + (r.invalid ? ' ✗ invalid' : ''),
     num(r.otherCpuPct, 0),
   ];
 }
@@ -73,6 +73,26 @@ function row(r: CellResult): string[] {
 export function markdownTable(results: CellResult[]): string {
   const lines = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i < 3 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const r of results) lines.push(`| ${row(r).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** The probe cells: event-loop delay, /healthz times and RSS with the streams open. */
+export function probeTable(results: CellResult[]): string {
+  const probed = results.filter((r) => r.loopDelayMs || r.healthzMs);
+  if (probed.length === 0) return '';
+  const lines = [
+    '| scenario | c | target | loop delay p50 / p99 / max ms | /healthz p50 / p99 / max ms (probes) | RSS open MiB | events/stream | load core % |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of probed) {
+    const loop = r.loopDelayMs ? `${num(r.loopDelayMs.p50, 1)} / ${num(r.loopDelayMs.p99, 1)} / ${num(r.loopDelayMs.max, 1)}` : DASH;
+    const probe = r.healthzMs
+      ? `${num(r.healthzMs.p50, 1)} / ${num(r.healthzMs.p99, 1)} / ${num(r.healthzMs.max, 1)} (${r.healthzMs.count})`
+      : DASH;
+    lines.push(
+      `| ${r.scenario} | ${r.concurrency} | ${r.target} | ${loop} | ${probe} | ${num(r.rssOpenMiB, 1)} | ${num(r.eventsPerStream, 1)} | ${num(r.loadCorePct, 0)}${r.invalid ? ' ✗ invalid' : ''} |`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -100,6 +120,12 @@ export function markdownReport(info: RunInfo, results: CellResult[], checks: Tar
     '',
     markdownTable(results),
     '',
+    ...(probeTable(results)
+      ? ['Open streams (event-loop delay read with perf_hooks.monitorEventLoopDelay inside the target):', '', probeTable(results), '']
+      : []),
+    ...(results.some((r) => r.invalid)
+      ? [`**Cells marked invalid ran with the load core ≥ 90 % busy: they measured the load generator, not the proxy.**`, '']
+      : []),
     ...(noisy
       ? [`**${noisy} of ${results.length} cells ran while other processes used ≥ 10% of a core: those numbers are unreliable.**`, '']
       : []),

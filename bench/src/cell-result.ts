@@ -1,5 +1,6 @@
 /** One measured cell (scenario × concurrency × target) and the comparisons made from it. */
 import type { LoadResult } from './load-generator.js';
+import type { LoopDelay } from './loop-delay.js';
 import type { Cell } from './scenarios.js';
 import type { Target } from './targets.js';
 
@@ -12,6 +13,8 @@ export interface CellResult {
   scenario: string;
   label: string;
   stream: boolean;
+  /** Translated lanes: the passthrough scenario they are compared with. */
+  passthrough?: string;
   concurrency: number;
   target: string;
   kind: Target['kind'];
@@ -30,6 +33,19 @@ export interface CellResult {
   loadCorePct: number;
   /** CPU used by anything else on the machine meanwhile, in % of one core (noise; should be near 0). */
   otherCpuPct: number;
+  /**
+   * The load core was ≥ INVALID_LOAD_CORE_PCT busy: the cell measured the load generator and the
+   * upstream, not the proxy (never set for direct, which is load-bound by construction).
+   */
+  invalid?: boolean;
+  /** Streams: SSE events the client received per stream, on average. */
+  eventsPerStream?: number;
+  /** Probe cells: the proxy's event-loop delay over the measured phase (ms). */
+  loopDelayMs?: LoopDelay;
+  /** Probe cells: a new connection to /healthz every 100 ms, time to its answer (ms). */
+  healthzMs?: Percentiles & { max: number; count: number };
+  /** Probe cells: the proxy's RSS half-way through the measured phase, with `concurrency` streams open. */
+  rssOpenMiB?: number;
   /** Proxy minus direct, percentile by percentile. */
   addedMs?: Percentiles & { ttftP50?: number; ttftP99?: number };
   /** Switchyard ÷ nginx. */
@@ -47,9 +63,16 @@ function percentiles(values: number[]): Percentiles {
   return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
 }
 
+/** Load-core utilisation (% of one core) from which a proxy's cell is invalid. */
+export const INVALID_LOAD_CORE_PCT = 90;
+
 export interface Usage {
   proxyCpuUs?: number;
   proxyRssKiB?: number;
+  /** Probe cells: RSS half-way through, the loop delay, the /healthz probe times. */
+  rssOpenKiB?: number;
+  loopDelay?: LoopDelay;
+  healthzMs?: number[];
   loadCpuUs: number;
   /** All cores' busy time over the measured phase. */
   machineCpuUs: number;
@@ -58,10 +81,13 @@ export interface Usage {
 export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: Usage): CellResult {
   const lat = percentiles(load.latencyMs);
   const mean = load.latencyMs.reduce((a, b) => a + b, 0) / Math.max(1, load.latencyMs.length);
+  const loadCorePct = (usage.loadCpuUs / 1000 / load.elapsedMs) * 100;
+  const probe = usage.healthzMs?.length ? usage.healthzMs : undefined;
   return {
     scenario: cell.scenario.id,
     label: cell.scenario.label,
     stream: cell.scenario.stream,
+    ...(cell.scenario.passthrough ? { passthrough: cell.scenario.passthrough } : {}),
     concurrency: cell.concurrency,
     target: target.name,
     kind: target.kind,
@@ -74,8 +100,13 @@ export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: 
     ttftMs: cell.scenario.stream ? percentiles(load.ttftMs) : undefined,
     cpuUsPerReq: usage.proxyCpuUs === undefined ? undefined : usage.proxyCpuUs / Math.max(1, load.completed + load.errors),
     rssMiB: usage.proxyRssKiB === undefined ? undefined : usage.proxyRssKiB / 1024,
-    loadCorePct: (usage.loadCpuUs / 1000 / load.elapsedMs) * 100,
+    loadCorePct,
     otherCpuPct: Math.max(0, ((usage.machineCpuUs - usage.loadCpuUs - (usage.proxyCpuUs ?? 0)) / 1000 / load.elapsedMs) * 100),
+    ...(target.kind !== 'direct' && loadCorePct >= INVALID_LOAD_CORE_PCT ? { invalid: true } : {}),
+    ...(load.eventsPerStream === undefined ? {} : { eventsPerStream: load.eventsPerStream }),
+    ...(usage.loopDelay ? { loopDelayMs: usage.loopDelay } : {}),
+    ...(probe ? { healthzMs: { ...percentiles(probe), max: Math.max(...probe), count: probe.length } } : {}),
+    ...(usage.rssOpenKiB === undefined ? {} : { rssOpenMiB: usage.rssOpenKiB / 1024 }),
   };
 }
 

@@ -9,8 +9,10 @@ export interface LoadSpec {
   origin: string;
   path: string;
   body: Buffer;
-  /** Streamed replies must end with `data: [DONE]`. */
+  /** Streamed replies must contain `streamEnd` (their protocol's last event). */
   stream: boolean;
+  /** The last event of a complete stream (default `data: [DONE]`). */
+  streamEnd?: string;
   concurrency: number;
   warmupMs: number;
   durationMs: number;
@@ -26,24 +28,43 @@ export interface LoadResult {
   elapsedMs: number;
   latencyMs: number[];
   ttftMs: number[];
+  /** SSE events (blank-line separated) received per completed stream, on average. */
+  eventsPerStream?: number;
 }
 
 interface Outcome {
   ok: boolean;
   latencyMs: number;
   ttftMs: number;
+  events: number;
   error?: string;
 }
 
-const DONE = 'data: [DONE]';
+const LF = 0x0a;
 
-function send(pool: Pool, options: Dispatcher.DispatchOptions, stream: boolean): Promise<Outcome> {
+/** Counts `\n\n` in `chunk`, `prevLf` = whether the previous chunk ended with `\n`. */
+function countEventEnds(chunk: Buffer, prevLf: boolean): number {
+  let n = prevLf && chunk[0] === LF ? 1 : 0;
+  for (let i = chunk.indexOf(LF); i >= 0 && i < chunk.length - 1; i = chunk.indexOf(LF, i + 1)) if (chunk[i + 1] === LF) n++;
+  return n;
+}
+
+/** Whether `marker` starts in `a` and ends in `b`. */
+function straddles(a: Buffer, b: Buffer, marker: Buffer): boolean {
+  const k = marker.length - 1;
+  return Buffer.concat([a.subarray(Math.max(0, a.length - k)), b.subarray(0, k)]).includes(marker);
+}
+
+function send(pool: Pool, options: Dispatcher.DispatchOptions, end: Buffer | undefined): Promise<Outcome> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     let ttft = -1;
     let status = 0;
     let bytes = 0;
-    let tail = '';
+    let events = 0;
+    let found = false;
+    let prev: Buffer | undefined;
+    let prevLf = false;
     pool.dispatch(options, {
       onRequestStart() {},
       onResponseStart(_controller, statusCode) {
@@ -52,15 +73,22 @@ function send(pool: Pool, options: Dispatcher.DispatchOptions, stream: boolean):
       onResponseData(_controller, chunk) {
         if (ttft < 0) ttft = performance.now() - t0;
         bytes += chunk.length;
-        if (stream) tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 24))).slice(-24);
+        if (!end) return;
+        events += countEventEnds(chunk, prevLf);
+        // The end marker (no line feed in it), also when it straddles two chunks: only possible
+        // when the previous chunk did not end with a line feed, i.e. rarely.
+        if (!found) found = chunk.includes(end) || (!prevLf && prev !== undefined && straddles(prev, chunk, end));
+        prevLf = chunk[chunk.length - 1] === LF;
+        prev = chunk;
       },
       onResponseEnd() {
         const latencyMs = performance.now() - t0;
-        const ok = status === 200 && bytes > 0 && (!stream || tail.includes(DONE));
-        resolve({ ok, latencyMs, ttftMs: ttft, error: ok ? undefined : `HTTP ${status}, ${bytes} bytes, ends ${JSON.stringify(tail)}` });
+        const ok = status === 200 && bytes > 0 && (!end || found);
+        const error = ok ? undefined : `HTTP ${status}, ${bytes} bytes${end ? `, no ${JSON.stringify(end.toString())}` : ''}`;
+        resolve({ ok, latencyMs, ttftMs: ttft, events, error });
       },
       onResponseError(_controller, err) {
-        resolve({ ok: false, latencyMs: performance.now() - t0, ttftMs: ttft, error: err.message });
+        resolve({ ok: false, latencyMs: performance.now() - t0, ttftMs: ttft, events, error: err.message });
       },
     });
   });
@@ -91,16 +119,19 @@ async function drive(pool: Pool, spec: LoadSpec, result: LoadResult): Promise<vo
   else startMeasuring();
   const deadline = performance.now() + spec.warmupMs + spec.durationMs;
   let last = 0;
+  let events = 0;
+  const end = spec.stream ? Buffer.from(spec.streamEnd ?? 'data: [DONE]') : undefined;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
-      const o = await send(pool, options, spec.stream);
+      const o = await send(pool, options, end);
       if (t0 < measureFrom) continue;
       last = performance.now();
       if (o.ok) {
         result.completed++;
         result.latencyMs.push(o.latencyMs);
         if (spec.stream) result.ttftMs.push(o.ttftMs);
+        events += o.events;
       } else {
         result.errors++;
         result.firstError ??= o.error;
@@ -110,7 +141,9 @@ async function drive(pool: Pool, spec: LoadSpec, result: LoadResult): Promise<vo
   };
   await Promise.all(Array.from({ length: spec.concurrency }, worker));
   clearTimeout(timer);
-  result.elapsedMs = Math.max(0, last - measureFrom);
+  // No request that started in the measured phase ended: the phase lasted until the deadline.
+  result.elapsedMs = Math.max(0, (last || Math.max(measureFrom, performance.now())) - measureFrom);
+  if (spec.stream && result.completed) result.eventsPerStream = events / result.completed;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {

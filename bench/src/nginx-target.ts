@@ -33,7 +33,7 @@ export function ensureNginx(): string {
   return installed;
 }
 
-export function nginxConfig(dir: string, upstream: BenchUpstream, ports: { fast: number; paced: number }): string {
+export function nginxConfig(dir: string, upstream: Pick<BenchUpstream, 'fast' | 'paced'>, ports: { fast: number; paced: number }): string {
   const hostPort = (url: string) => new URL(url).host;
   const server = (name: string, port: number) => `
   server {
@@ -93,7 +93,8 @@ export async function startNginx(upstream: BenchUpstream, pin: Pinning, workDir:
     name: 'nginx',
     kind: 'nginx',
     version,
-    endpoint: (pacing) => ({ origin: `http://127.0.0.1:${ports[pacing]}`, model: UPSTREAM_MODEL }),
+    endpoint: (pacing) =>
+      pacing === 'fast' || pacing === 'paced' ? { origin: `http://127.0.0.1:${ports[pacing]}`, model: UPSTREAM_MODEL } : undefined,
     pids: () => [proc.pid, ...childPids(proc.pid)],
     stop: () => proc.stop(),
   };

@@ -2,7 +2,7 @@
  * The floor: the least a Node reverse proxy can do on this machine, for comparison with
  * Switchyard on the same Node. node:http in front, an undici Pool per upstream behind, the request
  * body and the reply passed through as bytes (no parsing, no routing, no profile, no metrics).
- * Usage: node node-floor-proxy.js <fast-port> <fast-upstream-url> <paced-port> <paced-upstream-url>
+ * Usage: node node-floor-proxy.js <port> <upstream-url> [<port> <upstream-url> …]
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool } from 'undici';
@@ -34,6 +34,5 @@ function serve(port: number, upstreamUrl: string): void {
   server.listen(port, '127.0.0.1');
 }
 
-const [fastPort, fastUrl, pacedPort, pacedUrl] = process.argv.slice(2);
-serve(Number(fastPort), fastUrl!);
-serve(Number(pacedPort), pacedUrl!);
+const args = process.argv.slice(2);
+for (let i = 0; i + 1 < args.length; i += 2) serve(Number(args[i]), args[i + 1]!);

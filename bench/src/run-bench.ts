@@ -8,18 +8,19 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { markdownReport, markdownTable, checkLines, type RunInfo } from './bench-report.js';
+import { markdownReport, markdownTable, checkLines, probeTable, type RunInfo } from './bench-report.js';
 import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.js';
 import { cellResult, compareCell, type CellResult } from './cell-result.js';
 import { formatSummary } from './cpu-profile-summary.js';
-import { checkIssueTargets } from './issue-targets.js';
+import { startHealthProbe } from './healthz-probe.js';
+import { checkIssueTargets, memoryLines } from './issue-targets.js';
 import { runLoad } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
 import { startNodeFloor } from './floor-target.js';
 import { resolveNode } from './node-binary.js';
 import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
 import { freePort, pinSelf, spawnPinned, type BenchProcess, type Pinning } from './processes.js';
-import { cellsOf, requestBody, scenarios, type Cell, type Pacing } from './scenarios.js';
+import { cellsOf, pathOf, replyMarkOf, requestBody, scenarios, streamEndOf, type Cell, type Scenario } from './scenarios.js';
 import { startSwitchyard } from './switchyard-target.js';
 import { directTarget, startUpstream, type BenchUpstream, type Target } from './targets.js';
 
@@ -50,50 +51,75 @@ function pinning(opts: BenchOptions): Pinning {
   return pin;
 }
 
-/** One request per target and upstream mode before measuring anything, to fail early and clearly. */
-async function preflight(target: Target, pacings: Pacing[]): Promise<void> {
-  for (const pacing of pacings) {
-    for (const stream of [false, true]) {
-      const { origin, model } = target.endpoint(pacing);
-      const body = requestBody({ id: 'preflight', label: '', stream, pacing, concurrency: [1] }, model);
-      const res = await fetch(`${origin}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = await res.text();
-      const ok = res.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"choices"'));
-      if (!ok) throw new Error(`${target.name} (${pacing}, stream=${stream}) answered HTTP ${res.status}: ${text.slice(0, 300)}`);
-    }
+/** Whether `target` runs `scenario` (translated lanes need Switchyard; nginx has no burst port). */
+function runs(target: Target, scenario: Scenario): boolean {
+  return (!scenario.only || scenario.only.includes(target.kind)) && target.endpoint(scenario.pacing) !== undefined;
+}
+
+/** One request per target and request shape before measuring anything, to fail early and clearly. */
+async function preflight(target: Target, list: Scenario[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const scenario of list.filter((s) => runs(target, s))) {
+    const key = `${scenario.client ?? ''} ${scenario.pacing} ${scenario.stream} ${scenario.claudeCode ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { origin, model } = target.endpoint(scenario.pacing)!;
+    const res = await fetch(`${origin}${pathOf(scenario)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: requestBody(scenario, model),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    const ok = res.status === 200 && text.includes(scenario.stream ? streamEndOf(scenario) : replyMarkOf(scenario));
+    if (!ok) throw new Error(`${target.name} (${scenario.id}) answered HTTP ${res.status}: ${text.slice(0, 300)}`);
   }
 }
 
+const rssOf = (pids: number[]) => pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
+
 async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts: BenchOptions): Promise<CellResult> {
-  const { origin, model } = target.endpoint(cell.scenario.pacing);
+  const { origin, model } = target.endpoint(cell.scenario.pacing)!;
   let before = { proxy: 0, load: 0, machine: 0 };
   const loadCpu = () => selfCpuMicros() + cpuMicros(upstream.proc.pid);
+  // Probe cells: the loop delay and /healthz over the measured phase, RSS half-way through it.
+  const probing = cell.scenario.probe === true;
+  const durationMs = Math.max(opts.seconds, cell.scenario.minSeconds ?? 0) * 1000;
+  let healthz: ReturnType<typeof startHealthProbe> | undefined;
+  let rssOpenKiB: number | undefined;
+  let rssTimer: NodeJS.Timeout | undefined;
   const load = await runLoad({
     origin,
-    path: '/v1/chat/completions',
+    path: pathOf(cell.scenario),
     body: requestBody(cell.scenario, model),
     stream: cell.scenario.stream,
+    streamEnd: streamEndOf(cell.scenario),
     concurrency: cell.concurrency,
-    warmupMs: opts.warmupSeconds * 1000,
-    durationMs: opts.seconds * 1000,
+    warmupMs: Math.max(opts.warmupSeconds, cell.scenario.probe ? 1 : 0) * 1000,
+    durationMs,
     onMeasureStart: () => {
       before = { proxy: totalCpuMicros(target.pids()), load: loadCpu(), machine: machineBusyMicros() };
+      if (!probing) return;
+      target.loopDelay?.start();
+      healthz = startHealthProbe(origin);
+      rssTimer = setTimeout(() => (rssOpenKiB = rssOf(target.pids())), durationMs / 2);
     },
   });
   const machine = machineBusyMicros() - before.machine;
   const pids = target.pids();
   const proxy = pids.length ? totalCpuMicros(pids) - before.proxy : undefined;
-  const rss = pids.length ? pids.reduce((sum, pid) => sum + rssKiB(pid), 0) : undefined;
+  const loadCpuUs = loadCpu() - before.load;
+  clearTimeout(rssTimer);
+  const loopDelay = probing ? await target.loopDelay?.stop() : undefined;
+  const healthzMs = await healthz?.stop();
   return cellResult(cell, target, load, {
     proxyCpuUs: proxy,
-    proxyRssKiB: rss,
-    loadCpuUs: loadCpu() - before.load,
+    proxyRssKiB: pids.length ? rssOf(pids) : undefined,
+    loadCpuUs,
     machineCpuUs: machine,
+    rssOpenKiB,
+    loopDelay,
+    healthzMs,
   });
 }
 
@@ -120,7 +146,10 @@ function progress(r: CellResult): string {
   const cpu = r.cpuUsPerReq === undefined ? '' : ` cpu ${Math.round(r.cpuUsPerReq)} µs/req`;
   const noise = r.otherCpuPct >= NOISY_PCT ? ` (other processes used ${r.otherCpuPct.toFixed(0)}% of a core)` : '';
   const err = r.errors ? ` ERRORS ${r.errors}: ${r.firstError}` : '';
-  return `  ${r.target.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} p99 ${r.latencyMs.p99.toFixed(2)} ms${ttft}${cpu}${noise}${err}`;
+  const loop = r.loopDelayMs ? ` loop delay p99 ${r.loopDelayMs.p99.toFixed(1)} ms` : '';
+  const healthz = r.healthzMs ? ` /healthz p99 ${r.healthzMs.p99.toFixed(1)} ms` : '';
+  const core = ` load core ${r.loadCorePct.toFixed(0)}%${r.invalid ? ' INVALID' : ''}`;
+  return `  ${r.target.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} p99 ${r.latencyMs.p99.toFixed(2)} ms${ttft}${cpu}${loop}${healthz}${core}${noise}${err}`;
 }
 
 /** `git rev-parse` of the tree the gateway was built from, read without taking git's locks. */
@@ -226,8 +255,12 @@ async function main(): Promise<number> {
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
     if (opts.targets.includes('floor'))
       targets.push(await startNodeFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
-    const pacings = [...new Set(list.map((s) => s.pacing))];
-    for (const t of targets) await preflight(t, pacings);
+    const idleRssMiB: Record<string, number> = {};
+    for (const t of targets) {
+      await preflight(t, list);
+      await t.verify?.();
+      if (t.pids().length) idleRssMiB[t.name] = rssOf(t.pids()) / 1024;
+    }
 
     const cells = cellsOf(list);
     log(
@@ -242,7 +275,7 @@ async function main(): Promise<number> {
     for (const cell of cells) {
       log(`${cell.scenario.id} c=${cell.concurrency}`);
       const row: CellResult[] = [];
-      for (const target of targets) {
+      for (const target of targets.filter((t) => runs(t, cell.scenario))) {
         let best: CellResult | undefined;
         for (let attempt = 0; attempt <= opts.retryNoisy && !(best && best.otherCpuPct < NOISY_PCT); attempt++) {
           if (opts.waitQuietSeconds > 0) await waitQuiet(ours, opts.waitQuietSeconds);
@@ -256,7 +289,7 @@ async function main(): Promise<number> {
       results.push(...row);
     }
 
-    const checks = checkIssueTargets(results);
+    const checks = [...checkIssueTargets(results), ...memoryLines(results, idleRssMiB)];
     const info: RunInfo = {
       date: new Date().toISOString(),
       host: hostInfo(),
@@ -269,7 +302,7 @@ async function main(): Promise<number> {
       warmupSeconds: opts.warmupSeconds,
       pinning: pin.enabled ? `load generator + upstream on core ${pin.loadCore}, proxy on core ${pin.proxyCore} (taskset)` : 'off',
     };
-    process.stdout.write('\n' + markdownTable(results) + '\n\n' + checkLines(checks).join('\n') + '\n');
+    process.stdout.write('\n' + markdownTable(results) + '\n\n' + probeTable(results) + '\n\n' + checkLines(checks).join('\n') + '\n');
     const md = join(outDir, `results-${stamp}.md`);
     const json = join(outDir, `results-${stamp}.json`);
     writeFileSync(md, markdownReport(info, results, checks));

@@ -1,14 +1,15 @@
 /** Switchyard as a benchmark target: a generated config with one virtual model per upstream port. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loopDelayNodeFlags, loopDelayProbe } from './loop-delay.js';
 import type { NodeBinary } from './node-binary.js';
 import { childPids } from './proc-usage.js';
 import { freePort, spawnPinned, waitForHttp, type Pinning } from './processes.js';
 import { UPSTREAM_MODEL, type BenchUpstream, type Target } from './targets.js';
 
-/** The virtual model of each upstream port (same profile on both). */
-const VIRTUAL_MODEL = { fast: 'bench', paced: 'bench-paced' } as const;
+/** The virtual model of each upstream port (same profile on all). */
+const VIRTUAL_MODEL = { fast: 'bench', paced: 'bench-paced', burst: 'bench-burst', anthropic: 'bench-to-anthropic' } as const;
 
 const GATEWAY_MAIN = fileURLToPath(new URL('../../apps/gateway/dist/main.js', import.meta.url));
 
@@ -20,22 +21,36 @@ export interface ScaleSettings {
   redisUrl?: string;
 }
 
-export function switchyardConfig(upstream: BenchUpstream, port: number, metricsPort: number, scale: ScaleSettings = {}): object {
+/**
+ * The gateway's configuration: a virtual model with a profile per upstream port, Prometheus
+ * metrics and the journal on (into `journalPath`), as a deployment runs it.
+ */
+export function switchyardConfig(
+  upstream: Omit<BenchUpstream, 'proc'>,
+  port: number,
+  metricsPort: number,
+  scale: ScaleSettings = {},
+  journalPath = '/dev/null',
+): object {
   const profile = { real_model: UPSTREAM_MODEL, defaults: { temperature: 0.2, max_tokens: 64 }, clamp: { top_p: 0.9 } };
   const limit = scale.limit ? { max_concurrency: 100_000 } : {};
   return {
     server: { host: '127.0.0.1', port, workers: scale.workers ?? 1 },
     logging: { level: 'warn' },
-    journal: { enabled: false },
+    journal: { enabled: true, path: journalPath, max_size_mb: 0 },
     telemetry: { prometheus: { enabled: true, host: '127.0.0.1', port: metricsPort } },
     ...(scale.limit === 'redis' ? { state: { redis: { url: scale.redisUrl, key_prefix: `bench-${port}:` } } } : {}),
     backends: [
       { id: 'bench-fast', type: 'openai', base_url: upstream.fast, models: [UPSTREAM_MODEL], ...limit },
       { id: 'bench-paced', type: 'openai', base_url: upstream.paced, models: [UPSTREAM_MODEL], ...limit },
+      { id: 'bench-burst', type: 'openai', base_url: upstream.burst, models: [UPSTREAM_MODEL], ...limit },
+      { id: 'bench-anthropic', type: 'anthropic', base_url: upstream.anthropic, api_key: 'bench-key', models: [UPSTREAM_MODEL], ...limit },
     ],
     routes: [
       { virtual_model: VIRTUAL_MODEL.fast, backend: 'bench-fast', ...profile },
       { virtual_model: VIRTUAL_MODEL.paced, backend: 'bench-paced', ...profile },
+      { virtual_model: VIRTUAL_MODEL.burst, backend: 'bench-burst', ...profile },
+      { virtual_model: VIRTUAL_MODEL.anthropic, backend: 'bench-anthropic', ...profile },
     ],
   };
 }
@@ -60,8 +75,9 @@ function targetName(base: string, scale: ScaleSettings = {}): string {
 export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opts: SwitchyardOptions): Promise<Target> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const configFile = join(opts.workDir, `switchyard-node${opts.node.version}-${port}.json`);
-  writeFileSync(configFile, JSON.stringify(switchyardConfig(upstream, port, metricsPort, opts.scale), null, 2) + '\n');
-  const nodeFlags: string[] = [];
+  const journalPath = join(opts.workDir, `journal-${port}.jsonl`);
+  writeFileSync(configFile, JSON.stringify(switchyardConfig(upstream, port, metricsPort, opts.scale, journalPath), null, 2) + '\n');
+  const nodeFlags: string[] = loopDelayNodeFlags();
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     // With workers, every process writes its own profile (Node's default name holds the pid).
@@ -91,6 +107,20 @@ export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opt
     endpoint: (pacing) => ({ origin, model: VIRTUAL_MODEL[pacing] }),
     // The primary and its workers (none with one worker), plus e.g. the redis-server behind the limit.
     pids: () => [proc.pid, ...(workers > 1 ? childPids(proc.pid) : []), ...(opts.extraPids?.() ?? [])],
+    loopDelay: loopDelayProbe(proc),
+    verify: () => verifyObserved(`http://127.0.0.1:${metricsPort}/metrics`, journalPath),
     stop: () => proc.stop(10_000),
   };
+}
+
+/** After the preflight: the journal has its lines and the metrics endpoint counts the requests, through the virtual models. */
+async function verifyObserved(metricsUrl: string, journalPath: string): Promise<void> {
+  // The journal writes asynchronously: give it a moment.
+  for (let i = 0; i < 50 && !(existsSync(journalPath) && readFileSync(journalPath, 'utf8').includes(`"${VIRTUAL_MODEL.fast}"`)); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  if (!existsSync(journalPath) || !readFileSync(journalPath, 'utf8').includes(`"${VIRTUAL_MODEL.fast}"`))
+    throw new Error(`switchyard: the journal ${journalPath} did not record the preflight requests`);
+  const metrics = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) })).text();
+  if (!/^switchyard_requests_total\{[^}]*"bench"/m.test(metrics))
+    throw new Error(`switchyard: ${metricsUrl} does not count the preflight requests of virtual model "bench"`);
 }

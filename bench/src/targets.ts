@@ -1,7 +1,8 @@
 /** What a benchmark target is, the bench upstream every target ends at, and the direct target. */
 import { fileURLToPath } from 'node:url';
 import { BenchProcess, spawnPinned, type Pinning } from './processes.js';
-import { CHUNKS, GAP_MS, type Pacing } from './scenarios.js';
+import type { LoopDelayProbe } from './loop-delay.js';
+import { BURST_GAP_MS, CHUNKS, GAP_MS, type Pacing } from './scenarios.js';
 
 /** The model name the upstream reports and the direct and nginx targets send. */
 export const UPSTREAM_MODEL = 'bench-mock';
@@ -17,19 +18,20 @@ export interface Target {
   kind: 'direct' | 'switchyard' | 'nginx' | 'floor';
   /** Node version (switchyard) or nginx version. */
   version: string;
-  endpoint(pacing: Pacing): Endpoint;
+  /** Where a scenario with this pacing goes; undefined when the target does not serve it. */
+  endpoint(pacing: Pacing): Endpoint | undefined;
   /** The processes whose CPU and RSS are the proxy's (none for direct). */
   pids(): number[];
+  /** The proxy's event-loop delay over a measured phase (Node targets). */
+  loopDelay?: LoopDelayProbe;
+  /** Checks after the preflight that the target runs as documented (e.g. Switchyard's journal and metrics are on). */
+  verify?(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export interface BenchUpstream {
-  fast: string;
-  paced: string;
-  proc: BenchProcess;
-}
+export type BenchUpstream = Record<Pacing, string> & { proc: BenchProcess };
 
-/** Starts bench-upstream.js (fast and paced ports) on the load generator's core. */
+/** Starts bench-upstream.js (one port per pacing) on the load generator's core. */
 export async function startUpstream(pin: Pinning): Promise<BenchUpstream> {
   const script = fileURLToPath(new URL('./bench-upstream.js', import.meta.url));
   const proc = spawnPinned('bench upstream', pin, pin.loadCore, process.execPath, [
@@ -38,13 +40,17 @@ export async function startUpstream(pin: Pinning): Promise<BenchUpstream> {
     String(CHUNKS),
     '--gap-ms',
     String(GAP_MS),
+    '--burst-gap-ms',
+    String(BURST_GAP_MS),
     '--model',
     UPSTREAM_MODEL,
   ]);
   const urls = await proc.waitForLine((line) => {
     try {
-      const v = JSON.parse(line) as { fast?: string; paced?: string };
-      return v.fast && v.paced ? { fast: v.fast, paced: v.paced } : undefined;
+      const v = JSON.parse(line) as Partial<Record<Pacing, string>>;
+      return v.fast && v.paced && v.burst && v.anthropic
+        ? { fast: v.fast, paced: v.paced, burst: v.burst, anthropic: v.anthropic }
+        : undefined;
     } catch {
       return undefined;
     }

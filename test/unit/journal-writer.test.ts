@@ -292,4 +292,41 @@ describe('JournalWriter', () => {
       [2],
     );
   });
+
+  it('lines that come faster than minWriteIntervalMs go out together: one write per interval, the first at once', async () => {
+    /** A sink that records each write (one write = one syscall on a file). */
+    class CountingSink extends Writable {
+      batches: string[] = [];
+      override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+        this.batches.push(chunk.toString());
+        cb();
+      }
+    }
+    const run = async (minWriteIntervalMs?: number) => {
+      const sink = new CountingSink();
+      const w = new JournalWriter({ path: path.join(tempDir(), 'requests.jsonl'), openSink: () => sink, minWriteIntervalMs });
+      w.open();
+      w.write(line(0));
+      await new Promise((r) => setImmediate(r));
+      assert.equal(sink.batches.length, 1, 'a line after a quiet spell is written at once');
+      // Five more lines, one per event-loop turn (well within 10 ms): the rate of a busy gateway.
+      for (let i = 1; i <= 5; i++) {
+        w.write(line(i));
+        await new Promise((r) => setImmediate(r));
+      }
+      await w.close();
+      assert.deepEqual(
+        sink.batches
+          .join('')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { i: number }).i),
+        [0, 1, 2, 3, 4, 5],
+        'every line, in order',
+      );
+      return sink.batches.length;
+    };
+    assert.equal(await run(), 2, 'default 10 ms: the five later lines in one write');
+    assert.equal(await run(0), 6, '0: one write per line');
+  });
 });

@@ -1,0 +1,97 @@
+/**
+ * Issue #19: the bench's probes of the stream tail — the event-loop delay read inside a target
+ * (loop-delay-preload.js, started and read with SIGUSR2) and the /healthz probe that opens a new
+ * connection every interval — measure what they claim.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const dist = (f: string) => new URL(`../../../bench/dist/${f}`, import.meta.url).href;
+const { startHealthProbe } = (await import(dist('healthz-probe.js'))) as {
+  startHealthProbe(origin: string, intervalMs?: number, timeoutMs?: number): { stop(): Promise<number[]> };
+};
+const { loopDelayNodeFlags } = (await import(dist('loop-delay.js'))) as { loopDelayNodeFlags(): string[] };
+
+test('the loop-delay preload measures only between two SIGUSR2s and reports a blocked loop', async () => {
+  // A target that blocks its event loop for 150 ms every 200 ms once told to (by a file-less signal: SIGHUP).
+  const script = `
+    process.on('SIGHUP', () => setInterval(() => { const t = Date.now(); while (Date.now() - t < 150); }, 200));
+    setInterval(() => {}, 1000);
+    process.stdout.write('ready\\n');`;
+  const child = spawn(process.execPath, [...loopDelayNodeFlags(), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    let out = '';
+    const line = (match: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${match} in ${JSON.stringify(out)}`)), 10_000);
+        const check = () => {
+          const m = match.exec(out);
+          if (!m) return;
+          clearTimeout(timer);
+          child.stdout.off('data', onData);
+          resolve(m[0]);
+        };
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          check();
+        };
+        child.stdout.on('data', onData);
+        check();
+      });
+    await line(/ready\n/);
+    // An idle loop: small delays.
+    child.kill('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGUSR2');
+    const idle = JSON.parse(await line(/\{"benchLoopDelay".*\}\n/)) as { benchLoopDelay: { p99: number; samples: number } };
+    assert.ok(idle.benchLoopDelay.samples > 0);
+    assert.ok(idle.benchLoopDelay.p99 < 100, `idle p99 ${idle.benchLoopDelay.p99} ms`);
+    out = '';
+    // A loop blocked 150 ms at a time: the p99 shows it.
+    child.kill('SIGHUP');
+    child.kill('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill('SIGUSR2');
+    const busy = JSON.parse(await line(/\{"benchLoopDelay".*\}\n/)) as { benchLoopDelay: { p99: number; max: number } };
+    assert.ok(busy.benchLoopDelay.max >= 100, `blocked max ${busy.benchLoopDelay.max} ms`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('the /healthz probe opens a new connection per probe and times each answer', async () => {
+  const connections: number[] = [];
+  let slow = false;
+  const server: Server = createServer((req, res) => {
+    assert.equal(req.url, '/healthz');
+    setTimeout(() => res.end('ok'), slow ? 80 : 0);
+  });
+  server.on('connection', () => connections.push(Date.now()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const fast = await (async () => {
+      const probe = startHealthProbe(origin, 50);
+      await new Promise((r) => setTimeout(r, 600));
+      return probe.stop();
+    })();
+    // Timers run late on a busy machine: at least two probes in 600 ms at a 50 ms interval.
+    assert.ok(fast.length >= 2, `${fast.length} probes`);
+    assert.equal(connections.length, fast.length, 'one new connection per probe');
+    slow = true;
+    const probe = startHealthProbe(origin, 50);
+    await new Promise((r) => setTimeout(r, 180));
+    const times = await probe.stop();
+    assert.ok(times.length >= 1 && times.every((t) => t >= 75), `slow answers: ${times.join(', ')}`);
+    // A probe that gets no answer counts as the timeout.
+    const dead = startHealthProbe('http://127.0.0.1:1', 20, 300);
+    await new Promise((r) => setTimeout(r, 50));
+    const failed = await dead.stop();
+    assert.ok(failed.length >= 1 && failed.every((t) => t === 300), `refused: ${failed.join(', ')}`);
+  } finally {
+    server.close();
+  }
+});
