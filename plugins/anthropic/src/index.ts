@@ -16,6 +16,8 @@ export { AnthropicStreamDecoder, createAnthropicStreamDecoder } from './decode-a
 export { AnthropicStreamEncoder, anthropicSseEvent, createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
 export { decodeAnthropicStopReason, encodeAnthropicStopReason } from './map-anthropic-stop-reason.js';
 export { encodeAnthropicUsage } from './map-anthropic-usage.js';
+export { usageFromAnthropic, readAnthropicReplyUsage } from './read-anthropic-usage.js';
+export { createAnthropicStreamMeter } from './meter-anthropic-stream.js';
 export { anthropicErrorType, statusForAnthropicErrorType } from './map-anthropic-error.js';
 export { ANTHROPIC_EFFORT_BUDGETS, planAnthropicThinking, type AnthropicThinking } from './encode-anthropic-thinking.js';
 export { fillAnthropicMaxTokens, shapeAnthropicCountTokensBody } from './fill-anthropic-max-tokens.js';

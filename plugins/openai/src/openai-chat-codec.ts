@@ -8,6 +8,7 @@ import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
 import { validateOpenAIChatRequest } from './validate-openai-chat-request.js';
 import { readOpenAIStreamError } from './read-openai-stream-error.js';
 import { decodeOpenAIError } from './decode-openai-error.js';
+import { openaiStreamingUsage } from './openai-usage-hooks.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -25,4 +26,5 @@ export const openaiChatCodec: ProtocolCodec = {
   createStreamDecoder: createOpenAIChatStreamDecoder,
   readStreamError: readOpenAIStreamError,
   decodeError: decodeOpenAIError,
+  usage: openaiStreamingUsage,
 };

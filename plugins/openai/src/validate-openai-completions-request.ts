@@ -1,5 +1,6 @@
 import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeOpenAIError } from './decode-openai-error.js';
+import { openaiStreamingUsage, openaiUsage } from './openai-usage-hooks.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -64,9 +65,11 @@ export const openaiCompletionsCodec: ProtocolCodec = {
   protocol: 'openai.completions',
   validateRequest: validateOpenAICompletionsRequest,
   decodeError: decodeOpenAIError,
+  usage: openaiStreamingUsage,
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
   validateRequest: validateOpenAIEmbeddingsRequest,
   decodeError: decodeOpenAIError,
+  usage: openaiUsage,
 };

@@ -16,6 +16,8 @@ export { encodeResponsesRequest } from './encode-responses-request.js';
 export { decodeResponsesResponse, decodeResponsesStatus } from './decode-responses-response.js';
 export { ResponsesStreamDecoder, createResponsesStreamDecoder } from './decode-responses-stream.js';
 export { encodeResponsesUsage, customToolInput } from './encode-responses-output.js';
+export { usageFromResponses, readResponsesReplyUsage } from './read-responses-usage.js';
+export { createResponsesStreamMeter } from './meter-responses-stream.js';
 /** Moved to the kernel (the passthrough stream's final event uses it too); re-exported for existing importers. */
 export { responsesErrorCode } from '@switchyard/kernel';
 export { sealReasoning, openReasoning } from './responses-reasoning-envelope.js';

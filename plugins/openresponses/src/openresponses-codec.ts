@@ -7,6 +7,8 @@ import { encodeResponsesResponse } from './encode-responses-response.js';
 import { createResponsesStreamEncoder } from './encode-responses-stream.js';
 import { validateResponsesRequest } from './validate-responses-request.js';
 import { readResponsesStreamError } from './read-responses-stream-error.js';
+import { readResponsesReplyUsage } from './read-responses-usage.js';
+import { createResponsesStreamMeter } from './meter-responses-stream.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -26,4 +28,5 @@ export const openaiResponsesCodec: ProtocolCodec = {
   decodeResponse: decodeResponsesResponse,
   createStreamDecoder: createResponsesStreamDecoder,
   readStreamError: readResponsesStreamError,
+  usage: { readBody: readResponsesReplyUsage, meterStream: createResponsesStreamMeter },
 };

@@ -9,8 +9,7 @@ import { ObservedStream, type ChunkRewriter } from '../stream/observed-stream.js
 import { createStreamErrorWatcher } from '../stream/watch-stream-errors.js';
 import { passthroughFailureFor } from '../stream/passthrough-failure.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
-import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-chunk.js';
-import { requestStreamUsage } from './request-stream-usage.js';
+import { chainRewriters } from '../stream/chain-rewriters.js';
 import { checkJsonReply } from '../upstream/check-json-reply.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
@@ -134,6 +133,7 @@ export class GatewayPipeline implements RequestPipeline {
       this.open.delete(entry);
       runtime.release();
     });
+    exchange.usageReader = runtime.registry.codec(req.protocol)?.usage ?? null;
     if (this.wantBodies) exchange.requestBody = req.body;
     for (const o of this.observers) o.observe(exchange);
     try {
@@ -358,7 +358,7 @@ export class GatewayPipeline implements RequestPipeline {
     let changed = translation !== null || shaped.changed;
     exchange.usageInjected = false;
     if (stream && backend.plugin!.streamUsageOption) {
-      const withUsage = requestStreamUsage(upstreamBody, wire);
+      const withUsage = runtime.registry.codec(wire)?.usage?.requestStreamUsage?.(upstreamBody) ?? null;
       if (withUsage) {
         upstreamBody = withUsage;
         changed = true;
@@ -445,7 +445,7 @@ export class GatewayPipeline implements RequestPipeline {
         ? undefined
         : chainRewriters(
             createModelRewriter(realModel, clientModel),
-            exchange.usageInjected ? createUsageChunkStripper() : undefined,
+            exchange.usageInjected ? exchange.usageReader?.stripStreamUsage?.() : undefined,
             watchPassthroughErrors(runtime, req.protocol, onStreamError),
           ),
     );

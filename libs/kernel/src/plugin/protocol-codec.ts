@@ -3,6 +3,7 @@ import type { IrRequest } from '../ir/ir-request.js';
 import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
 import type { Protocol } from '../protocol.js';
+import type { ProtocolUsage } from '../observability/read-usage.js';
 
 /** Ingress protocols plus backend-only wire formats (`google.generate-content`, …). */
 export type WireProtocol = Protocol | (string & {});
@@ -112,6 +113,14 @@ export interface ProtocolCodec {
    * no decodeError or it returns null or throws (SPEC §3).
    */
   decodeError?: UpstreamErrorDecoder;
+  /**
+   * Token usage and stream metering in this protocol (metrics, journal): the usage of a complete
+   * reply, a meter per streamed reply (time to first content, usage), and optionally how to ask an
+   * upstream for usage on a stream and strip it again. The kernel uses the hooks of the client's
+   * protocol to measure what the client received, and those of the wire protocol to ask for usage.
+   * Optional: without it a reply in this protocol reports no usage and no time to first token.
+   */
+  readonly usage?: ProtocolUsage;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */

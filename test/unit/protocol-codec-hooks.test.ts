@@ -1,0 +1,146 @@
+/**
+ * Issue #16 item 3: what the kernel knew about protocols is asked of the client (or wire)
+ * protocol's codec. A scripted plugin contributes a codec for `openai.chat` whose hooks use a
+ * made-up shape (no OpenAI knowledge), and the pipeline must follow those hooks: usage of a
+ * complete reply and of a stream, asking the upstream for stream usage and stripping it.
+ */
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import {
+  buildConfig,
+  GatewayPipeline,
+  GatewayRuntime,
+  measurementOf,
+  PluginRegistry,
+  silentLogger,
+  type GatewayReply,
+  type Measurement,
+  type ProtocolCodec,
+  type ProtocolUsage,
+  type ProviderPlugin,
+  type StreamMeter,
+  type UpstreamCall,
+  type UpstreamReply,
+} from '@switchyard/kernel';
+
+interface Harness {
+  pipeline: GatewayPipeline;
+  calls: UpstreamCall[];
+  measurements: Array<Promise<Measurement>>;
+}
+
+/** Usage in a shape only this test speaks: `{"tin": n, "tout": n}`, and `data: usage n` stream events. */
+const madeUpUsage: ProtocolUsage = {
+  readBody(body) {
+    const v = JSON.parse(body.toString('utf8')) as { tin?: number; tout?: number };
+    return typeof v.tin === 'number' ? { inputTokens: v.tin, outputTokens: v.tout ?? 0 } : null;
+  },
+  meterStream(): StreamMeter {
+    return {
+      firstContentAt: null,
+      usage: null,
+      errored: false,
+      event(e, now) {
+        if (e.data.startsWith('usage ')) this.usage = { inputTokens: 1, outputTokens: Number(e.data.slice(6)) };
+        else this.firstContentAt ??= now;
+      },
+      mayMatter: () => true,
+    };
+  },
+  requestStreamUsage: (body) => (body.count_me === undefined ? { ...body, count_me: true } : null),
+  stripStreamUsage: () => (chunk) => Buffer.from(chunk.toString('utf8').replace(/data: usage \d+\n\n/, '')),
+};
+
+async function harness(reply: (call: UpstreamCall) => UpstreamReply, codec: Partial<ProtocolCodec>): Promise<Harness> {
+  const calls: UpstreamCall[] = [];
+  const plugin: ProviderPlugin = {
+    type: 'scripted',
+    nativeProtocols: ['openai.chat'],
+    streamUsageOption: true,
+    codecs: [{ protocol: 'openai.chat', ...codec }],
+    createAdapter: (config) => ({
+      backendId: config.id,
+      wireProtocolFor: (ingress) => ingress,
+      send(call: UpstreamCall) {
+        calls.push(call);
+        return Promise.resolve(reply(call));
+      },
+      close: async () => undefined,
+    }),
+  };
+  const registry = new PluginRegistry().register(plugin);
+  const yaml = 'backends: [{ id: a, type: scripted }]\nroutes: [{ virtual_model: m, backend: a, real_model: m }]\n';
+  const { config } = await buildConfig(parse(yaml), { source: 'test.yaml', baseDir: '.', env: {}, registry });
+  const runtime = new GatewayRuntime({ config, registry, logger: silentLogger() });
+  const pipeline = new GatewayPipeline({ current: () => runtime }, silentLogger());
+  const measurements: Array<Promise<Measurement>> = [];
+  pipeline.addObserver({ observe: (x) => void measurements.push(measurementOf(x)) });
+  return { pipeline, calls, measurements };
+}
+
+const send = (h: Harness, stream: boolean): Promise<GatewayReply> =>
+  h.pipeline.handle({
+    protocol: 'openai.chat',
+    body: { model: 'm', stream, messages: [{ role: 'user', content: 'x' }] },
+    headers: {},
+    requestId: 'r',
+    signal: new AbortController().signal,
+  });
+
+const jsonReply = (body: unknown): UpstreamReply => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: Readable.from([Buffer.from(JSON.stringify(body))]),
+});
+
+const sseReply = (text: string): UpstreamReply => ({
+  status: 200,
+  headers: { 'content-type': 'text/event-stream' },
+  body: Readable.from([Buffer.from(text)]),
+});
+
+async function readAll(body: Buffer | Readable): Promise<string> {
+  if (Buffer.isBuffer(body)) return body.toString('utf8');
+  const parts: Buffer[] = [];
+  for await (const c of body) parts.push(c as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+describe('usage hooks of the client protocol (ProtocolCodec.usage)', () => {
+  it("a complete reply's usage is read by the codec's readBody, not by a kernel reader", async () => {
+    const h = await harness(() => jsonReply({ tin: 3, tout: 4, usage: { prompt_tokens: 99, completion_tokens: 99 } }), {
+      usage: madeUpUsage,
+    });
+    await readAll((await send(h, false)).body);
+    const m = await h.measurements[0]!;
+    assert.deepEqual(m.usage, { inputTokens: 3, outputTokens: 4 });
+  });
+
+  it('a stream asks for usage through the wire codec, strips it on passthrough, and is metered by the codec', async () => {
+    const h = await harness(() => sseReply('data: hello\n\ndata: usage 7\n\n'), { usage: madeUpUsage });
+    const text = await readAll((await send(h, true)).body);
+    assert.equal(h.calls[0]!.body.count_me, true, 'requestStreamUsage changed the body sent upstream');
+    assert.equal(text, 'data: hello\n\n', 'stripStreamUsage removed the usage the gateway asked for');
+    const m = await h.measurements[0]!;
+    assert.deepEqual(m.usage, { inputTokens: 1, outputTokens: 7 });
+    assert.ok(m.ttftMs !== null, 'the meter saw the first content');
+  });
+
+  it('a protocol whose codec has no usage hook reports no usage, and the body goes upstream unchanged', async () => {
+    const h = await harness(
+      (call) =>
+        call.stream
+          ? sseReply('data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":6}}\n\n')
+          : jsonReply({ usage: { prompt_tokens: 5, completion_tokens: 6 } }),
+      {},
+    );
+    await readAll((await send(h, false)).body);
+    const text = await readAll((await send(h, true)).body);
+    assert.equal(h.calls[1]!.body.stream_options, undefined);
+    assert.match(text, /"usage"/);
+    assert.equal((await h.measurements[0]!).usage, null);
+    assert.equal((await h.measurements[1]!).usage, null);
+  });
+});
