@@ -51,7 +51,6 @@ const KNOWN: Readonly<Record<string, number>> = {
   'protocol.ts': 4,
   'router/media-content.ts': 2,
   'secrets/secret-redactor.ts': 1,
-  'stream/passthrough-failure.ts': 3,
   'upstream/join-url.ts': 7,
   'upstream/json-http-backend.ts': 1,
 };

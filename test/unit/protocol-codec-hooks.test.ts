@@ -71,7 +71,8 @@ async function harness(reply: (call: UpstreamCall) => UpstreamReply, codec: Part
     }),
   };
   const registry = new PluginRegistry().register(plugin);
-  const yaml = 'backends: [{ id: a, type: scripted }]\nroutes: [{ virtual_model: m, backend: a, real_model: m }]\n';
+  const yaml =
+    'backends: [{ id: a, type: scripted }]\nroutes: [{ virtual_model: m, backend: a, real_model: m }, { virtual_model: alias, backend: a, real_model: real-1 }]\n';
   const { config } = await buildConfig(parse(yaml), { source: 'test.yaml', baseDir: '.', env: {}, registry });
   const runtime = new GatewayRuntime({ config, registry, logger: silentLogger() });
   const pipeline = new GatewayPipeline({ current: () => runtime }, silentLogger());
@@ -142,5 +143,55 @@ describe('usage hooks of the client protocol (ProtocolCodec.usage)', () => {
     assert.match(text, /"usage"/);
     assert.equal((await h.measurements[0]!).usage, null);
     assert.equal((await h.measurements[1]!).usage, null);
+  });
+});
+
+describe('passthrough hooks of the client protocol', () => {
+  it("a stream cut by the upstream ends with the codec's createPassthroughFailure events, fed the upstream's chunks", async () => {
+    const seen: string[] = [];
+    const h = await harness(
+      () => {
+        const body = new Readable({ read() {} });
+        body.push('data: one\n\n');
+        setTimeout(() => body.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), 20);
+        return { status: 200, headers: { 'content-type': 'text/event-stream' }, body };
+      },
+      {
+        createPassthroughFailure: ({ clientModel }) => ({
+          observe: (chunk) => void seen.push(chunk.toString('utf8')),
+          failureEvent: (error) => `event: made.up.failed\ndata: ${JSON.stringify({ model: clientModel, status: error.status })}\n\n`,
+        }),
+      },
+    );
+    const text = await readAll((await send(h, true)).body);
+    assert.equal(text, 'data: one\n\nevent: made.up.failed\ndata: {"model":"m","status":502}\n\n');
+    assert.deepEqual(seen, ['data: one\n\n']);
+  });
+
+  it("the client's model name is written by the codec's createModelRewriter, in complete bodies and streams", async () => {
+    const h = await harness(
+      (call) => (call.stream ? sseReply('data: engine=real-1\n\n') : jsonReply({ engine: 'real-1', model: 'real-1' })),
+      {
+        createModelRewriter: (real, client) => (chunk) =>
+          Buffer.from(chunk.toString('utf8').replaceAll(`engine=${real}`, `engine=${client}`)),
+      },
+    );
+    // The route maps m to real model m: use a virtual name with another real model.
+    const reply = await h.pipeline.handle({
+      protocol: 'openai.chat',
+      body: { model: 'alias', messages: [{ role: 'user', content: 'x' }] },
+      headers: {},
+      requestId: 'r',
+      signal: new AbortController().signal,
+    });
+    assert.equal(await readAll(reply.body), '{"engine":"real-1","model":"real-1"}', 'the default "model" rewrite is not applied');
+    const streamed = await h.pipeline.handle({
+      protocol: 'openai.chat',
+      body: { model: 'alias', stream: true, messages: [{ role: 'user', content: 'x' }] },
+      headers: {},
+      requestId: 'r',
+      signal: new AbortController().signal,
+    });
+    assert.equal(await readAll(streamed.body), 'data: engine=alias\n\n');
   });
 });

@@ -18,8 +18,8 @@ export { ResponsesStreamDecoder, createResponsesStreamDecoder } from './decode-r
 export { encodeResponsesUsage, customToolInput } from './encode-responses-output.js';
 export { usageFromResponses, readResponsesReplyUsage } from './read-responses-usage.js';
 export { createResponsesStreamMeter } from './meter-responses-stream.js';
-/** Moved to the kernel (the passthrough stream's final event uses it too); re-exported for existing importers. */
-export { responsesErrorCode } from '@switchyard/kernel';
+export { responsesErrorCode } from './map-responses-error-code.js';
+export { createResponsesPassthroughFailure } from './track-responses-passthrough-failure.js';
 export { sealReasoning, openReasoning } from './responses-reasoning-envelope.js';
 export {
   DEFAULT_TOOL_NAMESPACE,

@@ -9,6 +9,7 @@ import { validateResponsesRequest } from './validate-responses-request.js';
 import { readResponsesStreamError } from './read-responses-stream-error.js';
 import { readResponsesReplyUsage } from './read-responses-usage.js';
 import { createResponsesStreamMeter } from './meter-responses-stream.js';
+import { createResponsesPassthroughFailure } from './track-responses-passthrough-failure.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -29,4 +30,5 @@ export const openaiResponsesCodec: ProtocolCodec = {
   createStreamDecoder: createResponsesStreamDecoder,
   readStreamError: readResponsesStreamError,
   usage: { readBody: readResponsesReplyUsage, meterStream: createResponsesStreamMeter },
+  createPassthroughFailure: createResponsesPassthroughFailure,
 };

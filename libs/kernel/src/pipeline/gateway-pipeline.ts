@@ -7,7 +7,6 @@ import type { StreamErrorEvent, WireProtocol } from '../plugin/protocol-codec.js
 import { errorDialect, type Protocol } from '../protocol.js';
 import { ObservedStream, type ChunkRewriter } from '../stream/observed-stream.js';
 import { createStreamErrorWatcher } from '../stream/watch-stream-errors.js';
-import { passthroughFailureFor } from '../stream/passthrough-failure.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
 import { chainRewriters } from '../stream/chain-rewriters.js';
 import { checkJsonReply } from '../upstream/check-json-reply.js';
@@ -425,7 +424,7 @@ export class GatewayPipeline implements RequestPipeline {
       if (!translation && reply.status !== 204) checkJsonReply(raw, contentType, backend.config.id);
       // An operation on a translated lane is answered by the adapter in the ingress's shape already.
       const body = !translation
-        ? rewriteModelInBody(raw, realModel, clientModel)
+        ? rewriteModelInBody(raw, realModel, clientModel, modelRewriterOf(runtime, req.protocol))
         : req.operation === undefined
           ? translation.response(raw)
           : raw;
@@ -444,7 +443,7 @@ export class GatewayPipeline implements RequestPipeline {
       translation
         ? undefined
         : chainRewriters(
-            createModelRewriter(realModel, clientModel),
+            modelRewriterOf(runtime, req.protocol)(realModel, clientModel),
             exchange.usageInjected ? exchange.usageReader?.stripStreamUsage?.() : undefined,
             watchPassthroughErrors(runtime, req.protocol, onStreamError),
           ),
@@ -455,8 +454,10 @@ export class GatewayPipeline implements RequestPipeline {
     const dialect = errorDialect(req.protocol);
     const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u), onStreamError) : null;
     const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
-    // Passthrough Responses streams end in the protocol's own failure events (they need the upstream's response id).
-    const passthroughFailure = translating ? null : passthroughFailureFor(req.protocol, { clientModel });
+    // Passthrough streams of some protocols end in the protocol's own failure events (they may need the upstream's response id).
+    const passthroughFailure = translating
+      ? null
+      : (runtime.registry.codec(req.protocol)?.createPassthroughFailure?.({ clientModel }) ?? null);
     if (passthroughFailure) out.chunks$.subscribe((chunk) => passthroughFailure.observe(chunk));
     /** The stream's last words after a failure: the client protocol's error event(s), on an event boundary. */
     const finalEvent = (error: GatewayError): string | null => {
@@ -527,6 +528,15 @@ function watchPassthroughErrors(
   if (!read) return undefined;
   const redactor = runtime.redactor;
   return createStreamErrorWatcher({ read: (e) => read.call(codec, e), redact: (t) => redactor.redact(t), onError });
+}
+
+/** How passthrough replies of `protocol` get the client's model name: its codec's hook, else the `"model"` member rewrite. */
+function modelRewriterOf(
+  runtime: GatewayRuntime,
+  protocol: Protocol,
+): (realModel: string, clientModel: string) => ChunkRewriter | undefined {
+  const codec = runtime.registry.codec(protocol);
+  return codec?.createModelRewriter ? codec.createModelRewriter.bind(codec) : createModelRewriter;
 }
 
 /** The kernel's idle limit on a reply body (destroyWhenIdle), worded as the upstream client's. */

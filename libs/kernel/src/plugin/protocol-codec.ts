@@ -4,6 +4,8 @@ import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
 import type { Protocol } from '../protocol.js';
 import type { ProtocolUsage } from '../observability/read-usage.js';
+import type { PassthroughFailure, PassthroughFailureOptions } from '../stream/passthrough-failure.js';
+import type { ChunkRewriter } from '../stream/observed-stream.js';
 
 /** Ingress protocols plus backend-only wire formats (`google.generate-content`, …). */
 export type WireProtocol = Protocol | (string & {});
@@ -121,6 +123,21 @@ export interface ProtocolCodec {
    * Optional: without it a reply in this protocol reports no usage and no time to first token.
    */
   readonly usage?: ProtocolUsage;
+  /**
+   * Passthrough streams of this protocol whose clients expect more than one final event after a
+   * failure the kernel detected (transport error, idle timeout, shutdown), such as a terminal event
+   * naming the upstream's response: a tracker fed every upstream chunk that writes those events.
+   * Optional: without it the stream ends with this protocol's error event (`encodeErrorEvent`).
+   */
+  createPassthroughFailure?(options: PassthroughFailureOptions): PassthroughFailure;
+  /**
+   * Passthrough replies of this protocol: writes the model name the client asked for where the
+   * upstream wrote the real one, in a complete body (one call, then an empty chunk to flush) and in
+   * each streamed chunk. `undefined`: nothing to rewrite. Optional: without it the kernel replaces
+   * the value of every `"model": "…"` member (createModelRewriter), which fits JSON protocols
+   * naming the model under that key.
+   */
+  createModelRewriter?(realModel: string, clientModel: string): ChunkRewriter | undefined;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */
