@@ -2,7 +2,9 @@
  * Issue #16 item 3: what the kernel knew about protocols is asked of the client (or wire)
  * protocol's codec. A scripted plugin contributes a codec for `openai.chat` whose hooks use a
  * made-up shape (no OpenAI knowledge), and the pipeline must follow those hooks: usage of a
- * complete reply and of a stream, asking the upstream for stream usage and stripping it.
+ * complete reply and of a stream, asking the upstream for stream usage and stripping it, the final
+ * events of a failed passthrough stream, the model-field rewrite, the error envelope. Also the one
+ * table of client endpoints (path ↔ protocol).
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -10,7 +12,11 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
   buildConfig,
+  CLIENT_ENDPOINTS,
+  endpointPath,
   GatewayPipeline,
+  protocolForUrl,
+  type ErrorEnvelope,
   GatewayRuntime,
   measurementOf,
   PluginRegistry,
@@ -193,5 +199,77 @@ describe('passthrough hooks of the client protocol', () => {
       signal: new AbortController().signal,
     });
     assert.equal(await readAll(streamed.body), 'data: engine=alias\n\n');
+  });
+});
+
+describe('error envelope of the client protocol (ProtocolCodec.errorEnvelope)', () => {
+  const cutStream = (): UpstreamReply => {
+    const body = new Readable({ read() {} });
+    body.push('data: one\n\n');
+    setTimeout(() => body.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), 20);
+    return { status: 200, headers: { 'content-type': 'text/event-stream' }, body };
+  };
+  const madeUpEnvelope: ErrorEnvelope = {
+    family: 'made-up',
+    body: (err) => ({ oops: { why: err.message, kind: err.kind } }),
+    streamEvent: (err) => `event: oops\ndata: ${err.kind}\n\n`,
+  };
+
+  it("a stream failing after it started ends with the codec's error event", async () => {
+    const h = await harness(cutStream, { errorEnvelope: madeUpEnvelope });
+    assert.equal(await readAll((await send(h, true)).body), 'data: one\n\nevent: oops\ndata: upstream\n\n');
+  });
+
+  it("without an envelope the kernel writes its neutral one: the error's kind as its type", async () => {
+    const h = await harness(cutStream, {});
+    const text = await readAll((await send(h, true)).body);
+    const event = text.split('\n\n')[1]!;
+    assert.match(event, /^data: /);
+    const body = JSON.parse(event.slice(6)) as { error: { type: string; code: string } };
+    assert.equal(body.error.type, 'upstream');
+  });
+
+  it("an upstream's own error type is kept only when client and wire protocols share the envelope's family", async () => {
+    const failing = (): UpstreamReply => ({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: Readable.from([Buffer.from('{"kind_of_error":"made_up_error","text":"no"}')]),
+    });
+    const decodeError = (_status: number, _headers: unknown, text: string) => {
+      const v = JSON.parse(text) as { kind_of_error: string; text: string };
+      return { type: v.kind_of_error, message: v.text };
+    };
+    for (const [envelope, kept] of [
+      [madeUpEnvelope, 'made_up_error'],
+      [undefined, undefined],
+    ] as const) {
+      const h = await harness(failing, { decodeError, ...(envelope ? { errorEnvelope: envelope } : {}) });
+      const err = await send(h, false).then(
+        () => assert.fail('expected a rejection'),
+        (e: unknown) => e as { upstreamType?: string; status: number },
+      );
+      assert.equal(err.status, 400);
+      assert.equal(err.upstreamType, kept);
+    }
+  });
+});
+
+describe('client endpoints, defined once (CLIENT_ENDPOINTS)', () => {
+  it('maps paths, with or without /v1, query strings and sub-paths, to their client protocol', () => {
+    assert.equal(protocolForUrl('/v1/chat/completions'), 'openai.chat');
+    assert.equal(protocolForUrl('/chat/completions?x=1'), 'openai.chat');
+    assert.equal(protocolForUrl('/v1/messages?beta=true'), 'anthropic.messages');
+    assert.equal(protocolForUrl('/v1/messages/count_tokens'), 'anthropic.messages');
+    assert.equal(protocolForUrl('/messages/batches'), 'anthropic.messages');
+    assert.equal(protocolForUrl('/v1/responses'), 'openai.responses');
+    assert.equal(protocolForUrl('/v1/models'), undefined);
+    assert.equal(protocolForUrl('/v1/messagesx'), undefined);
+  });
+
+  it('names the endpoint of a protocol (and operation) by its /v1 path', () => {
+    assert.equal(endpointPath('openai.embeddings'), '/v1/embeddings');
+    assert.equal(endpointPath('anthropic.messages'), '/v1/messages');
+    assert.equal(endpointPath('anthropic.messages', 'count_tokens'), '/v1/messages/count_tokens');
+    for (const e of CLIENT_ENDPOINTS) assert.ok(e.paths.includes(endpointPath(e.protocol, e.operation)));
   });
 });

@@ -10,6 +10,7 @@ import { validateAnthropicMessagesRequest } from './validate-anthropic-messages-
 import { readAnthropicStreamError } from './read-anthropic-stream-error.js';
 import { readAnthropicReplyUsage } from './read-anthropic-usage.js';
 import { createAnthropicStreamMeter } from './meter-anthropic-stream.js';
+import { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -29,4 +30,5 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   readStreamError: readAnthropicStreamError,
   decodeError: decodeAnthropicError,
   usage: { readBody: readAnthropicReplyUsage, meterStream: createAnthropicStreamMeter },
+  errorEnvelope: anthropicErrorEnvelope,
 };

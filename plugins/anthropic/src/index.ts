@@ -6,6 +6,7 @@ export default plugin;
 export { AnthropicAdapter } from './anthropic-adapter.js';
 export { AnthropicBackendConfig } from './anthropic-backend-config.js';
 export { anthropicMessagesCodec } from './anthropic-messages-codec.js';
+export { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
 export { decodeAnthropicError } from './decode-anthropic-error.js';
 export * from './anthropic-api-paths.js';
 export { decodeAnthropicRequest } from './decode-anthropic-request.js';

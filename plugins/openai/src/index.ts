@@ -32,6 +32,7 @@ export { createOpenAIStreamMeter } from './meter-openai-stream.js';
 export { requestOpenAIStreamUsage } from './request-openai-stream-usage.js';
 export { createOpenAIUsageChunkStripper } from './strip-openai-usage-chunk.js';
 export { openaiStreamingUsage, openaiUsage } from './openai-usage-hooks.js';
+export { openaiErrorEnvelope, openaiErrorType } from './openai-error-envelope.js';
 export { validateOpenAIChatRequest, OPENAI_CHAT_REQUEST_FIELDS } from './validate-openai-chat-request.js';
 export {
   validateOpenAICompletionsRequest,

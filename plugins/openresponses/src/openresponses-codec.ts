@@ -1,4 +1,5 @@
 import type { ProtocolCodec } from '@switchyard/kernel';
+import { openaiErrorEnvelope } from '@switchyard/plugin-openai';
 import { decodeResponsesRequest } from './decode-responses-request.js';
 import { decodeResponsesResponse } from './decode-responses-response.js';
 import { createResponsesStreamDecoder } from './decode-responses-stream.js';
@@ -31,4 +32,6 @@ export const openaiResponsesCodec: ProtocolCodec = {
   readStreamError: readResponsesStreamError,
   usage: { readBody: readResponsesReplyUsage, meterStream: createResponsesStreamMeter },
   createPassthroughFailure: createResponsesPassthroughFailure,
+  // The Responses API answers errors in OpenAI's envelope.
+  errorEnvelope: openaiErrorEnvelope,
 };

@@ -4,7 +4,7 @@ import { encodeErrorEvent } from '../errors/encode-error-envelope.js';
 import type { KernelLogger } from '../logger.js';
 import type { UpstreamReply } from '../plugin/provider-plugin.js';
 import type { StreamErrorEvent, WireProtocol } from '../plugin/protocol-codec.js';
-import { errorDialect, type Protocol } from '../protocol.js';
+import { endpointPath, type Protocol } from '../protocol.js';
 import { ObservedStream, type ChunkRewriter } from '../stream/observed-stream.js';
 import { createStreamErrorWatcher } from '../stream/watch-stream-errors.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
@@ -26,14 +26,6 @@ import { nextTraceparent } from './trace-context.js';
 import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { RouteDecision, RouteTarget } from '../router/model-router.js';
 import { retryAfterMs, TargetBalancer, type BackendDownCheck, type ConcurrencyLimits } from './target-balancer.js';
-
-const ENDPOINT_NAMES: Record<Protocol, string> = {
-  'openai.chat': '/v1/chat/completions',
-  'openai.completions': '/v1/completions',
-  'openai.embeddings': '/v1/embeddings',
-  'openai.responses': '/v1/responses',
-  'anthropic.messages': '/v1/messages',
-};
 
 const DEFAULT_RETRY_DEADLINE_MS = 60_000;
 
@@ -314,7 +306,7 @@ export class GatewayPipeline implements RequestPipeline {
     }
     if (wire === null) {
       throw GatewayError.unsupportedOperation(
-        `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${ENDPOINT_NAMES[req.protocol]}`,
+        `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${endpointPath(req.protocol)}`,
       );
     }
     exchange.upstreamProtocol = wire;
@@ -388,8 +380,9 @@ export class GatewayPipeline implements RequestPipeline {
     const reading = readBody(reply.body, 64 * 1024).catch(() => '');
     destroyWhenIdle(reply.body, backend.config.timeout_seconds * 1000, () => idleTimeout(backend));
     const text = await reading;
-    const sameDialect =
-      errorDialect(ingress) === (wire === 'anthropic.messages' ? 'anthropic' : wire.startsWith('openai.') ? 'openai' : 'other');
+    // The upstream's own error type is kept for a client whose protocol has the same error family.
+    const family = runtime.registry.codec(ingress)?.errorEnvelope?.family;
+    const sameDialect = family !== undefined && family === runtime.registry.codec(wire)?.errorEnvelope?.family;
     // The backend's own error shape first (a cloud hosting another protocol), then its wire protocol's.
     const decoders = [backend.adapter?.decodeError?.bind(backend.adapter), runtime.registry.codec(wire)?.decodeError];
     return mapUpstreamHttpError(reply.status, text, reply.headers, backend.config.id, runtime.redactor, sameDialect, decoders);
@@ -451,7 +444,7 @@ export class GatewayPipeline implements RequestPipeline {
     if (translation) headers['content-type'] = 'text/event-stream; charset=utf-8';
     exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
     exchange.startStream(out.chunks$);
-    const dialect = errorDialect(req.protocol);
+    const envelope = runtime.registry.codec(req.protocol)?.errorEnvelope;
     const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u), onStreamError) : null;
     const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
     // Passthrough streams of some protocols end in the protocol's own failure events (they may need the upstream's response id).
@@ -464,7 +457,7 @@ export class GatewayPipeline implements RequestPipeline {
       const boundary = out.atEventBoundary ? '' : '\n\n';
       const encoded = translating?.failureEvent(error);
       if (encoded) return boundary + encoded;
-      if (!passthroughFailure) return boundary + encodeErrorEvent(dialect, error);
+      if (!passthroughFailure) return boundary + encodeErrorEvent(envelope, error);
       const events = passthroughFailure.failureEvent(error);
       return events ? boundary + events : null;
     };

@@ -1,4 +1,5 @@
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { ErrorEnvelope } from '../errors/encode-error-envelope.js';
 import type { IrRequest } from '../ir/ir-request.js';
 import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
@@ -46,7 +47,7 @@ export interface StreamEncoder {
   /**
    * The final event(s) for a failure the kernel detected outside the upstream's stream (transport
    * error, idle timeout) after the stream started, in the client's protocol. Optional: without it
-   * the kernel writes its generic error event for the ingress's dialect.
+   * the kernel writes the error event of the ingress protocol's envelope (ProtocolCodec.errorEnvelope).
    */
   failure?(error: GatewayError): string;
 }
@@ -138,6 +139,14 @@ export interface ProtocolCodec {
    * naming the model under that key.
    */
   createModelRewriter?(realModel: string, clientModel: string): ChunkRewriter | undefined;
+  /**
+   * How clients of this protocol get errors: the JSON of an error reply (before or instead of a
+   * response) and the final event of a stream that failed after it started; its `family` also says
+   * whether an upstream's own error type means something to this protocol's clients. Optional:
+   * without it the kernel writes its neutral envelope (`{"error": {message, type, param, code}}`,
+   * the type being the error's kind) and a `data:` event.
+   */
+  readonly errorEnvelope?: ErrorEnvelope;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */
