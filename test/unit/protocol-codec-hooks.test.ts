@@ -273,3 +273,27 @@ describe('client endpoints, defined once (CLIENT_ENDPOINTS)', () => {
     for (const e of CLIENT_ENDPOINTS) assert.ok(e.paths.includes(endpointPath(e.protocol, e.operation)));
   });
 });
+
+describe('nativeProtocols decides passthrough', () => {
+  it('a request the adapter would pass through in a protocol its plugin does not list is a 400, nothing sent upstream', async () => {
+    const h = await harness(() => jsonReply({}), {});
+    const err = await h.pipeline
+      .handle({
+        protocol: 'anthropic.messages',
+        body: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+        headers: {},
+        requestId: 'r',
+        signal: new AbortController().signal,
+      })
+      .then(
+        () => assert.fail('expected a rejection'),
+        (e: unknown) => e as { status: number; message: string },
+      );
+    assert.equal(err.status, 400);
+    assert.match(err.message, /cannot serve \/v1\/messages: .*nativeProtocols/);
+    assert.equal(h.calls.length, 0);
+    // The listed protocol passes through.
+    await readAll((await send(h, false)).body);
+    assert.equal(h.calls.length, 1);
+  });
+});

@@ -309,6 +309,12 @@ export class GatewayPipeline implements RequestPipeline {
         `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${endpointPath(req.protocol)}`,
       );
     }
+    // Passthrough only for a protocol the plugin declares (ProviderPlugin.nativeProtocols).
+    if (wire === req.protocol && !runtime.registry.speaksNatively(backend.config.type, req.protocol)) {
+      throw GatewayError.unsupportedOperation(
+        `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${endpointPath(req.protocol)}: its adapter would pass ${req.protocol} through, which its plugin does not list in nativeProtocols`,
+      );
+    }
     exchange.upstreamProtocol = wire;
     const translation =
       wire === req.protocol

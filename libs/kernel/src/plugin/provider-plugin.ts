@@ -101,7 +101,11 @@ export interface ProviderPlugin<C extends BackendConfig = BackendConfig> {
   readonly type: string;
   /** Its config class: BackendConfig or a subclass with class-validator decorators. */
   readonly configClass?: new () => C;
-  /** Ingress protocols its adapters accept untouched (passthrough). */
+  /**
+   * Client protocols its adapters may accept untouched (passthrough). The kernel passes a request
+   * through only when the adapter's `wireProtocolFor` returns the request's own protocol and that
+   * protocol is listed here; an adapter returning an unlisted one gets a 400 naming the endpoint.
+   */
   readonly nativeProtocols: readonly Protocol[];
   /** Protocol codecs the package contributes (decoder and encoder of one wire protocol each). */
   readonly codecs?: readonly ProtocolCodec[];
