@@ -8,7 +8,7 @@ import type { ProtocolUsage } from '../observability/read-usage.js';
 import type { PassthroughFailure, PassthroughFailureOptions } from '../stream/passthrough-failure.js';
 import type { ChunkRewriter } from '../stream/observed-stream.js';
 
-/** Ingress protocols plus backend-only wire formats (`google.generate-content`, …). */
+/** Ingress protocols plus backend-only wire formats (a plugin's own, such as `acme.generate`). */
 export type WireProtocol = Protocol | (string & {});
 
 /** One server-sent event as parsed off the wire. */
