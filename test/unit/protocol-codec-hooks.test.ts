@@ -78,7 +78,7 @@ async function harness(reply: (call: UpstreamCall) => UpstreamReply, codec: Part
   };
   const registry = new PluginRegistry().register(plugin);
   const yaml =
-    'backends: [{ id: a, type: scripted }]\nroutes: [{ virtual_model: m, backend: a, real_model: m }, { virtual_model: alias, backend: a, real_model: real-1 }]\n';
+    'backends: [{ id: a, type: scripted, api_key: sk-backend-secret-0042 }]\nroutes: [{ virtual_model: m, backend: a, real_model: m }, { virtual_model: alias, backend: a, real_model: real-1 }]\n';
   const { config } = await buildConfig(parse(yaml), { source: 'test.yaml', baseDir: '.', env: {}, registry });
   const runtime = new GatewayRuntime({ config, registry, logger: silentLogger() });
   const pipeline = new GatewayPipeline({ current: () => runtime }, silentLogger());
@@ -218,6 +218,16 @@ describe('error envelope of the client protocol (ProtocolCodec.errorEnvelope)', 
   it("a stream failing after it started ends with the codec's error event", async () => {
     const h = await harness(cutStream, { errorEnvelope: madeUpEnvelope });
     assert.equal(await readAll((await send(h, true)).body), 'data: one\n\nevent: oops\ndata: upstream\n\n');
+  });
+
+  it('secrets are redacted in the events a codec writes (its error event, its passthrough failure events)', async () => {
+    const leaky: ErrorEnvelope = { family: 'leaky', body: () => ({}), streamEvent: () => 'data: key sk-backend-secret-0042\n\n' };
+    const h = await harness(cutStream, { errorEnvelope: leaky });
+    assert.equal(await readAll((await send(h, true)).body), 'data: one\n\ndata: key [REDACTED]\n\n');
+    const h2 = await harness(cutStream, {
+      createPassthroughFailure: () => ({ observe: () => undefined, failureEvent: () => 'event: x\ndata: sk-backend-secret-0042\n\n' }),
+    });
+    assert.equal(await readAll((await send(h2, true)).body), 'data: one\n\nevent: x\ndata: [REDACTED]\n\n');
   });
 
   it("without an envelope the kernel writes its neutral one: the error's kind as its type", async () => {

@@ -459,13 +459,14 @@ export class GatewayPipeline implements RequestPipeline {
       : (runtime.registry.codec(req.protocol)?.createPassthroughFailure?.({ clientModel }) ?? null);
     if (passthroughFailure) out.chunks$.subscribe((chunk) => passthroughFailure.observe(chunk));
     /** The stream's last words after a failure: the client protocol's error event(s), on an event boundary. */
+    // The protocol's plugin writes these events: secrets are redacted in its bytes, as in the rest of the stream.
     const finalEvent = (error: GatewayError): string | null => {
       const boundary = out.atEventBoundary ? '' : '\n\n';
       const encoded = translating?.failureEvent(error);
       if (encoded) return boundary + encoded;
-      if (!passthroughFailure) return boundary + encodeErrorEvent(envelope, error);
+      if (!passthroughFailure) return boundary + runtime.redactor.redact(encodeErrorEvent(envelope, error));
       const events = passthroughFailure.failureEvent(error);
-      return events ? boundary + events : null;
+      return events ? boundary + runtime.redactor.redact(events) : null;
     };
     // A failure after the stream started ends it with an error event in the client's protocol.
     const fail = (error: GatewayError): void => {
