@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Subject } from 'rxjs';
 import { CLIENT_CLOSED_REQUEST, Exchange, GatewayError, JournalObserver, type RouteDecision } from '@switchyard/kernel';
+import { openaiChatCodec } from '@switchyard/plugin-openai';
 
 const FIELDS = [
   'ts',
@@ -62,6 +63,7 @@ describe('JournalObserver', () => {
     const sink = new Lines();
     const observer = new JournalObserver(sink);
     const x = new Exchange('req-1', 'openai.chat', false, 'fast', 123, 'team-a');
+    x.usageReader = openaiChatCodec.usage!; // set by the pipeline from the client protocol's codec
     observer.observe(x);
     assert.equal(x.requestBody, null);
     x.decision = decision();
@@ -110,6 +112,7 @@ describe('JournalObserver', () => {
       const observer = new JournalObserver(sink, { includeBodies });
       assert.equal(observer.wantsBodies, includeBodies);
       const x = new Exchange('req-s', 'openai.chat', true, 'org/model-7b', 50, null);
+      x.usageReader = openaiChatCodec.usage!;
       if (includeBodies) x.requestBody = { model: 'org/model-7b', messages: [{ role: 'user', content: 'the prompt' }] };
       observer.observe(x);
       x.decision = decision({ virtualModel: null, clientModel: 'org/model-7b', via: 'glob' });

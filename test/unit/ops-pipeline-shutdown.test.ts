@@ -20,6 +20,8 @@ import {
   type ProviderPlugin,
   type UpstreamCall,
 } from '@switchyard/kernel';
+import { anthropicErrorEnvelope } from '@switchyard/plugin-anthropic';
+import { openaiErrorEnvelope } from '@switchyard/plugin-openai';
 
 interface Harness {
   pipeline: GatewayPipeline;
@@ -53,7 +55,11 @@ async function harness(): Promise<Harness> {
       close: async () => void closes++,
     }),
   };
-  const registry = new PluginRegistry().register(plugin);
+  // The client protocols' error envelopes come from their plugins' codecs (issue #16).
+  const registry = new PluginRegistry()
+    .register(plugin)
+    .registerCodec({ protocol: 'openai.chat', errorEnvelope: openaiErrorEnvelope })
+    .registerCodec({ protocol: 'anthropic.messages', errorEnvelope: anthropicErrorEnvelope });
   const { config } = await buildConfig(parse('backends: [{ id: s, type: scripted, models: ["*"] }]'), {
     source: 'test.yaml',
     baseDir: '.',

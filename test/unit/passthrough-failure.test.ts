@@ -1,13 +1,23 @@
 /**
  * The final events of a passed-through Responses stream that fails mid-way
- * (libs/kernel/src/stream/passthrough-failure.ts): the recorded OpenResponses streams
+ * (the openai.responses codec's createPassthroughFailure, plugins/openresponses): the recorded OpenResponses streams
  * (plugins/openresponses/test/fixtures/openresponses/, LM Studio) cut at many points and fed whole, in 7-byte slices
  * and byte by byte; the failure must name the upstream's response and number on from its last
  * event, and the cut stream plus the failure must still follow the Responses streaming rules.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GatewayError, passthroughFailureFor, PROTOCOLS, type PassthroughFailure } from '@switchyard/kernel';
+import {
+  GatewayError,
+  PluginRegistry,
+  PROTOCOLS,
+  type PassthroughFailure,
+  type PassthroughFailureOptions,
+  type Protocol,
+} from '@switchyard/kernel';
+import anthropic from '@switchyard/plugin-anthropic';
+import openai from '@switchyard/plugin-openai';
+import openresponses from '@switchyard/plugin-openresponses';
 import { fixtureEvents } from '../helpers/fake-upstream.js';
 import { parseSse } from '../helpers/sse.js';
 import { assertResponsesEventOrder, responsesEvents, type ResponsesEvent } from '../helpers/responses-events.js';
@@ -17,6 +27,11 @@ const TOOL = 'openresponses/lmstudio-tool-call.1.chunks.txt';
 const BASIC_ID = 'resp_604f426346767f2cd7f98c793d9cfd27cba9ef834509019c';
 
 const fixture = (name: string): string[] => fixtureEvents(name);
+
+/** The client protocol's tracker, as the pipeline gets it: from the codec its plugin registered (issue #16). */
+const registry = new PluginRegistry().register(openai).register(anthropic).register(openresponses);
+const passthroughFailureFor = (protocol: Protocol, options: PassthroughFailureOptions = {}): PassthroughFailure | null =>
+  registry.codec(protocol)?.createPassthroughFailure?.(options) ?? null;
 
 function tracker(clientModel?: string): PassthroughFailure {
   const t = passthroughFailureFor('openai.responses', clientModel !== undefined ? { clientModel } : {});

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readResponseUsage } from '@switchyard/kernel';
+import type { IrUsage } from '@switchyard/kernel';
+import { anthropicMessagesCodec } from '@switchyard/plugin-anthropic';
+import { openaiChatCodec } from '@switchyard/plugin-openai';
+import { openaiResponsesCodec } from '@switchyard/plugin-openresponses';
+
+/** Issue #16: usage is read by the hook of the client protocol's codec (ProtocolCodec.usage), owned by its plugin. */
+const CODECS = { 'openai.chat': openaiChatCodec, 'anthropic.messages': anthropicMessagesCodec, 'openai.responses': openaiResponsesCodec };
+const readResponseUsage = (protocol: keyof typeof CODECS, reply: Buffer): IrUsage | null => CODECS[protocol].usage!.readBody(reply);
 
 const body = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 

@@ -3,15 +3,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { firstValueFrom, toArray } from 'rxjs';
-import {
-  createModelRewriter,
-  createSseParser,
-  createUsageChunkStripper,
-  ObservedStream,
-  rewriteModelInBody,
-  sseEvents,
-  type SseEvent,
-} from '@switchyard/kernel';
+import { createModelRewriter, createSseParser, ObservedStream, rewriteModelInBody, sseEvents, type SseEvent } from '@switchyard/kernel';
+import { createOpenAIUsageChunkStripper as createUsageChunkStripper } from '@switchyard/plugin-openai';
 
 function rewriteChunks(chunks: string[], real: string, client: string): string {
   const rw = createModelRewriter(real, client)!;

@@ -8,6 +8,7 @@ import { registerAdminRoutes, type UsageSource } from './http/admin-usage-route.
 import { answerFrameworkError, createClientErrorHandler } from './http/answer-client-error.js';
 import { installCorsPreflight } from './http/answer-cors-preflight.js';
 import { installHostCheck } from './http/answer-missing-host.js';
+import { useErrorEnvelopes } from './http/error-dialect.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { InboundAuth } from './http/inbound-auth.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
@@ -50,7 +51,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     // A missing Host is answered by installHostCheck (answer-missing-host.ts), in the client's envelope.
     http: { ...requestTimeouts, requireHostHeader: false },
     // Errors Fastify meets before routing, in the client's envelope instead of Fastify's.
-    clientErrorHandler: createClientErrorHandler(logger),
+    clientErrorHandler: createClientErrorHandler(logger, options.registry),
     frameworkErrors: answerFrameworkError,
     // server.tls: HTTPS; a reload (SIGHUP) replaces the certificate with setSecureContext.
     ...(config.server.tls ? { https: { ...loadServerTls(config.server.tls).material, ...requestTimeouts, requireHostHeader: false } } : {}),
@@ -61,6 +62,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  useErrorEnvelopes(fastify, options.registry);
   installHostCheck(fastify);
   const cors = config.server.cors.origins.length > 0;
   if (cors) installCorsPreflight(fastify);

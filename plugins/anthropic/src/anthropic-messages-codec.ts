@@ -9,6 +9,9 @@ import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
 import { validateAnthropicMessagesRequest } from './validate-anthropic-messages-request.js';
 import { readAnthropicStreamError } from './read-anthropic-stream-error.js';
 import { anthropicMessagesProfile } from './anthropic-messages-profile.js';
+import { readAnthropicReplyUsage } from './read-anthropic-usage.js';
+import { createAnthropicStreamMeter } from './meter-anthropic-stream.js';
+import { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -28,4 +31,6 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   readStreamError: readAnthropicStreamError,
   decodeError: decodeAnthropicError,
   profile: anthropicMessagesProfile,
+  usage: { readBody: readAnthropicReplyUsage, meterStream: createAnthropicStreamMeter },
+  errorEnvelope: anthropicErrorEnvelope,
 };

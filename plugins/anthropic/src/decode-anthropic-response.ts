@@ -1,4 +1,5 @@
-import { GatewayError, usageFromAnthropic, type CodecContext, type IrResponse } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrResponse } from '@switchyard/kernel';
+import { usageFromAnthropic } from './read-anthropic-usage.js';
 import { isObject, str } from './anthropic-json.js';
 import { decodeAnthropicAssistantBlocks } from './decode-anthropic-blocks.js';
 import { decodeAnthropicStopReason } from './map-anthropic-stop-reason.js';

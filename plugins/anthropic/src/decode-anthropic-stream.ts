@@ -1,12 +1,6 @@
-import {
-  usageFromAnthropic,
-  type CodecContext,
-  type IrStreamEvent,
-  type IrUsage,
-  type SseEvent,
-  type StreamDecoder,
-} from '@switchyard/kernel';
+import { type CodecContext, type IrStreamEvent, type IrUsage, type SseEvent, type StreamDecoder } from '@switchyard/kernel';
 import { isObject, parseJson, str, type Json } from './anthropic-json.js';
+import { usageFromAnthropic } from './read-anthropic-usage.js';
 import { statusForAnthropicErrorType } from './map-anthropic-error.js';
 import { decodeAnthropicStopReason } from './map-anthropic-stop-reason.js';
 

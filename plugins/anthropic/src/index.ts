@@ -6,6 +6,7 @@ export default plugin;
 export { AnthropicAdapter } from './anthropic-adapter.js';
 export { AnthropicBackendConfig } from './anthropic-backend-config.js';
 export { anthropicMessagesCodec } from './anthropic-messages-codec.js';
+export { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
 export { decodeAnthropicError } from './decode-anthropic-error.js';
 export * from './anthropic-api-paths.js';
 export { decodeAnthropicRequest } from './decode-anthropic-request.js';
@@ -16,6 +17,8 @@ export { AnthropicStreamDecoder, createAnthropicStreamDecoder } from './decode-a
 export { AnthropicStreamEncoder, anthropicSseEvent, createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
 export { decodeAnthropicStopReason, encodeAnthropicStopReason } from './map-anthropic-stop-reason.js';
 export { encodeAnthropicUsage } from './map-anthropic-usage.js';
+export { usageFromAnthropic, readAnthropicReplyUsage } from './read-anthropic-usage.js';
+export { createAnthropicStreamMeter } from './meter-anthropic-stream.js';
 export { anthropicErrorType, statusForAnthropicErrorType } from './map-anthropic-error.js';
 export { ANTHROPIC_EFFORT_BUDGETS, planAnthropicThinking, type AnthropicThinking } from './encode-anthropic-thinking.js';
 export { fillAnthropicMaxTokens, shapeAnthropicCountTokensBody } from './fill-anthropic-max-tokens.js';

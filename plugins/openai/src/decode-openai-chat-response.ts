@@ -1,4 +1,5 @@
-import { GatewayError, usageFromOpenAI, type CodecContext, type IrPart, type IrResponse } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrPart, type IrResponse } from '@switchyard/kernel';
+import { usageFromOpenAI } from './read-openai-usage.js';
 import { decodeOpenAIChatToolCall } from './decode-openai-chat-messages.js';
 import { decodeOpenAIChatReasoning } from './decode-openai-chat-reasoning.js';
 import { decodeOpenAIFinishReason } from './map-openai-finish-reason.js';

@@ -1,4 +1,5 @@
-import { usageFromOpenAI, type CodecContext, type IrStreamEvent, type SseEvent, type StreamDecoder } from '@switchyard/kernel';
+import type { CodecContext, IrStreamEvent, SseEvent, StreamDecoder } from '@switchyard/kernel';
+import { usageFromOpenAI } from './read-openai-usage.js';
 import { decodeOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { decodeOpenAIStreamError } from './map-openai-stream-error.js';
 import { asArray, asNumber, asObject, asString, type Json } from './read-openai-chat-json.js';

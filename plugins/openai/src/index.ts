@@ -28,6 +28,12 @@ export { OpenAIChatStreamDecoder, createOpenAIChatStreamDecoder } from './decode
 export { OpenAIChatStreamEncoder, createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
 export { decodeOpenAIFinishReason, encodeOpenAIFinishReason } from './map-openai-finish-reason.js';
 export { encodeOpenAIChatUsage } from './encode-openai-chat-usage.js';
+export { usageFromOpenAI, readOpenAIReplyUsage } from './read-openai-usage.js';
+export { createOpenAIStreamMeter } from './meter-openai-stream.js';
+export { requestOpenAIStreamUsage } from './request-openai-stream-usage.js';
+export { createOpenAIUsageChunkStripper } from './strip-openai-usage-chunk.js';
+export { openaiStreamingUsage, openaiUsage } from './openai-usage-hooks.js';
+export { openaiErrorEnvelope, openaiErrorType } from './openai-error-envelope.js';
 export { validateOpenAIChatRequest, OPENAI_CHAT_REQUEST_FIELDS } from './validate-openai-chat-request.js';
 export {
   validateOpenAICompletionsRequest,

@@ -1,5 +1,6 @@
 import { encodeErrorEvent, GatewayError, type GatewayErrorKind, type IrStreamEvent } from '@switchyard/kernel';
 import { asObject, asString, type Json } from './read-openai-chat-json.js';
+import { openaiErrorEnvelope } from './openai-error-envelope.js';
 
 type IrErrorEvent = Extract<IrStreamEvent, { type: 'error' }>;
 
@@ -58,5 +59,5 @@ export function decodeOpenAIStreamError(error: Json): IrErrorEvent {
  */
 export function encodeOpenAIStreamError(event: IrErrorEvent): string {
   const kind = KINDS.has(event.errorType) ? (event.errorType as GatewayErrorKind) : kindOfStatus(event.status);
-  return encodeErrorEvent('openai', new GatewayError({ status: event.status, kind, message: event.message }));
+  return encodeErrorEvent(openaiErrorEnvelope, new GatewayError({ status: event.status, kind, message: event.message }));
 }

@@ -9,6 +9,8 @@ import { validateOpenAIChatRequest } from './validate-openai-chat-request.js';
 import { readOpenAIStreamError } from './read-openai-stream-error.js';
 import { decodeOpenAIError } from './decode-openai-error.js';
 import { openaiChatProfile } from './openai-chat-profile.js';
+import { openaiStreamingUsage } from './openai-usage-hooks.js';
+import { openaiErrorEnvelope } from './openai-error-envelope.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -27,4 +29,6 @@ export const openaiChatCodec: ProtocolCodec = {
   readStreamError: readOpenAIStreamError,
   decodeError: decodeOpenAIError,
   profile: openaiChatProfile,
+  usage: openaiStreamingUsage,
+  errorEnvelope: openaiErrorEnvelope,
 };

@@ -1,6 +1,8 @@
 import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeOpenAIError } from './decode-openai-error.js';
 import { openaiCompletionsProfile } from './openai-chat-profile.js';
+import { openaiStreamingUsage, openaiUsage } from './openai-usage-hooks.js';
+import { openaiErrorEnvelope } from './openai-error-envelope.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -69,9 +71,13 @@ export const openaiCompletionsCodec: ProtocolCodec = {
   validateRequest: validateOpenAICompletionsRequest,
   decodeError: decodeOpenAIError,
   profile: openaiCompletionsProfile,
+  usage: openaiStreamingUsage,
+  errorEnvelope: openaiErrorEnvelope,
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
   validateRequest: validateOpenAIEmbeddingsRequest,
   decodeError: decodeOpenAIError,
+  usage: openaiUsage,
+  errorEnvelope: openaiErrorEnvelope,
 };

@@ -1,6 +1,5 @@
 import {
   GatewayError,
-  usageFromResponses,
   type CodecContext,
   type IrFinishReason,
   type IrPart,
@@ -8,6 +7,7 @@ import {
   type IrTokenLogprob,
 } from '@switchyard/kernel';
 import { asArray, asNumber, asObject, asString, type Json } from './responses-json.js';
+import { usageFromResponses } from './read-responses-usage.js';
 import { flattenToolName } from './responses-request-state.js';
 
 /** A Response's status (and `incomplete_details.reason`) as an IR finish reason; tool calls make `completed` a tool_calls finish. */

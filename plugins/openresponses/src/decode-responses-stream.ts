@@ -1,4 +1,5 @@
-import { usageFromResponses, type CodecContext, type IrStreamEvent, type SseEvent, type StreamDecoder } from '@switchyard/kernel';
+import type { CodecContext, IrStreamEvent, SseEvent, StreamDecoder } from '@switchyard/kernel';
+import { usageFromResponses } from './read-responses-usage.js';
 import { decodeResponsesStatus } from './decode-responses-response.js';
 import { asArray, asNumber, asObject, asString, parseJson, type Json } from './responses-json.js';
 import { flattenToolName } from './responses-request-state.js';

@@ -1,5 +1,4 @@
 import {
-  responsesErrorCode,
   type CodecContext,
   type GatewayError,
   type IrFinishReason,
@@ -9,6 +8,7 @@ import {
   type ProviderMetadata,
   type StreamEncoder,
 } from '@switchyard/kernel';
+import { responsesErrorCode } from './map-responses-error-code.js';
 import {
   customToolInput,
   functionArguments,

@@ -17,8 +17,10 @@ export { encodeResponsesRequest } from './encode-responses-request.js';
 export { decodeResponsesResponse, decodeResponsesStatus } from './decode-responses-response.js';
 export { ResponsesStreamDecoder, createResponsesStreamDecoder } from './decode-responses-stream.js';
 export { encodeResponsesUsage, customToolInput } from './encode-responses-output.js';
-/** Moved to the kernel (the passthrough stream's final event uses it too); re-exported for existing importers. */
-export { responsesErrorCode } from '@switchyard/kernel';
+export { usageFromResponses, readResponsesReplyUsage } from './read-responses-usage.js';
+export { createResponsesStreamMeter } from './meter-responses-stream.js';
+export { responsesErrorCode } from './map-responses-error-code.js';
+export { createResponsesPassthroughFailure } from './track-responses-passthrough-failure.js';
 export { sealReasoning, openReasoning } from './responses-reasoning-envelope.js';
 export {
   DEFAULT_TOOL_NAMESPACE,

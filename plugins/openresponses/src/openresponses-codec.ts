@@ -1,4 +1,5 @@
 import type { ProtocolCodec } from '@switchyard/kernel';
+import { openaiErrorEnvelope } from '@switchyard/plugin-openai';
 import { decodeResponsesRequest } from './decode-responses-request.js';
 import { decodeResponsesResponse } from './decode-responses-response.js';
 import { createResponsesStreamDecoder } from './decode-responses-stream.js';
@@ -8,6 +9,9 @@ import { createResponsesStreamEncoder } from './encode-responses-stream.js';
 import { validateResponsesRequest } from './validate-responses-request.js';
 import { readResponsesStreamError } from './read-responses-stream-error.js';
 import { openaiResponsesProfile } from './openai-responses-profile.js';
+import { readResponsesReplyUsage } from './read-responses-usage.js';
+import { createResponsesStreamMeter } from './meter-responses-stream.js';
+import { createResponsesPassthroughFailure } from './track-responses-passthrough-failure.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -28,4 +32,8 @@ export const openaiResponsesCodec: ProtocolCodec = {
   createStreamDecoder: createResponsesStreamDecoder,
   readStreamError: readResponsesStreamError,
   profile: openaiResponsesProfile,
+  usage: { readBody: readResponsesReplyUsage, meterStream: createResponsesStreamMeter },
+  createPassthroughFailure: createResponsesPassthroughFailure,
+  // The Responses API answers errors in OpenAI's envelope.
+  errorEnvelope: openaiErrorEnvelope,
 };

@@ -1,4 +1,4 @@
-import { errorDialect, errorEnvelope, type GatewayError, type Protocol } from '@switchyard/kernel';
+import { errorEnvelope, type ErrorEnvelope, type GatewayError, type Protocol } from '@switchyard/kernel';
 
 export interface SwitchyardErrorInit {
   status: number;
@@ -56,10 +56,11 @@ export class SwitchyardError extends Error {
     return typeof c === 'string' ? c : null;
   }
 
-  static fromGatewayError(err: GatewayError, protocol: Protocol, requestId: string): SwitchyardError {
+  /** `envelope`: the protocol's, from its codec (ProtocolCodec.errorEnvelope); absent: the kernel's neutral one. */
+  static fromGatewayError(err: GatewayError, protocol: Protocol, requestId: string, envelope?: ErrorEnvelope): SwitchyardError {
     return new SwitchyardError({
       status: err.status,
-      body: errorEnvelope(errorDialect(protocol), err),
+      body: errorEnvelope(envelope, err),
       message: err.message,
       headers: err.headers,
       requestId,

@@ -4,6 +4,7 @@ import {
   GatewayError,
   isGatewayError,
   type CatalogEntry,
+  type ErrorEnvelope,
   type GatewayPipeline,
   type GatewayReply,
   type IncomingHeaders,
@@ -198,7 +199,7 @@ export class Switchyard implements AsyncDisposable {
       });
     } catch (err) {
       if (signal.aborted) throw abortError(signal);
-      if (isGatewayError(err)) throw SwitchyardError.fromGatewayError(err, protocol, requestId);
+      if (isGatewayError(err)) throw SwitchyardError.fromGatewayError(err, protocol, requestId, this.errorEnvelope(protocol));
       throw err;
     }
   }
@@ -225,9 +226,19 @@ export class Switchyard implements AsyncDisposable {
       const message = wantsStream
         ? 'the backend answered a streamed request with a complete body'
         : 'the backend answered with a body that is not JSON';
-      throw SwitchyardError.fromGatewayError(GatewayError.badGateway(message, 'upstream_malformed'), protocol, requestId);
+      throw SwitchyardError.fromGatewayError(
+        GatewayError.badGateway(message, 'upstream_malformed'),
+        protocol,
+        requestId,
+        this.errorEnvelope(protocol),
+      );
     }
     return parsed;
+  }
+
+  /** The error envelope of a client protocol, from its codec. */
+  private errorEnvelope(protocol: Protocol): ErrorEnvelope | undefined {
+    return this.runtimes.current().registry.codec(protocol)?.errorEnvelope;
   }
 
   /** Set by createSwitchyard: closing the in-process gateway closes its Nest application context. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { GatewayError, encodeErrorBody, type KernelLogger } from '@switchyard/kernel';
+import { GatewayError, encodeErrorBody, type KernelLogger, type PluginRegistry } from '@switchyard/kernel';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { errorDialectForUrl } from './error-dialect.js';
+import { errorEnvelopeForUrl } from './error-dialect.js';
 import { sendError } from './install-http-hooks.js';
 
 /** Node's parser error codes (llhttp `HPE_*`) and request timeouts, as the client hears them. */
@@ -47,7 +47,10 @@ function clientErrorFor(code: string | undefined): GatewayError {
  * on this connection has already started (its headers are out), nothing more can be said: the
  * connection is only closed.
  */
-export function createClientErrorHandler(logger: KernelLogger): (err: NodeJS.ErrnoException, socket: Socket) => void {
+export function createClientErrorHandler(
+  logger: KernelLogger,
+  registry: PluginRegistry,
+): (err: NodeJS.ErrnoException, socket: Socket) => void {
   return (err, socket) => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     const inFlight = (socket as Socket & { _httpMessage?: ServerResponse & { req?: IncomingMessage } })._httpMessage;
@@ -57,7 +60,7 @@ export function createClientErrorHandler(logger: KernelLogger): (err: NodeJS.Err
       logger.debug({ requestId, code: err.code, status: error.status }, `client error: ${error.message}`);
     }
     if (socket.writable && !inFlight?.headersSent) {
-      const body = encodeErrorBody(errorDialectForUrl(inFlight?.req?.url ?? ''), error);
+      const body = encodeErrorBody(errorEnvelopeForUrl(registry, inFlight?.req?.url ?? ''), error);
       socket.write(
         `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
           `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +

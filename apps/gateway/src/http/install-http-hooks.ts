@@ -1,7 +1,6 @@
 import { GatewayError, encodeErrorBody, type KernelLogger } from '@switchyard/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { drainUnreadBody } from './drain-unread-body.js';
-import { errorDialectForUrl } from './error-dialect.js';
 import type { InboundAuth } from './inbound-auth.js';
 import type { LifecycleState } from '../lifecycle-state.js';
 
@@ -29,7 +28,7 @@ export function sendError(reply: FastifyReply, url: string, err: GatewayError): 
   return reply
     .code(err.status)
     .type('application/json')
-    .send(encodeErrorBody(errorDialectForUrl(url), err));
+    .send(encodeErrorBody(reply.server.errorEnvelopeFor?.(url), err));
 }
 
 /**

@@ -80,7 +80,7 @@ export const fieldChecks = {
 /**
  * Throws a 400 naming the first field of `body` that `rules` rejects, and for each of
  * `required` that is absent. A field that is absent or `null` is not checked (null stands for
- * "not set", as the OpenAI readers treat it).
+ * "not set", as the codecs' readers treat it).
  */
 export function checkRequestFields(body: Json, rules: FieldRules, required: readonly string[] = []): void {
   for (const key of required) {

@@ -23,12 +23,12 @@ export function mediaTypeOfFilename(filename: string | undefined): string | unde
   return ext ? FILE_TYPES[ext] : undefined;
 }
 
-/** The media type of an OpenAI `input_audio.format` (`wav`, `mp3`, …). */
+/** The media type of an audio format name (`input_audio.format`: `wav`, `mp3`, …). */
 export function audioMediaType(format: string): string {
   return AUDIO_TYPES[format] ?? `audio/${format}`;
 }
 
-/** A URL, a `data:` URL or bare base64 (OpenAI `file_data`) as an IR media source. */
+/** A URL, a `data:` URL or bare base64 (a `file_data` field) as an IR media source. */
 export function mediaSourceOf(url: string, fallbackType: string): IrMediaSource {
   const data = parseDataUrl(url);
   if (data) return { kind: 'base64', mediaType: data.mediaType, data: data.data };

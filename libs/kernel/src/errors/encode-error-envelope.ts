@@ -1,68 +1,40 @@
-import type { GatewayError, GatewayErrorKind } from './gateway-error.js';
+import type { GatewayError } from './gateway-error.js';
 
-const OPENAI_TYPES: Record<GatewayErrorKind, string> = {
-  authentication: 'invalid_request_error',
-  permission: 'permission_error',
-  request_too_large: 'invalid_request_error',
-  invalid_request: 'invalid_request_error',
-  not_found: 'invalid_request_error',
-  rate_limit: 'rate_limit_error',
-  upstream: 'server_error',
-  timeout: 'timeout_error',
-  overloaded: 'server_error',
-  unavailable: 'server_error',
-  internal: 'server_error',
-};
-
-const ANTHROPIC_TYPES: Record<GatewayErrorKind, string> = {
-  authentication: 'authentication_error',
-  permission: 'permission_error',
-  request_too_large: 'request_too_large',
-  invalid_request: 'invalid_request_error',
-  not_found: 'not_found_error',
-  rate_limit: 'rate_limit_error',
-  upstream: 'api_error',
-  timeout: 'timeout_error',
-  overloaded: 'overloaded_error',
-  unavailable: 'api_error',
-  internal: 'api_error',
-};
-
-export type ErrorDialect = 'openai' | 'anthropic';
-
-/** The error as the JSON value of its dialect's envelope. */
-export function errorEnvelope(dialect: ErrorDialect, err: GatewayError): Record<string, unknown> {
-  if (dialect === 'anthropic') {
-    return { type: 'error', error: { type: err.upstreamType ?? ANTHROPIC_TYPES[err.kind], message: err.message } };
-  }
-  return {
-    error: { message: err.message, type: err.upstreamType ?? OPENAI_TYPES[err.kind], param: err.param, code: err.code },
-  };
-}
-
-export function encodeErrorBody(dialect: ErrorDialect, err: GatewayError): string {
-  return JSON.stringify(errorEnvelope(dialect, err));
-}
-
-/** A final SSE event carrying the error, for failures after a stream has started. */
-export function encodeErrorEvent(dialect: ErrorDialect, err: GatewayError): string {
-  const body = encodeErrorBody(dialect, err);
-  return dialect === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
-}
-
-/** The error `type` a dialect uses for a kind (for codecs that build their own events). */
-export function errorTypeFor(dialect: ErrorDialect, kind: GatewayErrorKind): string {
-  return dialect === 'anthropic' ? ANTHROPIC_TYPES[kind] : OPENAI_TYPES[kind];
+/**
+ * How a client protocol writes the gateway's errors (ProtocolCodec.errorEnvelope): the JSON of an
+ * error reply and the final event of a stream that failed after it started. Owned by the plugin of
+ * that protocol; secrets are redacted by the kernel before an error is encoded.
+ */
+export interface ErrorEnvelope {
+  /**
+   * The protocol family whose errors share one shape and one vocabulary of error types: an
+   * upstream's own error type is kept for a client whose protocol has the same family.
+   */
+  readonly family: string;
+  /** The error as the JSON value of an error reply's body. */
+  body(err: GatewayError): Record<string, unknown>;
+  /** The final server-sent event(s) carrying the error; default `data: <body>` and a blank line. */
+  streamEvent?(err: GatewayError): string;
 }
 
 /**
- * The Responses API error `code` for a failure (what agents such as Codex branch on: rate limits
- * and overload are retried), from an HTTP status and an error type or GatewayError kind. Shared by
- * the translating Responses encoder and the passthrough stream's final event.
+ * The kernel's neutral envelope, for a protocol whose codec has none:
+ * `{"error": {"message", "type", "param", "code"}}`, the type being the error's kind.
  */
-export function responsesErrorCode(status: number, errorType: string): string {
-  if (status === 429 || errorType === 'rate_limit' || errorType === 'rate_limit_error') return 'rate_limit_exceeded';
-  if (status === 529 || status === 503 || errorType === 'overloaded' || errorType === 'overloaded_error') return 'server_is_overloaded';
-  if (status >= 400 && status < 500) return 'invalid_request_error';
-  return 'server_error';
+export function neutralErrorBody(err: GatewayError): Record<string, unknown> {
+  return { error: { message: err.message, type: err.upstreamType ?? err.kind, param: err.param, code: err.code } };
+}
+
+/** The error as the JSON value of its protocol's envelope (the neutral one when there is none). */
+export function errorEnvelope(envelope: ErrorEnvelope | undefined, err: GatewayError): Record<string, unknown> {
+  return envelope ? envelope.body(err) : neutralErrorBody(err);
+}
+
+export function encodeErrorBody(envelope: ErrorEnvelope | undefined, err: GatewayError): string {
+  return JSON.stringify(errorEnvelope(envelope, err));
+}
+
+/** A final SSE event carrying the error, for failures after a stream has started. */
+export function encodeErrorEvent(envelope: ErrorEnvelope | undefined, err: GatewayError): string {
+  return envelope?.streamEvent ? envelope.streamEvent(err) : `data: ${encodeErrorBody(envelope, err)}\n\n`;
 }

@@ -1,6 +1,6 @@
 /**
- * The one error type the pipeline throws. It carries a dialect-neutral `kind`; the ingress
- * encodes it in its own protocol's envelope (see encode-error-envelope.ts).
+ * The one error type the pipeline throws. It carries a protocol-neutral `kind`; the ingress
+ * protocol's codec encodes it in its own envelope (ProtocolCodec.errorEnvelope, encode-error-envelope.ts).
  */
 export type GatewayErrorKind =
   | 'authentication'
@@ -19,11 +19,11 @@ export interface GatewayErrorInit {
   status: number;
   kind: GatewayErrorKind;
   message: string;
-  /** OpenAI `code` (model_not_found, invalid_api_key, …). */
+  /** A machine-readable error code (model_not_found, invalid_api_key, …). */
   code?: string | null;
-  /** OpenAI `param`: the offending field. */
+  /** The offending request field, when there is one. */
   param?: string | null;
-  /** The upstream's own error `type`, kept when client and backend share a dialect. */
+  /** The upstream's own error `type`, kept when client and wire protocols share an error envelope family. */
   upstreamType?: string;
   /** Headers to send with the error (retry-after, x-ratelimit-*). */
   headers?: Record<string, string>;

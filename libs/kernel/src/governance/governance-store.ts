@@ -38,7 +38,7 @@ export interface Settlement {
 
 export type LimitName = 'rpm' | 'tpm' | 'max_concurrency' | 'budget_tokens' | 'budget_usd';
 
-/** One limit's state after admission, for x-ratelimit-* / anthropic-ratelimit-* headers. */
+/** One limit's state after admission, for the rate-limit headers of each client protocol. */
 export interface LimitState {
   limit: LimitName;
   max: number;

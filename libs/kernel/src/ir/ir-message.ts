@@ -4,7 +4,7 @@
  * (one decoder and one encoder per protocol, never a converter per pair).
  */
 
-/** Opaque provider data that must survive a round trip (for example Anthropic `cache_control`). */
+/** Opaque provider data that must survive a round trip (for example a cache marker on a block), keyed by the codec that wrote it. */
 export type ProviderMetadata = Record<string, Record<string, unknown>>;
 
 export interface IrTextPart {
@@ -19,7 +19,7 @@ export type IrMediaSource =
 export interface IrImagePart {
   type: 'image';
   source: IrMediaSource;
-  /** OpenAI `detail` hint, kept where the target can express it. */
+  /** The client's image `detail` hint (low, high, auto), kept where the target can express it. */
   detail?: 'auto' | 'low' | 'high';
   providerMetadata?: ProviderMetadata;
 }
@@ -35,19 +35,19 @@ export interface IrFilePart {
 
 export interface IrToolCallPart {
   type: 'tool_call';
-  /** The id the model gave the call; generated stable ids where a protocol has none (Gemini). */
+  /** The id the model gave the call; a generated stable id where the protocol has none. */
   id: string;
   name: string;
   /** The arguments as JSON text, exactly as streamed or serialised. */
   arguments: string;
-  /** e.g. `{ google: { thoughtSignature } }` */
+  /** Opaque data of the codec that decoded the call, keyed by that codec (a reasoning signature, …). */
   providerMetadata?: ProviderMetadata;
 }
 
 export interface IrToolResultPart {
   type: 'tool_result';
   toolCallId: string;
-  /** The tool's name where known (Gemini needs it; recovered from the call id otherwise). */
+  /** The tool's name where known (protocols that match results by name need it; recovered from the call id otherwise). */
   name?: string;
   content: string | Array<IrTextPart | IrImagePart | IrFilePart>;
   isError?: boolean;
@@ -59,7 +59,7 @@ export interface IrReasoningPart {
   type: 'reasoning';
   text: string;
   signature?: string;
-  /** Anthropic `redacted_thinking.data`: encrypted reasoning with no visible text. */
+  /** Encrypted reasoning with no visible text (a redacted thinking block's data), replayed intact. */
   redactedData?: string;
   providerMetadata?: ProviderMetadata;
 }
@@ -72,6 +72,6 @@ export type IrRole = 'system' | 'user' | 'assistant' | 'tool';
 export interface IrMessage {
   role: IrRole;
   parts: IrPart[];
-  /** OpenAI `name` on a message, kept where the target has it. */
+  /** The participant's `name` on a message, kept where the target has it. */
   name?: string;
 }

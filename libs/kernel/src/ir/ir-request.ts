@@ -15,9 +15,9 @@ export type IrToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export interface IrThinking {
   enabled: boolean;
-  /** Token budget where the target takes one (Anthropic `budget_tokens`, Gemini `thinkingBudget`). */
+  /** Token budget, for targets that take a reasoning budget in tokens. */
   budgetTokens?: number;
-  /** Effort where the target takes one (OpenAI `reasoning_effort`, Responses `reasoning.effort`). */
+  /** Effort, for targets that take a reasoning effort level (`reasoning_effort`, `reasoning.effort`). */
   effort?: 'minimal' | 'low' | 'medium' | 'high';
 }
 
@@ -44,20 +44,20 @@ export interface IrRequest {
   frequencyPenalty?: number;
   thinking?: IrThinking;
   /**
-   * How many alternative answers the client asked for (OpenAI `n`; unset = 1). The kernel answers
+   * How many alternative answers the client asked for (`n`; unset = 1). The kernel answers
    * a 400 unless the backend's codec declares `choices` (and the request is not streamed).
    */
   choices?: number;
   /**
-   * Token log-probabilities asked for (OpenAI `logprobs` / `top_logprobs`): `top` alternatives per
+   * Token log-probabilities asked for (`logprobs` / `top_logprobs`): `top` alternatives per
    * token (0: the chosen token's only). A 400 unless the backend's codec declares `logprobs`.
    */
   logprobs?: { top: number };
   responseFormat?: IrResponseFormat;
-  /** Caller metadata (Anthropic `metadata.user_id`, OpenAI `user`). */
+  /** Caller metadata (an end-user id such as `metadata.user_id` or `user`). */
   user?: string;
   stream: boolean;
-  /** Whether a streaming client asked for usage (OpenAI `stream_options.include_usage`). */
+  /** Whether a streaming client asked for usage (`stream_options.include_usage`). */
   includeUsage?: boolean;
   /**
    * Provider-native fields from a profile or the caller that the target protocol writes

@@ -9,7 +9,7 @@ export type IrStreamEvent =
   | { type: 'start'; id: string; model: string; created?: number }
   | { type: 'text_delta'; text: string }
   | { type: 'reasoning_delta'; text?: string; signature?: string; redactedData?: string }
-  /** A new reasoning block begins (Anthropic thinking blocks are separate, each signed). */
+  /** A new reasoning block begins (protocols whose reasoning comes in separate blocks, each signed). */
   | { type: 'reasoning_end' }
   | { type: 'tool_call_start'; index: number; id: string; name: string; providerMetadata?: ProviderMetadata }
   | { type: 'tool_call_delta'; index: number; argumentsDelta: string }

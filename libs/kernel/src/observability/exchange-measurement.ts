@@ -1,8 +1,7 @@
 import { createSseParser, endsAtEventBoundary } from '../stream/sse-events.js';
 import type { IrUsage } from '../ir/ir-response.js';
 import type { Exchange, ExchangeEnd } from '../pipeline/exchange.js';
-import { readResponseUsage } from './read-usage.js';
-import { createStreamMeter } from './stream-meter.js';
+import type { StreamMeter } from './stream-meter.js';
 
 /** What one exchange measured, in milliseconds from when the pipeline took it. */
 export interface Measurement {
@@ -26,12 +25,15 @@ export function measurementOf(exchange: Exchange): Promise<Measurement> {
 
 /**
  * Measures an exchange off its side copy: a stream's events through a StreamMeter, or the
- * complete body's usage once the response is out. Resolves when the exchange ends.
+ * complete body's usage once the response is out, both read by the client protocol's
+ * `usageReader` (none: no usage, no time to first token). Resolves when the exchange ends.
  */
 export function measureExchange(exchange: Exchange): Promise<Measurement> {
-  let meter: ReturnType<typeof createStreamMeter> | null = null;
+  let meter: StreamMeter | null = null;
   exchange.onStream((chunks$) => {
-    const m = (meter = createStreamMeter(exchange.protocol));
+    const reader = exchange.usageReader;
+    if (!reader) return;
+    const m = (meter = reader.meterStream());
     const parser = createSseParser((e) => m.event(e, performance.now()));
     // After the first content, chunks of whole events that cannot carry usage or an error are
     // skipped unparsed; the parser then holds nothing, so skipping never splits an event.
@@ -53,8 +55,8 @@ export function measureExchange(exchange: Exchange): Promise<Measurement> {
         setImmediate(() => {
           const usage = meter
             ? (meter.usage ?? exchange.upstreamUsage)
-            : exchange.responseBody
-              ? readResponseUsage(exchange.protocol, exchange.responseBody)
+            : exchange.responseBody && exchange.usageReader
+              ? exchange.usageReader.readBody(exchange.responseBody)
               : null;
           const durationMs = end.endedAt - exchange.startedAt;
           const first = meter?.firstContentAt ?? null;

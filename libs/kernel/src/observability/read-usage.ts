@@ -1,47 +1,32 @@
 import type { IrUsage } from '../ir/ir-response.js';
-import type { Protocol } from '../protocol.js';
+import type { ChunkRewriter } from '../stream/observed-stream.js';
+import type { StreamMeter } from './stream-meter.js';
 
 type Json = Record<string, unknown>;
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null ? (v as Json) : undefined);
-
-/** OpenAI chat / completions / embeddings `usage`. */
-export function usageFromOpenAI(u: Json): IrUsage {
-  return {
-    inputTokens: num(u.prompt_tokens) ?? 0,
-    outputTokens: num(u.completion_tokens) ?? 0,
-    cachedInputTokens: num(obj(u.prompt_tokens_details)?.cached_tokens),
-    reasoningTokens: num(obj(u.completion_tokens_details)?.reasoning_tokens),
-  };
-}
-
-/** Anthropic `usage`: input counts cache reads and cache writes too; reasoning is `output_tokens_details.thinking_tokens`. */
-export function usageFromAnthropic(u: Json, previous?: IrUsage | null): IrUsage {
-  const cacheRead = num(u.cache_read_input_tokens);
-  const cacheWrite = num(u.cache_creation_input_tokens);
-  const input = num(u.input_tokens);
-  return {
-    inputTokens: input !== undefined ? input + (cacheRead ?? 0) + (cacheWrite ?? 0) : (previous?.inputTokens ?? 0),
-    outputTokens: num(u.output_tokens) ?? previous?.outputTokens ?? 0,
-    cachedInputTokens: cacheRead ?? previous?.cachedInputTokens,
-    cacheCreationInputTokens: cacheWrite ?? previous?.cacheCreationInputTokens,
-    reasoningTokens: num(obj(u.output_tokens_details)?.thinking_tokens) ?? previous?.reasoningTokens,
-  };
-}
-
-/** Responses API `usage`. */
-export function usageFromResponses(u: Json): IrUsage {
-  return {
-    inputTokens: num(u.input_tokens) ?? 0,
-    outputTokens: num(u.output_tokens) ?? 0,
-    cachedInputTokens: num(obj(u.input_tokens_details)?.cached_tokens),
-    reasoningTokens: num(obj(u.output_tokens_details)?.reasoning_tokens),
-  };
+/**
+ * Token usage and stream metering in one wire protocol (ProtocolCodec.usage), read off the bytes
+ * its clients receive (metrics, journal). Owned by the package of that protocol.
+ */
+export interface ProtocolUsage {
+  /** The usage a complete (non-streamed) reply body reports, or null. Called off the request path. */
+  readBody(body: Buffer): IrUsage | null;
+  /** A new meter for one streamed reply: the kernel feeds it the stream's events as they pass. */
+  meterStream(): StreamMeter;
+  /**
+   * For a backend whose plugin sets `streamUsageOption`: the body asking the upstream for usage on
+   * a stream whose client did not say whether it wants it, or null for no change (the client
+   * decided). On passthrough the kernel then removes that usage from what the client receives with
+   * `stripStreamUsage`.
+   */
+  requestStreamUsage?(body: Record<string, unknown>): Record<string, unknown> | null;
+  /** A rewriter removing the usage `requestStreamUsage` asked for from a passed-through stream. */
+  stripStreamUsage?(): ChunkRewriter;
 }
 
 const USAGE_KEY = Buffer.from('"usage"');
 const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null ? (v as Json) : undefined);
 
 /**
  * The text of the last `"usage": {…}` object in a JSON body, found by bytes (an unescaped
@@ -71,20 +56,28 @@ function lastUsageObject(body: Buffer): string | null {
   return null;
 }
 
-function parseObject(text: string): Json | undefined {
+/** A JSON text's value when it is an object, else null (never throws). */
+export function parseJsonObject(text: string): Json | null {
   try {
-    return obj(JSON.parse(text));
+    return obj(JSON.parse(text)) ?? null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
-/** The usage a complete (non-streamed) response body reports, in the ingress protocol's shape. */
-export function readResponseUsage(protocol: Protocol, body: Buffer): IrUsage | null {
+/**
+ * The `usage` object of a complete JSON reply: the last `"usage": {…}` member, read by bytes (the
+ * whole body is parsed only when that slice is not one), or null. For ProtocolUsage.readBody of
+ * protocols that carry usage under that key.
+ */
+export function readUsageObject(body: Buffer): Json | null {
   const slice = lastUsageObject(body);
-  const u = slice !== null ? parseObject(slice) : obj(parseObject(body.toString('utf8'))?.usage);
-  if (!u) return null;
-  if (protocol === 'anthropic.messages') return usageFromAnthropic(u);
-  if (protocol === 'openai.responses') return usageFromResponses(u);
-  return usageFromOpenAI(u);
+  if (slice !== null) return parseJsonObject(slice);
+  return obj(parseJsonObject(body.toString('utf8'))?.usage) ?? null;
 }
+
+/** A finite number, else undefined (for usage readers). */
+export const usageNumber = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** An object member, else undefined (for usage readers). */
+export const usageObject = (v: unknown): Json | undefined => obj(v);

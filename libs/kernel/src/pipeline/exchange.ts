@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { Protocol } from '../protocol.js';
 import type { IrUsage } from '../ir/ir-response.js';
+import type { ProtocolUsage } from '../observability/read-usage.js';
 import type { RouteDecision } from '../router/model-router.js';
 
 /** HTTP-like status recorded when the client went away before the end (nginx's convention). */
@@ -67,6 +68,8 @@ export class Exchange {
   measurement: Promise<unknown> | null = null;
   /** The client's request body; set only when an observer wants bodies (journal `include_bodies`). */
   requestBody: Record<string, unknown> | null = null;
+  /** How usage and stream timing are read in the client's protocol (its codec's `usage`); null: not measured. */
+  usageReader: ProtocolUsage | null = null;
   readonly done: Promise<ExchangeEnd>;
   private resolveDone!: (end: ExchangeEnd) => void;
   private ended = false;

@@ -4,13 +4,11 @@ import { encodeErrorEvent } from '../errors/encode-error-envelope.js';
 import type { KernelLogger } from '../logger.js';
 import type { UpstreamReply } from '../plugin/provider-plugin.js';
 import type { StreamErrorEvent, WireProtocol } from '../plugin/protocol-codec.js';
-import { errorDialect, type Protocol } from '../protocol.js';
+import { endpointPath, type Protocol } from '../protocol.js';
 import { ObservedStream, type ChunkRewriter } from '../stream/observed-stream.js';
 import { createStreamErrorWatcher } from '../stream/watch-stream-errors.js';
-import { passthroughFailureFor } from '../stream/passthrough-failure.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
-import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-chunk.js';
-import { requestStreamUsage } from './request-stream-usage.js';
+import { chainRewriters } from '../stream/chain-rewriters.js';
 import { checkJsonReply } from '../upstream/check-json-reply.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
@@ -28,14 +26,6 @@ import { nextTraceparent } from './trace-context.js';
 import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { RouteDecision, RouteTarget } from '../router/model-router.js';
 import { retryAfterMs, TargetBalancer, type BackendDownCheck, type ConcurrencyLimits } from './target-balancer.js';
-
-const ENDPOINT_NAMES: Record<Protocol, string> = {
-  'openai.chat': '/v1/chat/completions',
-  'openai.completions': '/v1/completions',
-  'openai.embeddings': '/v1/embeddings',
-  'openai.responses': '/v1/responses',
-  'anthropic.messages': '/v1/messages',
-};
 
 const DEFAULT_RETRY_DEADLINE_MS = 60_000;
 
@@ -134,6 +124,7 @@ export class GatewayPipeline implements RequestPipeline {
       this.open.delete(entry);
       runtime.release();
     });
+    exchange.usageReader = runtime.registry.codec(req.protocol)?.usage ?? null;
     if (this.wantBodies) exchange.requestBody = req.body;
     for (const o of this.observers) o.observe(exchange);
     try {
@@ -315,7 +306,13 @@ export class GatewayPipeline implements RequestPipeline {
     }
     if (wire === null) {
       throw GatewayError.unsupportedOperation(
-        `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${ENDPOINT_NAMES[req.protocol]}`,
+        `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${endpointPath(req.protocol)}`,
+      );
+    }
+    // Passthrough only for a protocol the plugin declares (ProviderPlugin.nativeProtocols).
+    if (wire === req.protocol && !runtime.registry.speaksNatively(backend.config.type, req.protocol)) {
+      throw GatewayError.unsupportedOperation(
+        `backend ${backend.config.id} (type ${backend.config.type}) cannot serve ${endpointPath(req.protocol)}: its adapter would pass ${req.protocol} through, which its plugin does not list in nativeProtocols`,
       );
     }
     exchange.upstreamProtocol = wire;
@@ -359,7 +356,7 @@ export class GatewayPipeline implements RequestPipeline {
     let changed = translation !== null || shaped.changed;
     exchange.usageInjected = false;
     if (stream && backend.plugin!.streamUsageOption) {
-      const withUsage = requestStreamUsage(upstreamBody, wire);
+      const withUsage = runtime.registry.codec(wire)?.usage?.requestStreamUsage?.(upstreamBody) ?? null;
       if (withUsage) {
         upstreamBody = withUsage;
         changed = true;
@@ -390,8 +387,9 @@ export class GatewayPipeline implements RequestPipeline {
     const reading = readBody(reply.body, 64 * 1024).catch(() => '');
     destroyWhenIdle(reply.body, backend.config.timeout_seconds * 1000, () => idleTimeout(backend));
     const text = await reading;
-    const sameDialect =
-      errorDialect(ingress) === (wire === 'anthropic.messages' ? 'anthropic' : wire.startsWith('openai.') ? 'openai' : 'other');
+    // The upstream's own error type is kept for a client whose protocol has the same error family.
+    const family = runtime.registry.codec(ingress)?.errorEnvelope?.family;
+    const sameDialect = family !== undefined && family === runtime.registry.codec(wire)?.errorEnvelope?.family;
     // The backend's own error shape first (a cloud hosting another protocol), then its wire protocol's.
     const decoders = [backend.adapter?.decodeError?.bind(backend.adapter), runtime.registry.codec(wire)?.decodeError];
     return mapUpstreamHttpError(reply.status, text, reply.headers, backend.config.id, runtime.redactor, sameDialect, decoders);
@@ -426,7 +424,7 @@ export class GatewayPipeline implements RequestPipeline {
       if (!translation && reply.status !== 204) checkJsonReply(raw, contentType, backend.config.id);
       // An operation on a translated lane is answered by the adapter in the ingress's shape already.
       const body = !translation
-        ? rewriteModelInBody(raw, realModel, clientModel)
+        ? rewriteModelInBody(raw, realModel, clientModel, modelRewriterOf(runtime, req.protocol))
         : req.operation === undefined
           ? translation.response(raw)
           : raw;
@@ -445,28 +443,31 @@ export class GatewayPipeline implements RequestPipeline {
       translation
         ? undefined
         : chainRewriters(
-            createModelRewriter(realModel, clientModel),
-            exchange.usageInjected ? createUsageChunkStripper() : undefined,
+            modelRewriterOf(runtime, req.protocol)(realModel, clientModel),
+            exchange.usageInjected ? exchange.usageReader?.stripStreamUsage?.() : undefined,
             watchPassthroughErrors(runtime, req.protocol, onStreamError),
           ),
     );
     if (translation) headers['content-type'] = 'text/event-stream; charset=utf-8';
     exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
     exchange.startStream(out.chunks$);
-    const dialect = errorDialect(req.protocol);
+    const envelope = runtime.registry.codec(req.protocol)?.errorEnvelope;
     const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u), onStreamError) : null;
     const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
-    // Passthrough Responses streams end in the protocol's own failure events (they need the upstream's response id).
-    const passthroughFailure = translating ? null : passthroughFailureFor(req.protocol, { clientModel });
+    // Passthrough streams of some protocols end in the protocol's own failure events (they may need the upstream's response id).
+    const passthroughFailure = translating
+      ? null
+      : (runtime.registry.codec(req.protocol)?.createPassthroughFailure?.({ clientModel }) ?? null);
     if (passthroughFailure) out.chunks$.subscribe((chunk) => passthroughFailure.observe(chunk));
     /** The stream's last words after a failure: the client protocol's error event(s), on an event boundary. */
+    // The protocol's plugin writes these events: secrets are redacted in its bytes, as in the rest of the stream.
     const finalEvent = (error: GatewayError): string | null => {
       const boundary = out.atEventBoundary ? '' : '\n\n';
       const encoded = translating?.failureEvent(error);
       if (encoded) return boundary + encoded;
-      if (!passthroughFailure) return boundary + encodeErrorEvent(dialect, error);
+      if (!passthroughFailure) return boundary + runtime.redactor.redact(encodeErrorEvent(envelope, error));
       const events = passthroughFailure.failureEvent(error);
-      return events ? boundary + events : null;
+      return events ? boundary + runtime.redactor.redact(events) : null;
     };
     // A failure after the stream started ends it with an error event in the client's protocol.
     const fail = (error: GatewayError): void => {
@@ -528,6 +529,15 @@ function watchPassthroughErrors(
   if (!read) return undefined;
   const redactor = runtime.redactor;
   return createStreamErrorWatcher({ read: (e) => read.call(codec, e), redact: (t) => redactor.redact(t), onError });
+}
+
+/** How passthrough replies of `protocol` get the client's model name: its codec's hook, else the `"model"` member rewrite. */
+function modelRewriterOf(
+  runtime: GatewayRuntime,
+  protocol: Protocol,
+): (realModel: string, clientModel: string) => ChunkRewriter | undefined {
+  const codec = runtime.registry.codec(protocol);
+  return codec?.createModelRewriter ? codec.createModelRewriter.bind(codec) : createModelRewriter;
 }
 
 /** The kernel's idle limit on a reply body (destroyWhenIdle), worded as the upstream client's. */

@@ -113,7 +113,7 @@ export class Translation {
   /**
    * A Transform from the backend's stream bytes (SSE, or the codec's own framing) to the client's
    * SSE, event by event. `onUsage` sees the
-   * backend's usage even when the client's protocol leaves it out (an OpenAI client that did not
+   * backend's usage even when the client's protocol leaves it out (a chat client that did not
    * ask for usage), so metrics and the journal still count tokens. `onError` sees each error event
    * sent to the client (the upstream's own, or one the decoder made of a malformed event).
    */

@@ -67,6 +67,7 @@ export class PluginRegistry {
     return this.codecs.get(protocol);
   }
 
+  /** Whether backends of `type` may take `protocol` passed through (their plugin's nativeProtocols). */
   speaksNatively(type: string, protocol: Protocol): boolean {
     return this.plugins.get(type)?.nativeProtocols.includes(protocol) ?? false;
   }

@@ -1,11 +1,15 @@
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { ErrorEnvelope } from '../errors/encode-error-envelope.js';
 import type { IrRequest } from '../ir/ir-request.js';
 import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
 import type { ProfileDialect } from '../profile/profile-dialect.js';
 import type { Protocol } from '../protocol.js';
+import type { ProtocolUsage } from '../observability/read-usage.js';
+import type { PassthroughFailure, PassthroughFailureOptions } from '../stream/passthrough-failure.js';
+import type { ChunkRewriter } from '../stream/observed-stream.js';
 
-/** Ingress protocols plus backend-only wire formats (`google.generate-content`, …). */
+/** Ingress protocols plus backend-only wire formats (a plugin's own, such as `acme.generate`). */
 export type WireProtocol = Protocol | (string & {});
 
 /** One server-sent event as parsed off the wire. */
@@ -44,7 +48,7 @@ export interface StreamEncoder {
   /**
    * The final event(s) for a failure the kernel detected outside the upstream's stream (transport
    * error, idle timeout) after the stream started, in the client's protocol. Optional: without it
-   * the kernel writes its generic error event for the ingress's dialect.
+   * the kernel writes the error event of the ingress protocol's envelope (ProtocolCodec.errorEnvelope).
    */
   failure?(error: GatewayError): string;
 }
@@ -121,6 +125,36 @@ export interface ProtocolCodec {
    * without it vocabulary keys and thinking are not sent for this protocol (reported at debug).
    */
   readonly profile?: ProfileDialect;
+   * Token usage and stream metering in this protocol (metrics, journal): the usage of a complete
+   * reply, a meter per streamed reply (time to first content, usage), and optionally how to ask an
+   * upstream for usage on a stream and strip it again. The kernel uses the hooks of the client's
+   * protocol to measure what the client received, and those of the wire protocol to ask for usage.
+   * Optional: without it a reply in this protocol reports no usage and no time to first token.
+   */
+  readonly usage?: ProtocolUsage;
+  /**
+   * Passthrough streams of this protocol whose clients expect more than one final event after a
+   * failure the kernel detected (transport error, idle timeout, shutdown), such as a terminal event
+   * naming the upstream's response: a tracker fed every upstream chunk that writes those events.
+   * Optional: without it the stream ends with this protocol's error event (`encodeErrorEvent`).
+   */
+  createPassthroughFailure?(options: PassthroughFailureOptions): PassthroughFailure;
+  /**
+   * Passthrough replies of this protocol: writes the model name the client asked for where the
+   * upstream wrote the real one, in a complete body (one call, then an empty chunk to flush) and in
+   * each streamed chunk. `undefined`: nothing to rewrite. Optional: without it the kernel replaces
+   * the value of every `"model": "…"` member (createModelRewriter), which fits JSON protocols
+   * naming the model under that key.
+   */
+  createModelRewriter?(realModel: string, clientModel: string): ChunkRewriter | undefined;
+  /**
+   * How clients of this protocol get errors: the JSON of an error reply (before or instead of a
+   * response) and the final event of a stream that failed after it started; its `family` also says
+   * whether an upstream's own error type means something to this protocol's clients. Optional:
+   * without it the kernel writes its neutral envelope (`{"error": {message, type, param, code}}`,
+   * the type being the error's kind) and a `data:` event.
+   */
+  readonly errorEnvelope?: ErrorEnvelope;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */

@@ -21,7 +21,7 @@ export interface UpstreamCall {
   /** The real model (also in `body.model` where the protocol carries it there). */
   model: string;
   stream: boolean;
-  /** The client's headers (provider headers such as `anthropic-beta` are passed on per SPEC §3). */
+  /** The client's headers (provider headers such as `*-beta` are passed on per SPEC §3). */
   clientHeaders: IncomingHeaders;
   /** The ingress query string without `?` (`beta=true`), passed on where the protocol has one. */
   query?: string;
@@ -97,17 +97,22 @@ export interface BackendContext {
  * plugin: the registry loads the built-ins and the packages named under `plugins:`.
  */
 export interface ProviderPlugin<C extends BackendConfig = BackendConfig> {
-  /** The backend `type` it serves (`openai`, `anthropic`, …). */
+  /** The backend `type` it serves (`acme`; unique in a gateway). */
   readonly type: string;
   /** Its config class: BackendConfig or a subclass with class-validator decorators. */
   readonly configClass?: new () => C;
-  /** Ingress protocols its adapters accept untouched (passthrough). */
+  /**
+   * Client protocols its adapters may accept untouched (passthrough). The kernel passes a request
+   * through only when the adapter's `wireProtocolFor` returns the request's own protocol and that
+   * protocol is listed here; an adapter returning an unlisted one gets a 400 naming the endpoint.
+   */
   readonly nativeProtocols: readonly Protocol[];
   /** Protocol codecs the package contributes (decoder and encoder of one wire protocol each). */
   readonly codecs?: readonly ProtocolCodec[];
   /**
-   * The backend accepts OpenAI's `stream_options.include_usage` (the gateway then asks for usage
-   * on streams whose client did not, and strips that chunk from what the client receives).
+   * The backend can be asked for usage on a stream (`stream_options.include_usage`): the gateway
+   * then asks for it on streams whose client did not, through the wire protocol's
+   * `usage.requestStreamUsage`, and strips it from a passed-through stream (`usage.stripStreamUsage`).
    */
   readonly streamUsageOption?: boolean;
   /** `gen_ai.provider.name` in metrics (default: the type). */

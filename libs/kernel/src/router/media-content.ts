@@ -20,7 +20,7 @@ function partsHaveMedia(parts: unknown, depth: number): boolean {
     if (typeof p !== 'object' || p === null) continue;
     const type = (p as { type?: unknown }).type;
     if (typeof type === 'string' && MEDIA_PART_TYPES.has(type)) return true;
-    // Anthropic tool_result blocks (and Responses messages listed in `input`) carry their own content array.
+    // Tool result blocks (and messages listed in `input`) carry their own content array.
     if (depth > 0 && partsHaveMedia((p as { content?: unknown }).content, depth - 1)) return true;
   }
   return false;
@@ -28,7 +28,7 @@ function partsHaveMedia(parts: unknown, depth: number): boolean {
 
 /**
  * Whether an ingress body carries image, audio, video or file content: a cheap scan of the
- * message content arrays only (`messages[].content` for chat and Anthropic messages; `input[]`
+ * message content arrays only (`messages[].content` for the chat and messages protocols; `input[]`
  * and its messages' `content` for Responses); nothing is decoded.
  */
 export function hasMediaContent(body: Record<string, unknown>, protocol: Protocol): boolean {

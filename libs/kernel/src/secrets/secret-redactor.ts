@@ -2,7 +2,7 @@ const MIN_SECRET_LENGTH = 4;
 const REPLACEMENT = '[REDACTED]';
 
 /**
- * A credential in a URL's query string: Google's `key`, `api_key` and its spellings, OAuth's
+ * A credential in a URL's query string: `key`, `api_key` and its spellings, OAuth's
  * `access_token`, signatures. The parameter name stays; its value is redacted.
  */
 const QUERY_SECRET =

@@ -98,9 +98,17 @@ function scanModelValue(buf: Buffer, i: number): { start: number; end: number } 
   return 'partial';
 }
 
-/** The same substitution for a complete (non-streamed) JSON body. */
-export function rewriteModelInBody(body: Buffer, realModel: string, clientModel: string): Buffer {
-  const rewrite = createModelRewriter(realModel, clientModel);
+/**
+ * The same substitution for a complete (non-streamed) JSON body; `create` makes the rewriter (a
+ * codec's createModelRewriter hook, by default this file's).
+ */
+export function rewriteModelInBody(
+  body: Buffer,
+  realModel: string,
+  clientModel: string,
+  create: (realModel: string, clientModel: string) => ChunkRewriter | undefined = createModelRewriter,
+): Buffer {
+  const rewrite = create(realModel, clientModel);
   if (!rewrite) return body;
   const out = rewrite(body);
   const rest = rewrite(Buffer.alloc(0));

@@ -1,11 +1,11 @@
 /**
- * Joins a backend `base_url` and an OpenAI-style API path such as `/v1/chat/completions`.
+ * Joins a backend `base_url` and a versioned API path such as `/v1/chat/completions`.
  * The rule (also in the README):
  * - a base URL with no path is a server root, and gets the full path:
  *   `http://gpu:8000` → `http://gpu:8000/v1/chat/completions`;
- * - a base URL with a path is the API root, as in the OpenAI SDK's `baseURL`, and gets the path
- *   without its version prefix: `https://host/openai/v1/` → `https://host/openai/v1/chat/completions`,
- *   `https://generativelanguage.googleapis.com/v1beta/openai` → `…/v1beta/openai/chat/completions`.
+ * - a base URL with a path is the API root, as in the client SDKs' `baseURL`, and gets the path
+ *   without its version prefix: `https://host/compat/v1/` → `https://host/compat/v1/chat/completions`,
+ *   `https://host/v1beta/compat` → `…/v1beta/compat/chat/completions`.
  */
 export function joinUrl(baseUrl: string, apiPath: string, query?: string): string {
   const schemeEnd = baseUrl.indexOf('://');

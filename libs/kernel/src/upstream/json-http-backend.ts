@@ -5,8 +5,8 @@ import { joinUrl } from './join-url.js';
 import { UpstreamClient } from './upstream-client.js';
 
 /**
- * The HTTP side of a backend that takes JSON over POST and lists models with GET (OpenAI-compatible
- * and OpenResponses servers): one connection pool, the backend's credentials and `headers:`, the
+ * The HTTP side of a backend that takes JSON over POST and lists models with GET (the chat and
+ * Responses API servers): one connection pool, the backend's credentials and `headers:`, the
  * header policy, `base_url` joining. Adapters compose it and keep only what differs (paths, wire
  * protocols, how the model list reads).
  */

@@ -1,5 +1,4 @@
-import type { ChunkRewriter } from './observed-stream.js';
-import { endsAtEventBoundary, forEachEventIn, lastEventEnd } from './sse-events.js';
+import { endsAtEventBoundary, forEachEventIn, lastEventEnd, type ChunkRewriter } from '@switchyard/kernel';
 
 const EMPTY_CHOICES = Buffer.from('"choices":[]');
 const USAGE_OBJECT = Buffer.from('"usage":{');
@@ -16,7 +15,7 @@ function isUsageOnlyEvent(event: Buffer): boolean {
  * events are forwarded as they are, and only an incomplete trailing event is held until its end
  * arrives (upstreams write whole events, so in practice nothing waits).
  */
-export function createUsageChunkStripper(): ChunkRewriter {
+export function createOpenAIUsageChunkStripper(): ChunkRewriter {
   let carry: Buffer | null = null;
   let removed = false;
   return (chunk: Buffer): Buffer => {
@@ -43,29 +42,5 @@ export function createUsageChunkStripper(): ChunkRewriter {
       else kept.push(event);
     });
     return kept.length === 1 ? kept[0]! : Buffer.concat(kept);
-  };
-}
-
-/** Applies rewriters in order (undefined ones skipped); an empty chunk flushes each in turn. */
-export function chainRewriters(...rewriters: Array<ChunkRewriter | undefined>): ChunkRewriter | undefined {
-  const list = rewriters.filter((r): r is ChunkRewriter => r !== undefined);
-  if (list.length <= 1) return list[0];
-  const empty = Buffer.alloc(0);
-  return (chunk: Buffer): Buffer => {
-    if (chunk.length === 0) {
-      let pending: Buffer = empty;
-      for (const r of list) {
-        const passed = pending.length > 0 ? r(pending) : empty;
-        const flushed = r(empty);
-        pending = flushed.length === 0 ? passed : passed.length === 0 ? flushed : Buffer.concat([passed, flushed]);
-      }
-      return pending;
-    }
-    let out = chunk;
-    for (const r of list) {
-      if (out.length === 0) break;
-      out = r(out);
-    }
-    return out;
   };
 }

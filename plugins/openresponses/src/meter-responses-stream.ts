@@ -1,0 +1,33 @@
+import { containsAny, parseJsonObject, type IrUsage, type SseEvent, type StreamMeter } from '@switchyard/kernel';
+import { usageFromResponses } from './read-responses-usage.js';
+
+type Json = Record<string, unknown>;
+
+const RESPONSES_CONTENT = /^response\.(output_text|reasoning_text|reasoning_summary_text|function_call_arguments|refusal)\.delta$/;
+
+/** Time to first content and usage of a Responses API stream (usage on its terminal event's response). */
+class ResponsesStreamMeter implements StreamMeter {
+  firstContentAt: number | null = null;
+  usage: IrUsage | null = null;
+  errored = false;
+
+  event(e: SseEvent, now: number): void {
+    const type = e.event ?? '';
+    if (this.firstContentAt === null && RESPONSES_CONTENT.test(type)) this.firstContentAt = now;
+    if (type === 'error' || type === 'response.failed') this.errored = true;
+    if (type !== 'response.completed' && type !== 'response.incomplete' && type !== 'response.failed') return;
+    const u = (parseJsonObject(e.data)?.response as Json | undefined)?.usage as Json | undefined;
+    if (u) this.usage = usageFromResponses(u);
+  }
+
+  readonly mayMatter = containsAny([
+    Buffer.from('response.completed'),
+    Buffer.from('response.incomplete'),
+    Buffer.from('response.failed'),
+    Buffer.from('error'),
+  ]);
+}
+
+export function createResponsesStreamMeter(): StreamMeter {
+  return new ResponsesStreamMeter();
+}
