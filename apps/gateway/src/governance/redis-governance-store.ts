@@ -486,11 +486,6 @@ export class RedisGovernanceStore implements GovernanceStore {
     return { usage, limits, mode: 'redis' };
   }
 
-  /** Reads the keys' balances now, so that an outage later enforces their budgets from them. */
-  async prime(keys: readonly KeyLimits[], nowMs: number): Promise<void> {
-    if (!this.degraded) await this.snapshotInRedis(keys, nowMs).catch((err: unknown) => this.markDown(err));
-  }
-
   /**
    * Redis is (back) up: pushes every period's outage spending (raising a counter Redis lost to
    * the last known balance first), registers the slots still held again, then admits through Redis.
