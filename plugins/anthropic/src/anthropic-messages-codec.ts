@@ -8,6 +8,8 @@ import { encodeAnthropicResponse } from './encode-anthropic-response.js';
 import { createAnthropicStreamEncoder } from './encode-anthropic-stream.js';
 import { validateAnthropicMessagesRequest } from './validate-anthropic-messages-request.js';
 import { readAnthropicStreamError } from './read-anthropic-stream-error.js';
+import { readAnthropicMaxOutputTokens } from './read-anthropic-max-output-tokens.js';
+import { encodeAnthropicRateLimitHeaders } from './encode-anthropic-rate-limit-headers.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -26,4 +28,6 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   createStreamDecoder: createAnthropicStreamDecoder,
   readStreamError: readAnthropicStreamError,
   decodeError: decodeAnthropicError,
+  maxOutputTokens: readAnthropicMaxOutputTokens,
+  rateLimitHeaders: encodeAnthropicRateLimitHeaders,
 };

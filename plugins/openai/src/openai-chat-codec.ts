@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeOpenAIChatRequest } from './decode-openai-chat-request.js';
 import { decodeOpenAIChatResponse } from './decode-openai-chat-response.js';
 import { createOpenAIChatStreamDecoder } from './decode-openai-chat-stream.js';
@@ -8,6 +8,7 @@ import { createOpenAIChatStreamEncoder } from './encode-openai-chat-stream.js';
 import { validateOpenAIChatRequest } from './validate-openai-chat-request.js';
 import { readOpenAIStreamError } from './read-openai-stream-error.js';
 import { decodeOpenAIError } from './decode-openai-error.js';
+import { readOpenAIChatMaxOutputTokens } from './read-openai-max-output-tokens.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -25,4 +26,8 @@ export const openaiChatCodec: ProtocolCodec = {
   createStreamDecoder: createOpenAIChatStreamDecoder,
   readStreamError: readOpenAIStreamError,
   decodeError: decodeOpenAIError,
+  maxOutputTokens: readOpenAIChatMaxOutputTokens,
+  // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
+  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
+  rateLimitHeaders: xRateLimitHeaders,
 };

@@ -1,5 +1,6 @@
-import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
+import { checkRequestFields, fieldChecks as f, xRateLimitHeaders, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeOpenAIError } from './decode-openai-error.js';
+import { readOpenAICompletionsMaxOutputTokens, readOpenAIEmbeddingsMaxOutputTokens } from './read-openai-max-output-tokens.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -64,9 +65,15 @@ export const openaiCompletionsCodec: ProtocolCodec = {
   protocol: 'openai.completions',
   validateRequest: validateOpenAICompletionsRequest,
   decodeError: decodeOpenAIError,
+  maxOutputTokens: readOpenAICompletionsMaxOutputTokens,
+  // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
+  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
+  rateLimitHeaders: xRateLimitHeaders,
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
   validateRequest: validateOpenAIEmbeddingsRequest,
   decodeError: decodeOpenAIError,
+  maxOutputTokens: readOpenAIEmbeddingsMaxOutputTokens,
+  rateLimitHeaders: xRateLimitHeaders,
 };

@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeResponsesRequest } from './decode-responses-request.js';
 import { decodeResponsesResponse } from './decode-responses-response.js';
 import { createResponsesStreamDecoder } from './decode-responses-stream.js';
@@ -7,6 +7,7 @@ import { encodeResponsesResponse } from './encode-responses-response.js';
 import { createResponsesStreamEncoder } from './encode-responses-stream.js';
 import { validateResponsesRequest } from './validate-responses-request.js';
 import { readResponsesStreamError } from './read-responses-stream-error.js';
+import { readResponsesMaxOutputTokens } from './read-responses-max-output-tokens.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -26,4 +27,8 @@ export const openaiResponsesCodec: ProtocolCodec = {
   decodeResponse: decodeResponsesResponse,
   createStreamDecoder: createResponsesStreamDecoder,
   readStreamError: readResponsesStreamError,
+  maxOutputTokens: readResponsesMaxOutputTokens,
+  // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
+  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
+  rateLimitHeaders: xRateLimitHeaders,
 };

@@ -157,6 +157,7 @@ export function generateConfigJsonSchema(registry?: PluginRegistry): Schema {
   serverProps.api_keys = { ...serverProps.api_keys, type: 'array', items: { anyOf: [{ type: 'string' }, ref('ApiKeyEntry')] } };
 
   const rootProps = definitions.SwitchyardConfig!.properties as Record<string, Schema>;
+  rootProps.pricing = { description: rootProps.pricing?.description, type: 'object', additionalProperties: ref('PriceConfig') };
   rootProps.backends = {
     description: rootProps.backends?.description,
     oneOf: [

@@ -3,6 +3,7 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import type { Protocol } from '../protocol.js';
 import type { IrUsage } from '../ir/ir-response.js';
 import type { RouteDecision } from '../router/model-router.js';
+import type { PriceLookup } from '../governance/price-usage.js';
 
 /** HTTP-like status recorded when the client went away before the end (nginx's convention). */
 export const CLIENT_CLOSED_REQUEST = 499;
@@ -67,6 +68,8 @@ export class Exchange {
   measurement: Promise<unknown> | null = null;
   /** The client's request body; set only when an observer wants bodies (journal `include_bodies`). */
   requestBody: Record<string, unknown> | null = null;
+  /** The configuration's prices when it has any (issue #20): journal spend_usd, switchyard_spend_usd_total. */
+  priceOf: PriceLookup | null = null;
   readonly done: Promise<ExchangeEnd>;
   private resolveDone!: (end: ExchangeEnd) => void;
   private ended = false;

@@ -3,6 +3,7 @@ import type { IrRequest } from '../ir/ir-request.js';
 import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
 import type { Protocol } from '../protocol.js';
+import type { LimitState } from '../governance/governance-store.js';
 
 /** Ingress protocols plus backend-only wire formats (`google.generate-content`, …). */
 export type WireProtocol = Protocol | (string & {});
@@ -112,6 +113,19 @@ export interface ProtocolCodec {
    * no decodeError or it returns null or throws (SPEC §3).
    */
   decodeError?: UpstreamErrorDecoder;
+  /**
+   * The most output tokens a client request of this protocol asks for (its own field: max_tokens,
+   * max_completion_tokens, max_output_tokens), undefined when it sets none, 0 for an operation that
+   * generates none (embeddings). Client keys with token limits reserve it at admission (issue #20);
+   * absent: the configured governance.default_max_tokens is reserved.
+   */
+  maxOutputTokens?(body: Record<string, unknown>): number | undefined;
+  /**
+   * The response headers that tell a client of this protocol its client key's rpm and tpm state
+   * (issue #20), in the protocol's own names and formats; sent on 429s and successful replies.
+   * Absent: no rate-limit headers (retry-after still goes with a 429).
+   */
+  rateLimitHeaders?(limits: readonly LimitState[], nowMs: number): Record<string, string>;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */
