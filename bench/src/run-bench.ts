@@ -54,11 +54,11 @@ function pinning(opts: BenchOptions): Pinning {
 async function preflight(target: Target, pacings: Pacing[]): Promise<void> {
   for (const pacing of pacings) {
     for (const stream of [false, true]) {
-      const { origin, model } = target.endpoint(pacing);
+      const { origin, model, headers } = target.endpoint(pacing);
       const body = requestBody({ id: 'preflight', label: '', stream, pacing, concurrency: [1] }, model);
       const res = await fetch(`${origin}/v1/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body,
         signal: AbortSignal.timeout(10_000),
       });
@@ -70,7 +70,7 @@ async function preflight(target: Target, pacings: Pacing[]): Promise<void> {
 }
 
 async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts: BenchOptions): Promise<CellResult> {
-  const { origin, model } = target.endpoint(cell.scenario.pacing);
+  const { origin, model, headers } = target.endpoint(cell.scenario.pacing);
   let before = { proxy: 0, load: 0, machine: 0 };
   const loadCpu = () => selfCpuMicros() + cpuMicros(upstream.proc.pid);
   const load = await runLoad({
@@ -78,6 +78,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
     path: '/v1/chat/completions',
     body: requestBody(cell.scenario, model),
     stream: cell.scenario.stream,
+    headers,
     concurrency: cell.concurrency,
     warmupMs: opts.warmupSeconds * 1000,
     durationMs: opts.seconds * 1000,
@@ -222,6 +223,12 @@ async function main(): Promise<number> {
           ...(limit === 'redis' && redisPid ? { extraPids: () => [redisPid] } : {}),
         }),
       );
+    }
+    // Issue #20: the same gateway, its requests carrying a client key with every limit on.
+    if (nodes.length && opts.keys.includes('limited')) {
+      const node = nodes.at(-1)!;
+      const labelVersion = nodes.length > 1 || node.version !== process.versions.node;
+      targets.push(await startSwitchyard(upstream, pin, { node, labelVersion, workDir, scale: { keys: 'limited' } }));
     }
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
     if (opts.targets.includes('floor'))

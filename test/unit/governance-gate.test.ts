@@ -35,7 +35,9 @@ class RecordingStore implements GovernanceStore {
     this.admitted.push({ limits, reservation });
     const rpm = { limit: 'rpm' as const, max: 10, remaining: this.refuse ? 0 : 9, resetAtMs: nowMs + 30_000 };
     return Promise.resolve(
-      this.refuse ? { admitted: false, refused: rpm, retryAfterSeconds: 30, limits: [rpm] } : { admitted: true, ticket: 't', limits: [rpm] },
+      this.refuse
+        ? { admitted: false, refused: rpm, retryAfterSeconds: 30, limits: [rpm] }
+        : { admitted: true, ticket: 't', limits: [rpm] },
     );
   }
   settle = () => Promise.resolve();
@@ -56,7 +58,15 @@ const decision = (model: string): RouteDecision =>
   ({ clientModel: model, virtualModel: null, route: null, backendId: 'b', realModel: model, via: 'glob', profile: null }) as RouteDecision;
 
 function request(protocol: Protocol, body: Record<string, unknown>, clientKeyId: string | null): GatewayRequest {
-  return { protocol, body, rawBody: Buffer.from(JSON.stringify(body)), headers: {}, requestId: 'r', clientKeyId, signal: new AbortController().signal };
+  return {
+    protocol,
+    body,
+    rawBody: Buffer.from(JSON.stringify(body)),
+    headers: {},
+    requestId: 'r',
+    clientKeyId,
+    signal: new AbortController().signal,
+  };
 }
 
 const exchangeOf = (req: GatewayRequest) => new Exchange('r', req.protocol, false, String(req.body.model), 0, req.clientKeyId ?? null);
@@ -87,7 +97,9 @@ describe('GovernanceGate', () => {
   });
 
   it("reserves bytes/4 plus each protocol's own max-output field, else default_max_tokens", async () => {
-    const { runtime, store, gate } = await setup(`server: { api_keys: [{ name: a, key: k, tpm: 100000 }] }\ngovernance: { default_max_tokens: 777 }\n${BACKEND}`);
+    const { runtime, store, gate } = await setup(
+      `server: { api_keys: [{ name: a, key: k, tpm: 100000 }] }\ngovernance: { default_max_tokens: 777 }\n${BACKEND}`,
+    );
     const cases: Array<[Protocol, Record<string, unknown>, number]> = [
       ['openai.chat', { model: 'm-1', max_completion_tokens: 40, max_tokens: 99 }, 40],
       ['openai.chat', { model: 'm-1', max_tokens: 99 }, 99],
@@ -110,7 +122,11 @@ describe('GovernanceGate', () => {
     const { runtime, store, gate } = await setup(`server: { api_keys: [{ name: a, key: k, rpm: 10 }] }\n${BACKEND}`);
     const chat = request('openai.chat', { model: 'm-1' }, 'a');
     const pass = await gate.admit(chat, decision('m-1'), exchangeOf(chat), runtime);
-    assert.deepEqual(pass!.headers, { 'x-ratelimit-limit-requests': '10', 'x-ratelimit-remaining-requests': '9', 'x-ratelimit-reset-requests': '30s' });
+    assert.deepEqual(pass!.headers, {
+      'x-ratelimit-limit-requests': '10',
+      'x-ratelimit-remaining-requests': '9',
+      'x-ratelimit-reset-requests': '30s',
+    });
     const messages = request('anthropic.messages', { model: 'm-1', max_tokens: 1 }, 'a');
     const aPass = await gate.admit(messages, decision('m-1'), exchangeOf(messages), runtime);
     assert.deepEqual(aPass!.headers, {
