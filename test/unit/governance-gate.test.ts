@@ -116,6 +116,10 @@ describe('GovernanceGate', () => {
       assert.equal(r.tokens, Math.ceil(req.rawBody!.length / 4) + output, `${protocol} ${JSON.stringify(body)}`);
       assert.equal(r.model, 'm-1');
     }
+    // count_tokens generates nothing: only its input is reserved.
+    const count = { ...request('anthropic.messages', { model: 'm-1', messages: [] }, 'a'), operation: 'count_tokens' };
+    await gate.admit(count, decision('m-1'), exchangeOf(count), runtime);
+    assert.equal(store.admitted.at(-1)!.reservation.tokens, Math.ceil(count.rawBody!.length / 4));
   });
 
   it("headers are the client protocol's: x-ratelimit-* for OpenAI ingresses, anthropic-ratelimit-* for Messages; a refusal is a 429 with retry-after", async () => {

@@ -24,7 +24,8 @@ export class SqliteUsageTable {
 
   constructor(file: string) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new DatabaseSync(file);
+    // Several processes may share the file (workers, a restart overlapping a shutdown): wait briefly for its lock.
+    this.db = new DatabaseSync(file, { timeout: 1000 });
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS usage (

@@ -54,7 +54,9 @@ export class GovernanceGate implements AdmissionGate {
     if (limits === null) return null;
     const price = pricing?.(decision) ?? null;
     if (limits.budget?.usd !== undefined && price === null) throw unpricedModel(policy, decision.clientModel, decision.realModel);
-    const outputTokens = runtime.registry.codec(req.protocol)?.maxOutputTokens?.(req.body) ?? p.defaultMaxTokens;
+    // A sub-operation (count_tokens) generates nothing; a generation reserves its max output tokens.
+    const outputTokens =
+      req.operation !== undefined ? 0 : (runtime.registry.codec(req.protocol)?.maxOutputTokens?.(req.body) ?? p.defaultMaxTokens);
     // Input estimated as a quarter of the request's bytes (docs/governance.md "Reservations").
     const inputTokens = Math.ceil((req.rawBody?.length ?? JSON.stringify(req.body).length) / 4);
     const reservation: Reservation = {
