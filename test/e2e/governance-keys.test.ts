@@ -27,6 +27,10 @@ const KEY = {
   budget: 'sk-gov-budget-0000000005',
   stream: 'sk-gov-stream-0000000006',
   usd: 'sk-gov-usd-00000000000007',
+  concurrency: 'sk-gov-conc-0000000000008',
+  rpm10: 'sk-gov-rpm10-000000000009',
+  tpm: 'sk-gov-tpm-00000000000010',
+  usdLoad: 'sk-gov-usd-load-000000011',
 };
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
@@ -61,6 +65,8 @@ const reservationOf = (body: object): number => Math.ceil(Buffer.byteLength(JSON
 const R = reservationOf(CHAT('coder'));
 /** One request (8 tokens) spent first, then room for exactly five reservations, not six. */
 const BUDGET_TOKENS = 8 + 5 * R + 3;
+/** A reservation priced at coder's rates (input 1, output 2 USD per million tokens). */
+const R_USD = ((R - 100) * 1 + 100 * 2) / 1_000_000;
 
 function monthEnd(): string {
   const now = new Date();
@@ -89,6 +95,10 @@ describe('client keys (issue #20)', () => {
             { name: 'budget', key: KEY.budget, budget: { tokens: BUDGET_TOKENS, period: 'month' } },
             { name: 'stream', key: KEY.stream, budget: { tokens: 2 * R, period: 'month' } },
             { name: 'usd', key: KEY.usd, budget: { usd: 1, period: 'day' } },
+            { name: 'concurrency', key: KEY.concurrency, max_concurrency: 3 },
+            { name: 'rpm10', key: KEY.rpm10, rpm: 10 },
+            { name: 'tpm', key: KEY.tpm, tpm: 4 * R + 3 },
+            { name: 'usd-load', key: KEY.usdLoad, budget: { usd: 4 * R_USD + 1e-9, period: 'week' } },
           ],
         },
         pricing: { 'Qwen/Qwen3': { input: 1, output: 2 } },
@@ -214,6 +224,26 @@ describe('client keys (issue #20)', () => {
       ),
     );
     assert.equal(assertOpenAIError(refused[0]!, 429).code, 'budget_exceeded');
+  });
+
+  it('each limit under 50 concurrent requests admits exactly what fits: max_concurrency, rpm, tpm, a usd budget', async () => {
+    const cases: Array<[keyof typeof KEY, number, RegExp]> = [
+      ['concurrency', 3, /already has 3 requests in flight \(max_concurrency 3\)/],
+      ['rpm10', 10, /rate limit of 10 requests per minute/],
+      ['tpm', 4, new RegExp(`rate limit of ${4 * R + 3} tokens per minute`)],
+      ['usdLoad', 4, /has spent its week budget of [\d.e-]+ USD/],
+    ];
+    for (const [key, fits, message] of cases) {
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          post(`${gw.url}/v1/chat/completions`, CHAT('coder'), { ...bearer(KEY[key]), 'x-test-delay-ms': '400' }),
+        ),
+      );
+      assert.equal(replies.filter((r) => r.status === 200).length, fits, `${key}: admitted`);
+      const refused = replies.filter((r) => r.status !== 200);
+      assert.equal(refused.length, 50 - fits, `${key}: refused`);
+      for (const r of refused) assertOpenAIError(r, 429, message);
+    }
   });
 
   it('a stream that crosses its budget finishes; the next request is refused naming the budget and its reset', async () => {
