@@ -1,5 +1,6 @@
 import type {
   Admission,
+  BudgetPeriod,
   GovernanceStore,
   KeyLimits,
   KeyModelUsage,
@@ -9,23 +10,15 @@ import type {
   UsageSnapshot,
 } from '@switchyard/kernel';
 import { budgetPeriodAt, type PeriodSpan } from './budget-period.js';
+import { SlidingMinute, type WindowEntry } from './sliding-minute.js';
 import type { SqliteUsageTable, UsageRow } from './sqlite-usage-table.js';
 
-const WINDOW_MS = 60_000;
-
-/** One admitted request's tokens in the sliding tpm window (its reservation until it settles). */
-interface WindowEntry {
-  at: number;
-  tokens: number;
-}
-
 interface KeyState {
-  /** Admission times in the last minute (rpm). */
-  requests: number[];
-  /** Tokens by admission time in the last minute (tpm). */
-  tokens: WindowEntry[];
+  /** The admissions of the last minute: their count (rpm) and tokens (tpm). */
+  minute: SlidingMinute;
   inFlight: number;
   period: PeriodSpan;
+  periodKind: BudgetPeriod;
   usedTokens: number;
   usedUsd: number;
   reservedTokens: number;
@@ -40,9 +33,6 @@ interface Ticket {
   reservation: Reservation;
   periodId: string;
 }
-
-/** The sum of a window's tokens. */
-const tokensIn = (entries: readonly WindowEntry[]): number => entries.reduce((n, e) => n + e.tokens, 0);
 
 /**
  * Client-key counters in the gateway process (issue #20): sliding one-minute windows for rpm and
@@ -59,19 +49,16 @@ export class LocalGovernanceStore implements GovernanceStore {
 
   admit(limits: KeyLimits, reservation: Reservation, nowMs: number): Promise<Admission> {
     const s = this.stateOf(limits, nowMs);
-    const states = limitStates(limits, s, nowMs);
     const refused = firstRefusal(limits, s, reservation, nowMs);
     if (refused) {
       return Promise.resolve({
         admitted: false,
         refused,
         retryAfterSeconds: Math.max(1, Math.ceil((refused.resetAtMs - nowMs) / 1000)),
-        limits: states,
+        limits: limitStates(limits, s, nowMs),
       });
     }
-    const entry: WindowEntry = { at: nowMs, tokens: reservation.tokens };
-    s.requests.push(nowMs);
-    s.tokens.push(entry);
+    const entry = s.minute.push(nowMs, reservation.tokens);
     s.inFlight++;
     s.reservedTokens += reservation.tokens;
     s.reservedUsd += reservation.usd;
@@ -87,7 +74,7 @@ export class LocalGovernanceStore implements GovernanceStore {
     const s = this.keys.get(t.keyId);
     const tokens = used.inputTokens + used.outputTokens;
     const usd = used.usd ?? 0;
-    t.entry.tokens = tokens;
+    if (s) s.minute.settle(t.entry, tokens);
     const row: UsageRow = {
       model: t.reservation.model,
       requests: 1,
@@ -129,14 +116,20 @@ export class LocalGovernanceStore implements GovernanceStore {
 
   /** The key's state now: windows pruned to the last minute, the budget period rolled over when it ended. */
   private stateOf(limits: KeyLimits, nowMs: number): KeyState {
-    const period = budgetPeriodAt(limits.budget?.period ?? 'month', nowMs);
+    const kind = limits.budget?.period ?? 'month';
     let s = this.keys.get(limits.keyId);
+    // Still in the same period: no calendar arithmetic on the common path.
+    if (s && s.periodKind === kind && nowMs >= s.period.startMs && nowMs < s.period.endMs) {
+      s.minute.prune(nowMs);
+      return s;
+    }
+    const period = budgetPeriodAt(kind, nowMs);
     if (!s) {
       s = {
-        requests: [],
-        tokens: [],
+        minute: new SlidingMinute(),
         inFlight: 0,
         period,
+        periodKind: kind,
         usedTokens: 0,
         usedUsd: 0,
         reservedTokens: 0,
@@ -147,17 +140,12 @@ export class LocalGovernanceStore implements GovernanceStore {
       this.loadPeriod(limits.keyId, s);
     } else if (s.period.id !== period.id) {
       s.period = period;
+      s.periodKind = kind;
       s.reservedTokens = 0;
       s.reservedUsd = 0;
       this.loadPeriod(limits.keyId, s);
     }
-    const since = nowMs - WINDOW_MS;
-    let r = 0;
-    while (r < s.requests.length && s.requests[r]! <= since) r++;
-    if (r > 0) s.requests.splice(0, r);
-    let t = 0;
-    while (t < s.tokens.length && s.tokens[t]!.at <= since) t++;
-    if (t > 0) s.tokens.splice(0, t);
+    s.minute.prune(nowMs);
     return s;
   }
 
@@ -190,21 +178,14 @@ function addRow(models: Map<string, UsageRow>, row: UsageRow): void {
 /** Each configured limit with what is left now (for headers and reports). */
 function limitStates(limits: KeyLimits, s: KeyState, nowMs: number): LimitState[] {
   const out: LimitState[] = [];
+  const m = s.minute;
+  // When the window is empty again (the newest admission leaves it): OpenAI's "resets to its initial state".
+  const emptyAt = (m.newest()?.at ?? nowMs) + SlidingMinute.MS;
   if (limits.rpm !== undefined) {
-    out.push({
-      limit: 'rpm',
-      max: limits.rpm,
-      remaining: Math.max(0, limits.rpm - s.requests.length),
-      resetAtMs: (s.requests.at(-1) ?? nowMs) + WINDOW_MS,
-    });
+    out.push({ limit: 'rpm', max: limits.rpm, remaining: Math.max(0, limits.rpm - m.count), resetAtMs: emptyAt });
   }
   if (limits.tpm !== undefined) {
-    out.push({
-      limit: 'tpm',
-      max: limits.tpm,
-      remaining: Math.max(0, limits.tpm - tokensIn(s.tokens)),
-      resetAtMs: (s.tokens.at(-1)?.at ?? nowMs) + WINDOW_MS,
-    });
+    out.push({ limit: 'tpm', max: limits.tpm, remaining: Math.max(0, limits.tpm - m.tokens), resetAtMs: emptyAt });
   }
   if (limits.maxConcurrency !== undefined) {
     out.push({
@@ -229,36 +210,24 @@ function limitStates(limits: KeyLimits, s: KeyState, nowMs: number): LimitState[
   return out;
 }
 
-/** When enough of the tpm window expires for `need` more tokens to fit (a minute from now if they never fit). */
-function tokensFreeAt(entries: readonly WindowEntry[], max: number, need: number, nowMs: number): number {
-  if (need > max) return nowMs + WINDOW_MS;
-  let used = tokensIn(entries);
-  for (const e of entries) {
-    used -= e.tokens;
-    if (used + need <= max) return e.at + WINDOW_MS;
-  }
-  return nowMs + WINDOW_MS;
-}
-
 /** The first limit this reservation would pass (used + reserved + this request), with when it frees; null when all hold. */
 function firstRefusal(limits: KeyLimits, s: KeyState, r: Reservation, nowMs: number): LimitState | null {
   if (limits.maxConcurrency !== undefined && s.inFlight + 1 > limits.maxConcurrency) {
     return { limit: 'max_concurrency', max: limits.maxConcurrency, remaining: 0, resetAtMs: nowMs + 1000 };
   }
-  if (limits.rpm !== undefined && s.requests.length + 1 > limits.rpm) {
-    const oldest = s.requests[s.requests.length - limits.rpm] ?? nowMs;
-    return { limit: 'rpm', max: limits.rpm, remaining: 0, resetAtMs: oldest + WINDOW_MS };
+  const m = s.minute;
+  if (limits.rpm !== undefined && m.count + 1 > limits.rpm) {
+    // The admission whose leaving brings the count under the limit again.
+    const freeing = m.at(m.count - limits.rpm)?.at ?? nowMs;
+    return { limit: 'rpm', max: limits.rpm, remaining: 0, resetAtMs: freeing + SlidingMinute.MS };
   }
-  if (limits.tpm !== undefined) {
-    const used = tokensIn(s.tokens);
-    if (used + r.tokens > limits.tpm) {
-      return {
-        limit: 'tpm',
-        max: limits.tpm,
-        remaining: Math.max(0, limits.tpm - used),
-        resetAtMs: tokensFreeAt(s.tokens, limits.tpm, r.tokens, nowMs),
-      };
-    }
+  if (limits.tpm !== undefined && m.tokens + r.tokens > limits.tpm) {
+    return {
+      limit: 'tpm',
+      max: limits.tpm,
+      remaining: Math.max(0, limits.tpm - m.tokens),
+      resetAtMs: m.tokensFreeAt(limits.tpm, r.tokens, nowMs),
+    };
   }
   const b = limits.budget;
   if (b?.tokens !== undefined && s.usedTokens + s.reservedTokens + r.tokens > b.tokens) {
