@@ -64,6 +64,18 @@ test('tpm: reservations count until settled to the usage reported', async () => 
   if (!never.admitted) assert.equal(never.retryAfterSeconds, 60);
 });
 
+test('tpm: a long request settling after it left the window changes nothing in the window', async () => {
+  const store = new LocalGovernanceStore();
+  const limits: KeyLimits = { keyId: 'a', tpm: 1000 };
+  const long = await store.admit(limits, res(600), T0);
+  assert.ok(long.admitted);
+  assert.ok((await store.admit(limits, res(600), T0 + 61_000)).admitted, 'the first left the window');
+  await store.settle(long.ticket, used(500, 400), T0 + 62_000);
+  const third = await store.admit(limits, res(400), T0 + 63_000);
+  assert.ok(third.admitted, '600 in the window + 400 fits: the late settlement added nothing');
+  assert.equal(third.limits.find((l) => l.limit === 'tpm')!.remaining, 0);
+});
+
 test('max_concurrency: a slot per request in flight, freed at settle', async () => {
   const store = new LocalGovernanceStore();
   const limits: KeyLimits = { keyId: 'a', maxConcurrency: 2 };
