@@ -1,5 +1,6 @@
 /** The benchmark's knobs: command-line flags, each with an environment variable as fallback. */
 import { parseArgs } from 'node:util';
+import type { KeysMode } from './governed-key.js';
 
 export interface BenchOptions {
   seconds: number;
@@ -11,6 +12,8 @@ export interface BenchOptions {
   workers: number[];
   /** Extra Switchyard targets with max_concurrency on the backend: its slot taken in-process and/or through Redis. */
   limits: Array<'local' | 'redis'>;
+  /** Issue #20: `limited` adds a Switchyard target whose requests use a client key with every limit on. */
+  keys: KeysMode[];
   scenarios: string[] | undefined;
   concurrency: number[];
   cpuProf: boolean;
@@ -38,6 +41,9 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
   --limits LIST      local,redis: more Switchyard targets BENCH_LIMITS       (default none)
                      whose backend has max_concurrency (never reached), its slot taken in-process
                      (local) or through a redis-server the bench starts (redis; its CPU counts)
+  --keys LIST        none,limited                         BENCH_KEYS         (default none)
+                     limited: one more Switchyard target whose requests carry a client key with
+                     every limit (rpm, tpm, concurrency, budgets, a price) on, never reached
   --scenarios LIST   chat,stream-0ms,stream-5ms,body-256k, BENCH_SCENARIOS   (default all)
                      anthropic[-stream],to-anthropic[-stream],responses[-stream] (translated lanes, c=16),
                      chat-88k,anthropic-88k (Claude-Code-sized, c=16), burst,burst-anthropic (500 streams)
@@ -76,6 +82,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       node: { type: 'string' },
       workers: { type: 'string' },
       limits: { type: 'string' },
+      keys: { type: 'string' },
       scenarios: { type: 'string' },
       concurrency: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
@@ -98,6 +105,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   });
   const limits = list(values.limits ?? env.BENCH_LIMITS);
   for (const l of limits) if (l !== 'local' && l !== 'redis') throw new Error(`--limits: unknown value "${l}" (local, redis)`);
+  const keys = list(values.keys ?? env.BENCH_KEYS ?? 'none');
+  for (const k of keys) if (k !== 'none' && k !== 'limited') throw new Error(`--keys: unknown value "${k}" (none, limited)`);
   const concurrency = list(values.concurrency ?? env.BENCH_CONCURRENCY ?? '1,16,64').map((c) => Math.floor(positive(c, '--concurrency')));
   const scenarios = list(values.scenarios ?? env.BENCH_SCENARIOS);
   return {
@@ -107,6 +116,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     nodes: nodes.length ? nodes : [''],
     workers: [...new Set(workers)],
     limits: limits as BenchOptions['limits'],
+    keys: keys as KeysMode[],
     scenarios: scenarios.length ? scenarios : undefined,
     concurrency,
     cpuProf: values['cpu-prof'] ?? ['1', 'true'].includes(env.BENCH_CPU_PROF ?? ''),

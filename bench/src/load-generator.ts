@@ -16,6 +16,8 @@ export interface LoadSpec {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** Extra request headers (a client key). */
+  headers?: Readonly<Record<string, string>>;
   /** Called when the measured phase starts, while the warm-up's requests are still running (take "before" snapshots here). */
   onMeasureStart?: () => void;
 }
@@ -106,7 +108,7 @@ async function drive(pool: Pool, spec: LoadSpec, result: LoadResult): Promise<vo
   const options: Dispatcher.DispatchOptions = {
     method: 'POST',
     path: spec.path,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...spec.headers },
     body: spec.body,
   };
   let measureFrom = Infinity;

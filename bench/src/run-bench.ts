@@ -63,10 +63,10 @@ async function preflight(target: Target, list: Scenario[]): Promise<void> {
     const key = `${scenario.client ?? ''} ${scenario.pacing} ${scenario.stream} ${scenario.claudeCode ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const { origin, model } = target.endpoint(scenario.pacing)!;
+    const { origin, model, headers } = target.endpoint(scenario.pacing)!;
     const res = await fetch(`${origin}${pathOf(scenario)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: requestBody(scenario, model),
       signal: AbortSignal.timeout(10_000),
     });
@@ -79,7 +79,7 @@ async function preflight(target: Target, list: Scenario[]): Promise<void> {
 const rssOf = (pids: number[]) => pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
 
 async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts: BenchOptions): Promise<CellResult> {
-  const { origin, model } = target.endpoint(cell.scenario.pacing)!;
+  const { origin, model, headers } = target.endpoint(cell.scenario.pacing)!;
   let before = { proxy: 0, load: 0, machine: 0 };
   const loadCpu = () => selfCpuMicros() + cpuMicros(upstream.proc.pid);
   // Probe cells: the loop delay and /healthz over the measured phase, RSS half-way through it.
@@ -94,6 +94,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
     body: requestBody(cell.scenario, model),
     stream: cell.scenario.stream,
     streamEnd: streamEndOf(cell.scenario),
+    headers,
     concurrency: cell.concurrency,
     warmupMs: Math.max(opts.warmupSeconds, cell.scenario.probe ? 1 : 0) * 1000,
     durationMs,
@@ -251,6 +252,12 @@ async function main(): Promise<number> {
           ...(limit === 'redis' && redisPid ? { extraPids: () => [redisPid] } : {}),
         }),
       );
+    }
+    // Issue #20: the same gateway, its requests carrying a client key with every limit on.
+    if (nodes.length && opts.keys.includes('limited')) {
+      const node = nodes.at(-1)!;
+      const labelVersion = nodes.length > 1 || node.version !== process.versions.node;
+      targets.push(await startSwitchyard(upstream, pin, { node, labelVersion, workDir, scale: { keys: 'limited' } }));
     }
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
     if (opts.targets.includes('floor'))

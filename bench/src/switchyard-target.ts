@@ -7,6 +7,7 @@ import type { NodeBinary } from './node-binary.js';
 import { childPids } from './proc-usage.js';
 import { freePort, spawnPinned, waitForHttp, type Pinning } from './processes.js';
 import { UPSTREAM_MODEL, type BenchUpstream, type Target } from './targets.js';
+import { benchPricing, GOVERNED_KEY_HEADERS, governedKeyEntry } from './governed-key.js';
 
 /** The virtual model of each upstream port (same profile on all). */
 const VIRTUAL_MODEL = { fast: 'bench', paced: 'bench-paced', burst: 'bench-burst', anthropic: 'bench-to-anthropic' } as const;
@@ -19,6 +20,8 @@ export interface ScaleSettings {
   /** max_concurrency (high enough never to queue) on both backends; with `redisUrl`, shared through Redis. */
   limit?: 'local' | 'redis';
   redisUrl?: string;
+  /** Issue #20: requests carry a client key with every limit on. */
+  keys?: 'limited';
 }
 
 /**
@@ -35,7 +38,7 @@ export function switchyardConfig(
   const profile = { real_model: UPSTREAM_MODEL, defaults: { temperature: 0.2, max_tokens: 64 }, clamp: { top_p: 0.9 } };
   const limit = scale.limit ? { max_concurrency: 100_000 } : {};
   return {
-    server: { host: '127.0.0.1', port, workers: scale.workers ?? 1 },
+    server: { host: '127.0.0.1', port, workers: scale.workers ?? 1, ...(scale.keys ? { api_keys: [governedKeyEntry()] } : {}) },
     logging: { level: 'warn' },
     journal: { enabled: true, path: journalPath, max_size_mb: 0 },
     telemetry: { prometheus: { enabled: true, host: '127.0.0.1', port: metricsPort } },
@@ -52,6 +55,7 @@ export function switchyardConfig(
       { virtual_model: VIRTUAL_MODEL.burst, backend: 'bench-burst', ...profile },
       { virtual_model: VIRTUAL_MODEL.anthropic, backend: 'bench-anthropic', ...profile },
     ],
+    ...(scale.keys ? { pricing: benchPricing(UPSTREAM_MODEL) } : {}),
   };
 }
 
@@ -69,7 +73,12 @@ export interface SwitchyardOptions {
 
 /** `switchyard`, `switchyard w=2`, `switchyard limit=redis`, … */
 function targetName(base: string, scale: ScaleSettings = {}): string {
-  return base + ((scale.workers ?? 1) > 1 ? ` w=${scale.workers}` : '') + (scale.limit ? ` limit=${scale.limit}` : '');
+  return (
+    base +
+    ((scale.workers ?? 1) > 1 ? ` w=${scale.workers}` : '') +
+    (scale.limit ? ` limit=${scale.limit}` : '') +
+    (scale.keys ? ` keys=${scale.keys}` : '')
+  );
 }
 
 export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opts: SwitchyardOptions): Promise<Target> {
@@ -104,7 +113,7 @@ export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opt
     name,
     kind: 'switchyard',
     version: opts.node.version,
-    endpoint: (pacing) => ({ origin, model: VIRTUAL_MODEL[pacing] }),
+    endpoint: (pacing) => ({ origin, model: VIRTUAL_MODEL[pacing], ...(opts.scale?.keys ? { headers: GOVERNED_KEY_HEADERS } : {}) }),
     // The primary and its workers (none with one worker), plus e.g. the redis-server behind the limit.
     pids: () => [proc.pid, ...(workers > 1 ? childPids(proc.pid) : []), ...(opts.extraPids?.() ?? [])],
     loopDelay: loopDelayProbe(proc),

@@ -10,6 +10,8 @@ export const UPSTREAM_MODEL = 'bench-mock';
 export interface Endpoint {
   origin: string;
   model: string;
+  /** Extra request headers (a client key, issue #20). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface Target {

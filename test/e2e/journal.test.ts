@@ -173,6 +173,7 @@ describe('request journal', () => {
           'input_tokens',
           'output_tokens',
           'tokens_per_second',
+          'spend_usd',
           'profile',
           'client_key_id',
           'bytes_in',

@@ -35,12 +35,17 @@ export const PINNED_SERIES = [
   'switchyard_requests_active',
   'switchyard_requests_total',
   'switchyard_route_attempts_total',
+  'switchyard_spend_usd_total',
   'switchyard_upstream_errors_total',
   'target_info',
 ] as const;
 
-/** Pinned series the traffic of metrics.test.ts cannot produce (no config reload, no journal backlog). */
-export const NOT_PRODUCED_BY_TRAFFIC = new Set(['switchyard_config_reloads_total', 'switchyard_journal_dropped_total']);
+/** Pinned series the traffic of metrics.test.ts cannot produce (no config reload, no journal backlog, no pricing). */
+export const NOT_PRODUCED_BY_TRAFFIC = new Set([
+  'switchyard_config_reloads_total',
+  'switchyard_journal_dropped_total',
+  'switchyard_spend_usd_total',
+]);
 
 /** The metric families (`# TYPE` lines) and their Prometheus types. */
 export const PINNED_FAMILIES: Record<string, string> = {
@@ -56,6 +61,7 @@ export const PINNED_FAMILIES: Record<string, string> = {
   switchyard_requests_active: 'gauge',
   switchyard_requests_total: 'counter',
   switchyard_route_attempts_total: 'counter',
+  switchyard_spend_usd_total: 'counter',
   switchyard_upstream_errors_total: 'counter',
   target_info: 'gauge',
 };

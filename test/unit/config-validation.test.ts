@@ -261,7 +261,7 @@ backends: [{ id: a, type: openai }]
   assert.ok(!secrets.includes('team-a'));
   const lines = await errorLines(build('server: { api_keys: ["", 42, { name: x, kye: y }] }\nbackends: [{ id: a, type: openai }]\n'));
   has(lines, 'cfg.yaml: server.api_keys[1]: expected a key string or { name, key }');
-  has(lines, 'cfg.yaml: server.api_keys[2].kye: unknown key; did you mean "key"?');
+  has(lines, 'cfg.yaml: server.api_keys[2] (x).kye: unknown key; did you mean "key"?');
 });
 
 test('a configuration without backends is an error', async () => {

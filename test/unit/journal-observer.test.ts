@@ -23,6 +23,7 @@ const FIELDS = [
   'input_tokens',
   'output_tokens',
   'tokens_per_second',
+  'spend_usd',
   'profile',
   'client_key_id',
   'bytes_in',

@@ -52,7 +52,9 @@ function fastLines(): string[] {
   const out: string[] = [];
   for (let i = 1; i <= 20; i++) {
     const status = i === 5 || i === 6 ? 502 : i === 7 ? 499 : 200;
-    out.push(rec({ ttft_ms: i * 10, duration_ms: i * 100, tokens_per_second: i, status, error: status === 200 ? null : 'x' }));
+    // spend_usd (issue #20): 0.0025 per request, null (unpriced) on the errors.
+    const spend_usd = status === 200 ? 0.0025 : null;
+    out.push(rec({ ttft_ms: i * 10, duration_ms: i * 100, tokens_per_second: i, status, error: status === 200 ? null : 'x', spend_usd }));
   }
   return out;
 }
@@ -125,6 +127,7 @@ describe('journal summary', () => {
     assert.equal(fast.durationP95, 1900);
     assert.equal(fast.tokensPerSecondP50, 10);
     assert.equal(fast.tokensPerSecondMean, 10.5);
+    assert.equal(fast.spendUsd, 0.0425, '17 priced requests at 0.0025 USD');
     assert.equal(fast.inputTokens, 200);
     assert.equal(fast.outputTokens, 400);
     const gpt = s.rows.find((r) => r.model === 'gpt-x')!;
@@ -141,7 +144,7 @@ describe('journal summary', () => {
       /MODEL\s+BACKEND\s+REQUESTS\s+ERRORS\s+ERROR %\s+ABORTED\s+TTFT p50\s+TTFT p95\s+DURATION p50\s+DURATION p95\s+TOK\/S p50/,
     );
     const fastRow = table.split('\n').find((l) => l.startsWith('fast'))!;
-    assert.match(fastRow, /^fast\s+gpu-1\s+20\s+2\s+10%\s+1\s+100 ms\s+190 ms\s+1\.00 s\s+1\.90 s\s+10\.0$/);
+    assert.match(fastRow, /^fast\s+gpu-1\s+20\s+2\s+10%\s+1\s+100 ms\s+190 ms\s+1\.00 s\s+1\.90 s\s+10\.0\s+0\.0425$/);
     assert.match(table, /^\(all\)\s+22\s+3\s+/m);
     assert.match(table, /3 bad line\(s\) skipped \(first: line 24, line 25, line 26\)/);
   });

@@ -25,3 +25,4 @@ export * from './codec/json-readers.js';
 export * from './codec/check-request-fields.js';
 export * from './codec/media-sources.js';
 export * from './codec/thinking-from-effort.js';
+export * from './governance/index.js';

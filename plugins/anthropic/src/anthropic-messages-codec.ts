@@ -12,6 +12,8 @@ import { anthropicMessagesProfile } from './anthropic-messages-profile.js';
 import { readAnthropicReplyUsage } from './read-anthropic-usage.js';
 import { createAnthropicStreamMeter } from './meter-anthropic-stream.js';
 import { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
+import { readAnthropicMaxOutputTokens } from './read-anthropic-max-output-tokens.js';
+import { encodeAnthropicRateLimitHeaders } from './encode-anthropic-rate-limit-headers.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -33,4 +35,6 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   profile: anthropicMessagesProfile,
   usage: { readBody: readAnthropicReplyUsage, meterStream: createAnthropicStreamMeter },
   errorEnvelope: anthropicErrorEnvelope,
+  maxOutputTokens: readAnthropicMaxOutputTokens,
+  rateLimitHeaders: encodeAnthropicRateLimitHeaders,
 };

@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeOpenAIChatRequest } from './decode-openai-chat-request.js';
 import { decodeOpenAIChatResponse } from './decode-openai-chat-response.js';
 import { createOpenAIChatStreamDecoder } from './decode-openai-chat-stream.js';
@@ -11,6 +11,7 @@ import { decodeOpenAIError } from './decode-openai-error.js';
 import { openaiChatProfile } from './openai-chat-profile.js';
 import { openaiStreamingUsage } from './openai-usage-hooks.js';
 import { openaiErrorEnvelope } from './openai-error-envelope.js';
+import { readOpenAIChatMaxOutputTokens } from './read-openai-max-output-tokens.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -31,4 +32,8 @@ export const openaiChatCodec: ProtocolCodec = {
   profile: openaiChatProfile,
   usage: openaiStreamingUsage,
   errorEnvelope: openaiErrorEnvelope,
+  maxOutputTokens: readOpenAIChatMaxOutputTokens,
+  // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
+  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
+  rateLimitHeaders: xRateLimitHeaders,
 };

@@ -1,8 +1,9 @@
-import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
+import { checkRequestFields, fieldChecks as f, xRateLimitHeaders, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeOpenAIError } from './decode-openai-error.js';
 import { openaiCompletionsProfile } from './openai-chat-profile.js';
 import { openaiStreamingUsage, openaiUsage } from './openai-usage-hooks.js';
 import { openaiErrorEnvelope } from './openai-error-envelope.js';
+import { readOpenAICompletionsMaxOutputTokens, readOpenAIEmbeddingsMaxOutputTokens } from './read-openai-max-output-tokens.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -73,6 +74,10 @@ export const openaiCompletionsCodec: ProtocolCodec = {
   profile: openaiCompletionsProfile,
   usage: openaiStreamingUsage,
   errorEnvelope: openaiErrorEnvelope,
+  maxOutputTokens: readOpenAICompletionsMaxOutputTokens,
+  // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
+  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
+  rateLimitHeaders: xRateLimitHeaders,
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
@@ -80,4 +85,6 @@ export const openaiEmbeddingsCodec: ProtocolCodec = {
   decodeError: decodeOpenAIError,
   usage: openaiUsage,
   errorEnvelope: openaiErrorEnvelope,
+  maxOutputTokens: readOpenAIEmbeddingsMaxOutputTokens,
+  rateLimitHeaders: xRateLimitHeaders,
 };

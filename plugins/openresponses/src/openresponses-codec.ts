@@ -1,5 +1,5 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
 import { openaiErrorEnvelope } from '@switchyard/plugin-openai';
+import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/kernel';
 import { decodeResponsesRequest } from './decode-responses-request.js';
 import { decodeResponsesResponse } from './decode-responses-response.js';
 import { createResponsesStreamDecoder } from './decode-responses-stream.js';
@@ -12,6 +12,7 @@ import { openaiResponsesProfile } from './openai-responses-profile.js';
 import { readResponsesReplyUsage } from './read-responses-usage.js';
 import { createResponsesStreamMeter } from './meter-responses-stream.js';
 import { createResponsesPassthroughFailure } from './track-responses-passthrough-failure.js';
+import { readResponsesMaxOutputTokens } from './read-responses-max-output-tokens.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -36,4 +37,8 @@ export const openaiResponsesCodec: ProtocolCodec = {
   createPassthroughFailure: createResponsesPassthroughFailure,
   // The Responses API answers errors in OpenAI's envelope.
   errorEnvelope: openaiErrorEnvelope,
+  maxOutputTokens: readResponsesMaxOutputTokens,
+  // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
+  // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
+  rateLimitHeaders: xRateLimitHeaders,
 };

@@ -25,6 +25,8 @@ export interface JournalSummaryRow {
   tokensPerSecondMean: number | null;
   inputTokens: number;
   outputTokens: number;
+  /** The journal lines' spend_usd summed (issue #20): priced requests only. */
+  spendUsd: number;
 }
 
 export interface JournalSummary {
@@ -51,6 +53,7 @@ class Group {
   tps: number[] = [];
   inputTokens = 0;
   outputTokens = 0;
+  spendUsd = 0;
 
   constructor(
     readonly model: string,
@@ -70,6 +73,7 @@ class Group {
     if (tps !== null) this.tps.push(tps);
     this.inputTokens += num(r.input_tokens) ?? 0;
     this.outputTokens += num(r.output_tokens) ?? 0;
+    this.spendUsd += num(r.spend_usd) ?? 0;
   }
 
   merge(other: Group): void {
@@ -81,6 +85,7 @@ class Group {
     for (const v of other.tps) this.tps.push(v);
     this.inputTokens += other.inputTokens;
     this.outputTokens += other.outputTokens;
+    this.spendUsd += other.spendUsd;
   }
 
   row(): JournalSummaryRow {
@@ -103,6 +108,7 @@ class Group {
       tokensPerSecondMean: tps.length ? tps.reduce((a, b) => a + b, 0) / tps.length : null,
       inputTokens: this.inputTokens,
       outputTokens: this.outputTokens,
+      spendUsd: Math.round(this.spendUsd * 1e6) / 1e6,
     };
   }
 }
@@ -209,6 +215,7 @@ const COLUMNS = [
   'DURATION p50',
   'DURATION p95',
   'TOK/S p50',
+  'SPEND USD',
 ];
 /** Left-aligned columns (the rest are numbers, right-aligned). */
 const LEFT = new Set([0, 1]);
@@ -226,6 +233,7 @@ function cells(r: JournalSummaryRow): string[] {
     ms(r.durationP50),
     ms(r.durationP95),
     r.tokensPerSecondP50 === null ? '-' : r.tokensPerSecondP50.toFixed(1),
+    r.spendUsd.toFixed(4),
   ];
 }
 

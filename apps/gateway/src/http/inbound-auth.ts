@@ -8,7 +8,7 @@ interface KeyDigest {
 
 /**
  * Inbound API keys: `Authorization: Bearer <key>` or `x-api-key: <key>`, compared in constant
- * time (SHA-256 digests of equal length, every key checked). The journal names a client by the
+ * time (SHA-256 digests of equal length, every key checked; a `key_sha256` entry gives the digest). The journal names a client by the
  * key's configured name, or an HMAC of the key with a per-install secret — never the key.
  */
 export class InboundAuth {
@@ -23,12 +23,13 @@ export class InboundAuth {
 
   /** Replaces the accepted keys (a configuration reload); requests already past auth are not affected. */
   update(entries: readonly ApiKeyEntry[]): void {
-    this.keys = entries
-      .filter((e) => e.key.length > 0)
-      .map((e) => ({
-        digest: sha256(e.key),
-        id: e.name ?? `key-${createHmac('sha256', this.installSecret).update(e.key).digest('hex').slice(0, 16)}`,
-      }));
+    this.keys = entries.flatMap((e): KeyDigest[] => {
+      // key_sha256 (issue #20): the file holds the digest only; the comparison is the same.
+      const digest = e.key ? sha256(e.key) : e.key_sha256 ? Buffer.from(e.key_sha256, 'hex') : null;
+      if (!digest || digest.length !== 32) return [];
+      const hmacOf = e.key ?? e.key_sha256!.toLowerCase();
+      return [{ digest, id: e.name ?? `key-${createHmac('sha256', this.installSecret).update(hmacOf).digest('hex').slice(0, 16)}` }];
+    });
   }
 
   get enabled(): boolean {

@@ -2,6 +2,7 @@ import type { PluginRegistry } from '../plugin/plugin-registry.js';
 import type { RouteConfig } from './schema/route-config.js';
 import type { SwitchyardConfig } from './schema/switchyard-config.js';
 import type { ConfigIssues } from './config-issues.js';
+import { checkGovernanceConfig } from './check-governance-config.js';
 import { matchesModelGlob } from './model-glob.js';
 import { suggestNearestKey } from './suggest-nearest-key.js';
 import { checkAdminKeys } from './check-admin-keys.js';
@@ -131,6 +132,7 @@ export function checkConfigSemantics(config: SwitchyardConfig, registry: PluginR
   }
   checkBackends(config, registry, issues);
   checkRoutes(config, issues);
+  checkGovernanceConfig(config, issues);
   if (config.server.headers_timeout_seconds > config.server.request_timeout_seconds) {
     issues.add(
       ['server', 'headers_timeout_seconds'],

@@ -158,6 +158,7 @@ export function generateConfigJsonSchema(registry?: PluginRegistry): Schema {
   serverProps.admin_keys = { ...serverProps.admin_keys, type: 'array', items: { anyOf: [{ type: 'string' }, ref('AdminKeyEntry')] } };
 
   const rootProps = definitions.SwitchyardConfig!.properties as Record<string, Schema>;
+  rootProps.pricing = { description: rootProps.pricing?.description, type: 'object', additionalProperties: ref('PriceConfig') };
   rootProps.backends = {
     description: rootProps.backends?.description,
     oneOf: [

@@ -4,6 +4,7 @@ export * from './schema/index.js';
 export * from './apply-cli-overrides.js';
 export * from './build-config.js';
 export * from './check-config-semantics.js';
+export * from './check-governance-config.js';
 export * from './cli-args.js';
 export * from './config-error.js';
 export * from './config-issues.js';

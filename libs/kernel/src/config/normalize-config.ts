@@ -71,7 +71,9 @@ export function normalizeApiKeys(root: Record<string, unknown>, issues: ConfigIs
       issues.addVerbatim(['server', 'api_keys', i], 'expected a key string or { name, key }');
       return;
     }
-    issues.labels.set(['server', 'api_keys', at], formatKeyPath(['server', 'api_keys', i]));
+    // Errors name the key as written and by its name: `server.api_keys[2] (team-a): …`.
+    const name = isPlainObject(entry) && typeof entry.name === 'string' && entry.name !== '' ? ` (${entry.name})` : '';
+    issues.labels.set(['server', 'api_keys', at], formatKeyPath(['server', 'api_keys', i]) + name);
   });
   server.api_keys = kept;
 }

@@ -1,5 +1,6 @@
 import type { Measurement } from '../observability/exchange-measurement.js';
 import type { AttemptRecord, Exchange } from '../pipeline/exchange.js';
+import { priceUsage } from '../governance/price-usage.js';
 
 /** One journal line (SPEC §5). Field order is the order written. */
 export interface JournalRecord {
@@ -22,6 +23,8 @@ export interface JournalRecord {
   input_tokens: number | null;
   output_tokens: number | null;
   tokens_per_second: number | null;
+  /** What the request cost in USD by the configuration's prices (issue #20), or null when its model has no price. */
+  spend_usd: number | null;
   /** Which fields the virtual model's profile set, by layer (defaults, clamp, limits, system_prompt), or null. */
   profile: Record<string, string[]> | null;
   /** The inbound key's configured name, or its HMAC; never the key. Null without inbound auth. */
@@ -73,6 +76,13 @@ function parsedBody(body: Buffer | null): unknown {
   }
 }
 
+/** The request's cost by its price (0 without usage), rounded to 1e-8 USD; null when unpriced. */
+function spendUsd(exchange: Exchange, m: Measurement): number | null {
+  const price = exchange.decision ? exchange.priceOf?.(exchange.decision) : null;
+  if (!price) return null;
+  return m.usage ? Math.round(priceUsage(price, m.usage) * 1e8) / 1e8 : 0;
+}
+
 /**
  * The journal line for an ended exchange, from the shared measurement. Bodies are added only
  * when `bodies` is given (journal `include_bodies`); otherwise no prompt or completion text.
@@ -95,6 +105,7 @@ export function journalRecord(exchange: Exchange, m: Measurement, bodies?: Captu
     input_tokens: usage ? usage.inputTokens : null,
     output_tokens: usage ? usage.outputTokens : null,
     tokens_per_second: round1(m.tokensPerSecond),
+    spend_usd: spendUsd(exchange, m),
     profile: exchange.profileApplied,
     client_key_id: exchange.clientKeyId,
     bytes_in: exchange.bytesIn,

@@ -54,6 +54,8 @@ export class GatewayMetrics {
   readonly routeAttempts: ObservableCounter<Attributes>;
   /** 1 while a backend's background probe succeeds, 0 while it fails (observed, by `switchyard.backend`). */
   readonly backendUp: ObservableGauge<Attributes>;
+  /** USD spent per client key and real model, priced by the configuration's pricing (issue #20). */
+  readonly spendUsd: ObservableCounter<Attributes>;
 
   /**
    * `local`: in-process histograms the meter provider's readers export (local-histograms.ts);
@@ -100,6 +102,9 @@ export class GatewayMetrics {
     });
     this.backendUp = f.getObservableGauge('switchyard.backend.up', {
       description: 'Whether a backend answers its background probe (1) or not (0)',
+    });
+    this.spendUsd = f.getObservableCounter('switchyard.spend_usd', {
+      description: 'USD spent, by client_key and model (the real model), priced by the configuration',
     });
   }
 }

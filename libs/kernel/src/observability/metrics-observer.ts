@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { UPSTREAM_STREAM_ERROR, type GatewayError } from '../errors/gateway-error.js';
 import type { Exchange, ExchangeObserver } from '../pipeline/exchange.js';
 import type { Protocol } from '../protocol.js';
+import { priceUsage } from '../governance/price-usage.js';
 import { CounterTable } from './counter-table.js';
 import { measurementOf, type Measurement } from './exchange-measurement.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -49,6 +50,7 @@ export class MetricsObserver implements ExchangeObserver {
   private readonly requests = new CounterTable();
   private readonly attempts = new CounterTable();
   private readonly active = new CounterTable();
+  private readonly spend = new CounterTable();
 
   constructor(
     private readonly metrics: GatewayMetrics,
@@ -58,6 +60,7 @@ export class MetricsObserver implements ExchangeObserver {
     metrics.requests.addCallback(this.requests.observe);
     metrics.routeAttempts.addCallback(this.attempts.observe);
     metrics.activeRequests.addCallback(this.active.observe);
+    metrics.spendUsd.addCallback(this.spend.observe);
   }
 
   observe(exchange: Exchange): void {
@@ -68,6 +71,12 @@ export class MetricsObserver implements ExchangeObserver {
       this.active.add(operation, attrs, -1);
       this.record(exchange, m);
     });
+  }
+
+  /** switchyard_spend_usd_total{client_key, model}: client keys and real models are both bounded by the configuration. */
+  private recordSpend(clientKey: string | null, model: string, usd: number): void {
+    if (usd <= 0) return;
+    this.spend.add(`${clientKey ?? ''}\u0000${model}`, () => (clientKey === null ? { model } : { client_key: clientKey, model }), usd);
   }
 
   private record(exchange: Exchange, m: Measurement): void {
@@ -125,5 +134,7 @@ export class MetricsObserver implements ExchangeObserver {
       if (u.cachedInputTokens !== undefined) this.metrics.tokenUsage.record(u.cachedInputTokens, t.cached_input);
       if (u.reasoningTokens !== undefined) this.metrics.tokenUsage.record(u.reasoningTokens, t.reasoning);
     }
+    const price = u && d ? exchange.priceOf?.(d) : null;
+    if (price && u && d) this.recordSpend(exchange.clientKeyId, d.realModel, priceUsage(price, u));
   }
 }

@@ -4,6 +4,7 @@ import type { Protocol } from '../protocol.js';
 import type { IrUsage } from '../ir/ir-response.js';
 import type { ProtocolUsage } from '../observability/read-usage.js';
 import type { RouteDecision } from '../router/model-router.js';
+import type { PriceLookup } from '../governance/price-usage.js';
 
 /** HTTP-like status recorded when the client went away before the end (nginx's convention). */
 export const CLIENT_CLOSED_REQUEST = 499;
@@ -70,6 +71,8 @@ export class Exchange {
   requestBody: Record<string, unknown> | null = null;
   /** How usage and stream timing are read in the client's protocol (its codec's `usage`); null: not measured. */
   usageReader: ProtocolUsage | null = null;
+  /** The configuration's prices when it has any (issue #20): journal spend_usd, switchyard_spend_usd_total. */
+  priceOf: PriceLookup | null = null;
   readonly done: Promise<ExchangeEnd>;
   private resolveDone!: (end: ExchangeEnd) => void;
   private ended = false;

@@ -26,6 +26,7 @@ import { nextTraceparent } from './trace-context.js';
 import type { BackendConfig } from '../config/schema/backend-config.js';
 import type { RouteDecision, RouteTarget } from '../router/model-router.js';
 import { retryAfterMs, TargetBalancer, type BackendDownCheck, type ConcurrencyLimits } from './target-balancer.js';
+import type { AdmissionGate } from '../governance/admission-gate.js';
 
 const DEFAULT_RETRY_DEADLINE_MS = 60_000;
 
@@ -64,6 +65,8 @@ export class GatewayPipeline implements RequestPipeline {
   private wantBodies = false;
   /** Requests in flight, each with how to end it now (see interruptAll). */
   private readonly open = new Set<Interruptible>();
+  /** Client-key admission (issue #20), between routing and the first attempt. */
+  private admission: AdmissionGate | null = null;
 
   constructor(
     private readonly runtimes: RuntimeSource,
@@ -73,6 +76,11 @@ export class GatewayPipeline implements RequestPipeline {
   /** Backends the monitor marks down are skipped while another target is up. */
   useHealth(isDown: BackendDownCheck): void {
     this.balancer.useHealth(isDown);
+  }
+
+  /** Installs the admission gate every later request passes after routing (client keys). */
+  useAdmissionGate(gate: AdmissionGate | null): void {
+    this.admission = gate;
   }
 
   addObserver(observer: ExchangeObserver): void {
@@ -135,6 +143,8 @@ export class GatewayPipeline implements RequestPipeline {
       runtime.registry.codec(req.protocol)?.validateRequest?.(req.body, req.operation);
       const decision = runtime.router.route(model, { protocol: req.protocol, body: req.body });
       exchange.decision = decision;
+      const admitting = this.admission?.admit(req, decision, exchange, runtime);
+      const admitted = admitting ? await admitting : null;
       const targets: RouteTarget[] = decision.targets ?? [
         { backendId: decision.backendId, realModel: decision.realModel, profile: decision.profile, weight: 1 },
       ];
@@ -260,7 +270,7 @@ export class GatewayPipeline implements RequestPipeline {
       } finally {
         if (deadlineTimer) clearTimeout(deadlineTimer);
       }
-      return await this.forward(
+      const replied = await this.forward(
         sent.reply,
         exchange,
         req,
@@ -271,6 +281,8 @@ export class GatewayPipeline implements RequestPipeline {
         entry,
         runtime,
       );
+      if (admitted) Object.assign(replied.headers, admitted.headers);
+      return replied;
     } catch (err) {
       const error =
         cut.signal.aborted && !req.signal.aborted && isGatewayError(cut.signal.reason)

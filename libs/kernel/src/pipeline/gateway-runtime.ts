@@ -42,7 +42,7 @@ export class GatewayRuntime {
     this.registry = options.registry;
     for (const s of options.secrets ?? []) this.redactor.add(s);
     for (const b of options.config.backends) this.redactor.add(b.api_key);
-    for (const k of options.config.server.api_keys) this.redactor.add(k.key);
+    for (const k of options.config.server.api_keys) if (k.key) this.redactor.add(k.key);
     for (const b of options.config.backends) {
       const plugin = options.registry.get(b.type) ?? null;
       if (!plugin) {

@@ -8,6 +8,7 @@ import type { Protocol } from '../protocol.js';
 import type { ProtocolUsage } from '../observability/read-usage.js';
 import type { PassthroughFailure, PassthroughFailureOptions } from '../stream/passthrough-failure.js';
 import type { ChunkRewriter } from '../stream/observed-stream.js';
+import type { LimitState } from '../governance/governance-store.js';
 
 /** Ingress protocols plus backend-only wire formats (a plugin's own, such as `acme.generate`). */
 export type WireProtocol = Protocol | (string & {});
@@ -125,6 +126,7 @@ export interface ProtocolCodec {
    * without it vocabulary keys and thinking are not sent for this protocol (reported at debug).
    */
   readonly profile?: ProfileDialect;
+  /**
    * Token usage and stream metering in this protocol (metrics, journal): the usage of a complete
    * reply, a meter per streamed reply (time to first content, usage), and optionally how to ask an
    * upstream for usage on a stream and strip it again. The kernel uses the hooks of the client's
@@ -155,6 +157,19 @@ export interface ProtocolCodec {
    * the type being the error's kind) and a `data:` event.
    */
   readonly errorEnvelope?: ErrorEnvelope;
+  /**
+   * The most output tokens a client request of this protocol asks for (its own field: max_tokens,
+   * max_completion_tokens, max_output_tokens), undefined when it sets none, 0 for an operation that
+   * generates none (embeddings). Client keys with token limits reserve it at admission (issue #20);
+   * absent: the configured governance.default_max_tokens is reserved.
+   */
+  maxOutputTokens?(body: Record<string, unknown>): number | undefined;
+  /**
+   * The response headers that tell a client of this protocol its client key's rpm and tpm state
+   * (issue #20), in the protocol's own names and formats; sent on 429s and successful replies.
+   * Absent: no rate-limit headers (retry-after still goes with a 429).
+   */
+  rateLimitHeaders?(limits: readonly LimitState[], nowMs: number): Record<string, string>;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */

@@ -8,3 +8,4 @@ export * from './server-config.js';
 export * from './state-config.js';
 export * from './switchyard-config.js';
 export * from './telemetry-config.js';
+export * from './governance-config.js';

@@ -1,6 +1,7 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { PriceConfig } from './governance-config.js';
 import { IsLimits, IsProfile } from './validators.js';
 
 export const SYSTEM_PROMPT_MODES = ['prepend', 'append', 'replace'] as const;
@@ -124,4 +125,10 @@ export class RouteConfig {
   @Min(0)
   @Max(3600)
   retry_deadline_seconds = 60;
+
+  /** What this virtual model costs (USD per million tokens), over `pricing` of its real model (issue #20). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PriceConfig)
+  price?: PriceConfig;
 }

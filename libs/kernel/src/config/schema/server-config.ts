@@ -1,18 +1,64 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { BudgetConfig } from './governance-config.js';
 import { IsWorkers } from './validators.js';
 import { AdminKeyEntry } from './admin-key-entry.js';
 
-/** An inbound API key; `name` lets the journal name the client without the key. */
+/**
+ * An inbound API key; `name` lets the journal name the client without the key. A client key
+ * (issue #20) also limits what the client may do: models, rate limits and a budget.
+ */
 export class ApiKeyEntry {
   @IsOptional()
   @IsString()
   @MinLength(1)
   name?: string;
 
+  /** The key itself; or give `key_sha256` instead (exactly one of the two). */
+  @IsOptional()
   @IsString()
-  key!: string;
+  key?: string;
+
+  /** The key's SHA-256 as 64 hex digits, so the file holds no secret. */
+  @IsOptional()
+  @IsString()
+  key_sha256?: string;
+
+  /** Model names (globs) and virtual models the key may use; absent: every model. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  models?: string[];
+
+  /** Requests per sliding minute. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  rpm?: number;
+
+  /** Tokens (input + output) per sliding minute. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  tpm?: number;
+
+  /** Requests of this key in flight at once. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  max_concurrency?: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BudgetConfig)
+  budget?: BudgetConfig;
+
+  /** Free-form labels (team, owner); shown in usage reports, never used for decisions. */
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
 }
 
 export class CorsConfig {

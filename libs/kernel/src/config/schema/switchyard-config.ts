@@ -1,7 +1,8 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsArray, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsObject, IsString, ValidateNested } from 'class-validator';
 import { BackendConfig } from './backend-config.js';
+import { GovernanceConfig, type PriceConfig } from './governance-config.js';
 import { JournalConfig } from './journal-config.js';
 import { LoggingConfig } from './logging-config.js';
 import { RouteConfig } from './route-config.js';
@@ -44,4 +45,13 @@ export class SwitchyardConfig {
   @ValidateNested({ each: true })
   @Type(() => RouteConfig)
   routes: RouteConfig[] = [];
+
+  /** USD per million tokens, keyed by the real (upstream) model name (issue #20); entries are checked by checkGovernanceConfig. */
+  @IsObject()
+  pricing: Record<string, PriceConfig> = {};
+
+  /** Client-key governance settings that are not per key (issue #20). */
+  @ValidateNested()
+  @Type(() => GovernanceConfig)
+  governance: GovernanceConfig = new GovernanceConfig();
 }
