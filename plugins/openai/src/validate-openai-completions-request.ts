@@ -1,5 +1,10 @@
 import { checkRequestFields, fieldChecks as f, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
+import { decodeOpenAICompletionsRequest } from './decode-openai-completions-request.js';
+import { decodeOpenAIEmbeddingsRequest } from './decode-openai-embeddings-request.js';
 import { decodeOpenAIError } from './decode-openai-error.js';
+import { encodeOpenAICompletionsResponse } from './encode-openai-completions-response.js';
+import { createOpenAICompletionsStreamEncoder } from './encode-openai-completions-stream.js';
+import { encodeOpenAIEmbeddingsResponse } from './encode-openai-embeddings-response.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -59,14 +64,21 @@ export function validateOpenAIEmbeddingsRequest(body: Record<string, unknown>): 
   checkRequestFields(body, OPENAI_EMBEDDINGS_REQUEST_FIELDS);
 }
 
-/** The completions and embeddings ingresses are passthrough only: their codecs validate and read OpenAI's error body. */
+/**
+ * The completions and embeddings ingresses: their codecs validate and read OpenAI's error body, and
+ * translate through the IR (client side) for a backend that serves prompts or embeddings.
+ */
 export const openaiCompletionsCodec: ProtocolCodec = {
   protocol: 'openai.completions',
   validateRequest: validateOpenAICompletionsRequest,
   decodeError: decodeOpenAIError,
+  decodeRequest: decodeOpenAICompletionsRequest,
+  encodeResponse: encodeOpenAICompletionsResponse,
+  createStreamEncoder: createOpenAICompletionsStreamEncoder,
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
   validateRequest: validateOpenAIEmbeddingsRequest,
   decodeError: decodeOpenAIError,
+  embeddings: { decodeRequest: decodeOpenAIEmbeddingsRequest, encodeResponse: encodeOpenAIEmbeddingsResponse },
 };

@@ -24,3 +24,6 @@ export { geminiToolCallId } from './gemini-tool-call-ids.js';
 export { applyGeminiPartialArg, parseGeminiJsonPath } from './apply-gemini-partial-args.js';
 export { geminiModelFamily, isGemini3OrLater, type GeminiModelFamily } from './gemini-models.js';
 export { geminiPromptBlocked } from './gemini-errors.js';
+export { vertexEmbeddingsCodec, VERTEX_PREDICT_EMBEDDINGS } from './vertex-embeddings-codec.js';
+export { encodeVertexEmbeddingsRequest, vertexEmbeddingBatchLimit } from './encode-vertex-embeddings-request.js';
+export { decodeVertexEmbeddingsResponse } from './decode-vertex-embeddings-response.js';

@@ -20,6 +20,7 @@ import type { VertexBackendConfig } from './vertex-backend-config.js';
 import { AdcCredentials, StaticCredentials, type AuthHeaders, type VertexCredentials } from './vertex-credentials.js';
 import { vertexModelId, vertexPublisherOf } from './vertex-model-ids.js';
 import { VERTEX_DEFAULT_LOCATION, vertexModelUrl } from './vertex-urls.js';
+import { VERTEX_PREDICT_EMBEDDINGS } from './vertex-embeddings-codec.js';
 
 /** Ingress protocols Claude on Vertex serves: all in the Anthropic Messages format (/v1/messages passes through). */
 const CLAUDE_WIRE: Partial<Record<Protocol, WireProtocol>> = {
@@ -33,6 +34,8 @@ const GEMINI_WIRE: Partial<Record<Protocol, WireProtocol>> = {
   'openai.chat': GOOGLE_GENERATE_CONTENT,
   'anthropic.messages': GOOGLE_GENERATE_CONTENT,
   'openai.responses': GOOGLE_GENERATE_CONTENT,
+  // Google's text embedding models (gemini-embedding-001, text-embedding-005, …) through `:predict`.
+  'openai.embeddings': VERTEX_PREDICT_EMBEDDINGS,
 };
 
 const GLOB = /[*?[\]{}]/;
@@ -49,7 +52,8 @@ interface Target {
  * `rawPredict` / `streamRawPredict` in the Anthropic Messages format (the anthropic.messages
  * codec, unchanged), reshaped for Vertex: the model in the URL, `anthropic_version` in the body.
  * Requests carry an OAuth token from Application Default Credentials; a 401 forces one token
- * refresh and one retry.
+ * refresh and one retry. `/v1/embeddings` for a Google model goes to its text embeddings
+ * `:predict` (google.predict-embeddings codec).
  */
 export class VertexAdapter implements ProviderAdapter {
   readonly backendId: string;
@@ -157,6 +161,13 @@ export class VertexAdapter implements ProviderAdapter {
   private target(call: UpstreamCall, project: string): Target {
     const base = { project, location: this.location, baseUrl: this.config.base_url };
     const model = vertexModelId(call.model);
+    if (call.protocol === VERTEX_PREDICT_EMBEDDINGS) {
+      if (call.operation !== undefined)
+        throw GatewayError.unsupportedOperation(
+          `backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation} for embeddings`,
+        );
+      return { url: vertexModelUrl({ ...base, publisher: 'google', model, method: 'predict' }), body: JSON.stringify(call.body) };
+    }
     if (call.protocol === GOOGLE_GENERATE_CONTENT) {
       if (call.operation === 'count_tokens') {
         return {
