@@ -8,10 +8,13 @@
  * a target cannot serve the endpoint.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { assertOpenAIError, post, receivedWithId, rid } from '../helpers/e2e.js';
+import { assertOpenAIError, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { openaiClient } from '../helpers/anthropic-e2e.js';
 import { fakeEmbedding, fakeOllama } from '../helpers/fake-ollama.js';
@@ -35,14 +38,27 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
   let ollama: FakeUpstream;
   let gw: RunningGateway;
   let oa: OpenAI;
+  let dir: string;
   const ollamaScript = fakeOllama([CODER, 'nomic-embed-text']);
 
+  /** The journal line of a request (what the client saw: status, error, tokens). */
+  const journal = (id: string): Promise<any> =>
+    waitFor(() =>
+      readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .find((r) => r.request_id === id),
+    );
+
   before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'switchyard-embed-'));
     auth = await startFakeGoogleAuth(PROJECT);
     vertex = await startFakeUpstream(fakeVertex());
     ollama = await startFakeUpstream(ollamaScript);
     gw = await startGateway({
       config: {
+        journal: { enabled: true, path: path.join(dir, 'journal.jsonl') },
         backends: [
           {
             id: 'vertex',
@@ -66,6 +82,7 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
     await vertex?.close();
     await ollama?.close();
     await auth?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   describe('/v1/embeddings → Vertex AI :predict', () => {
@@ -86,6 +103,12 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
         texts.map((t, i) => [i, fakeVertexVector(t, 8)]),
       );
       assert.deepEqual(reply.usage, { prompt_tokens: 6, total_tokens: 6 });
+      const line = await journal(id);
+      assert.equal(line.ingress, 'openai.embeddings');
+      assert.equal(line.backend, 'vertex');
+      assert.equal(line.real_model, 'text-embedding-005');
+      assert.equal(line.status, 200);
+      assert.equal(line.input_tokens, 6);
     });
 
     it('base64: the SDK default, decoded by the SDK and by hand to the same float32 values', async () => {
@@ -202,6 +225,11 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
       assert.equal(chunks.at(-2)!.choices[0]!.finish_reason, 'length');
       assert.deepEqual(chunks.at(-1)!.choices, []);
       assert.deepEqual(chunks.at(-1)!.usage, { prompt_tokens: 9, completion_tokens: 12, total_tokens: 21 });
+      const line = await journal(id);
+      assert.equal(line.ingress, 'openai.completions');
+      assert.equal(line.status, 200);
+      assert.equal(line.stream, true);
+      assert.deepEqual([line.input_tokens, line.output_tokens], [9, 12]);
     });
 
     it('without a suffix the prompt is continued raw; no usage chunk unless asked', async () => {
@@ -226,10 +254,19 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
       assert.match(reply.text, /"object":"text_completion"/);
       assert.match(reply.text, /model runner crashed/);
       assert.doesNotMatch(reply.text, /\[DONE\]/);
+      const line = await journal(id);
+      assert.equal(line.status, 502);
+      assert.match(line.error, /model runner crashed/);
     });
 
     it("errors in OpenAI's envelope: Ollama's 404, what cannot be translated, a backend with no completions", async () => {
-      assertOpenAIError(await post(`${gw.url}/v1/completions`, { model: 'ghost-coder', prompt: 'x' }), 404, /not found/);
+      const ghost = rid('ol-gen-404');
+      assertOpenAIError(
+        await post(`${gw.url}/v1/completions`, { model: 'ghost-coder', prompt: 'x' }, { 'x-request-id': ghost }),
+        404,
+        /not found/,
+      );
+      assert.equal((await journal(ghost)).status, 404);
       const bad = [
         [{ prompt: ['a', 'b'] }, 'prompt'],
         [{ prompt: [1, 2] }, 'prompt'],
