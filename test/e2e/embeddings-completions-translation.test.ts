@@ -70,7 +70,10 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
           },
           { id: 'ollama', type: 'ollama', base_url: ollama.url, models: ['qwen2.5-coder*', 'nomic-*', 'ghost-coder'] },
         ],
-        routes: [{ virtual_model: 'vx-embedder', backend: 'vertex', real_model: 'text-embedding-005' }],
+        routes: [
+          { virtual_model: 'vx-embedder', backend: 'vertex', real_model: 'text-embedding-005' },
+          { virtual_model: 'templated', backend: 'ollama', real_model: CODER, clamp: { raw: false }, defaults: { keep_alive: '10m' } },
+        ],
       },
       env: auth.env,
     });
@@ -244,6 +247,18 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
       assert.deepEqual(got.body, { model: CODER, prompt: 'Once upon a time', stream: true, raw: true });
       assert.equal(chunks.map((c) => c.choices[0]?.text ?? '').join(''), 'Hello from the fake Ollama.');
       assert.ok(chunks.every((c) => c.usage === undefined || c.usage === null));
+    });
+
+    it("a route's native keys reach the /api/generate body: clamp overrides raw, defaults fill keep_alive", async () => {
+      const id = rid('ol-native');
+      await oa.completions.create({ model: 'templated', prompt: 'Once' }, { headers: { 'x-request-id': id } });
+      assert.deepEqual((await receivedWithId(ollama, id)).body, {
+        model: CODER,
+        prompt: 'Once',
+        stream: false,
+        raw: false,
+        keep_alive: '10m',
+      });
     });
 
     it("a mid-stream error line ends the stream with an error event in OpenAI's shape", async () => {
