@@ -135,12 +135,30 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
       );
     });
 
-    it("errors in OpenAI's envelope: a batch above the model's limit, Vertex's own 400, token ids, Claude", async () => {
+    it('gemini-embedding-001 (one instance a call): a batch is sent one text a call, answered as one list in order', async () => {
+      const id = rid('vx-emb-gemini');
+      const texts = ['first text', 'second', 'the third one', 'four'];
+      const reply = await oa.embeddings.create(
+        { model: 'gemini-embedding-001', input: texts, dimensions: 4, encoding_format: 'float' },
+        { headers: { 'x-request-id': id } },
+      );
+      const calls = vertex.requests.filter((r) => r.headers['x-request-id'] === id);
+      assert.equal(calls.length, 4);
+      assert.ok(calls.every((c) => c.path === PREDICT('gemini-embedding-001') && (c.body as any).instances.length === 1));
+      assert.deepEqual(
+        reply.data.map((d) => d.embedding),
+        texts.map((t) => fakeVertexVector(t, 4)),
+      );
+      assert.deepEqual(reply.usage, { prompt_tokens: 7, total_tokens: 7 });
+    });
+
+    it("errors in OpenAI's envelope: more than 250 inputs, Vertex's own 400, token ids, Claude", async () => {
       const id = rid('vx-emb-batch');
+      const many = Array.from({ length: 251 }, (_, i) => `t${i}`);
       assertOpenAIError(
-        await post(`${gw.url}/v1/embeddings`, { model: 'gemini-embedding-001', input: ['a', 'b'] }, { 'x-request-id': id }),
+        await post(`${gw.url}/v1/embeddings`, { model: 'text-embedding-005', input: many }, { 'x-request-id': id }),
         400,
-        /at most 1 input per request/,
+        /at most 250 inputs per request/,
       );
       assert.equal(vertex.requests.filter((r) => r.headers['x-request-id'] === id).length, 0, 'refused before Vertex');
       // A dimension the model does not have: the fake Vertex's INVALID_ARGUMENT, passed on as a 400.

@@ -6,18 +6,22 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests poke into parsed JSON */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { GatewayError, PluginRegistry, Translation, type IrEmbeddingRequest } from '@switchyard/kernel';
+import { GatewayError, PluginRegistry, Translation, type IrEmbeddingRequest, type UpstreamReply } from '@switchyard/kernel';
 import anthropic from '@switchyard/plugin-anthropic';
 import ollama, { OLLAMA_CHAT, OLLAMA_EMBED } from '@switchyard/plugin-ollama';
 import openai from '@switchyard/plugin-openai';
 import vertex, {
   decodeVertexEmbeddingsResponse,
   encodeVertexEmbeddingsRequest,
+  sendVertexEmbeddingBatches,
+  splitVertexEmbeddingsBody,
   VERTEX_PREDICT_EMBEDDINGS,
   vertexEmbeddingBatchLimit,
 } from '@switchyard/plugin-vertex';
 import { codecContext } from '../helpers/anthropic-codec.js';
+import { collectText } from '../helpers/sse.js';
 
 const registry = new PluginRegistry().register(openai).register(anthropic).register(ollama).register(vertex);
 
@@ -142,19 +146,85 @@ describe('openai.embeddings → google.predict-embeddings (Vertex AI :predict) t
     assert.throws(() => decodeVertexEmbeddingsResponse({ error: {} }), isStatus(502));
   });
 
-  it('the documented batch limits: 250 texts a call, one for gemini-embedding-001; token ids are a 400', () => {
+  it('the documented limits: 250 texts a request (more is a 400), one a call for gemini-embedding-001; token ids are a 400', () => {
     assert.equal(vertexEmbeddingBatchLimit('text-embedding-005'), 250);
     assert.equal(vertexEmbeddingBatchLimit('google/gemini-embedding-001'), 1);
     const texts = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'text' as const, text: `t${i}` }));
     assert.equal((encodeVertexEmbeddingsRequest(ir({ inputs: texts(250) }), codecContext()).instances as unknown[]).length, 250);
     assert.throws(() => encodeVertexEmbeddingsRequest(ir({ inputs: texts(251) }), codecContext()), isStatus(400, 'input'));
-    assert.throws(
-      () => encodeVertexEmbeddingsRequest(ir({ model: 'gemini-embedding-001', inputs: texts(2) }), codecContext()),
-      isStatus(400, 'input'),
+    assert.equal(
+      (encodeVertexEmbeddingsRequest(ir({ model: 'gemini-embedding-001', inputs: texts(3) }), codecContext()).instances as unknown[])
+        .length,
+      3,
     );
     assert.throws(
       () => encodeVertexEmbeddingsRequest(ir({ inputs: [{ type: 'tokens', tokens: [1] }] }), codecContext()),
       isStatus(400, 'input'),
+    );
+  });
+});
+
+describe('Vertex AI embeddings in batches (gemini-embedding-001 takes one instance a call)', () => {
+  const reply = (status: number, body: unknown): UpstreamReply => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: Readable.from([Buffer.from(JSON.stringify(body))]),
+  });
+  const prediction = (v: number) => ({ embeddings: { values: [v], statistics: { token_count: 1 } } });
+
+  it('splits the instances, keeping the parameters', () => {
+    const body = { instances: [{ content: 'a' }, { content: 'b' }, { content: 'c' }], parameters: { outputDimensionality: 2 } };
+    assert.deepEqual(splitVertexEmbeddingsBody(body, 2), [
+      { instances: [{ content: 'a' }, { content: 'b' }], parameters: { outputDimensionality: 2 } },
+      { instances: [{ content: 'c' }], parameters: { outputDimensionality: 2 } },
+    ]);
+    assert.deepEqual(splitVertexEmbeddingsBody(body, 3), [body]);
+  });
+
+  it('one reply: the predictions in the order of the batches, the billable characters summed', async () => {
+    const batches = [0, 1, 2, 3, 4, 5].map((i) => ({ instances: [{ content: String(i) }] }));
+    const merged = await sendVertexEmbeddingBatches(
+      batches,
+      async (b) => {
+        const i = Number((b.instances as { content: string }[])[0]!.content);
+        await new Promise((r) => setTimeout(r, (6 - i) * 3)); // later batches answer first
+        return reply(200, { predictions: [prediction(i)], metadata: { billableCharacterCount: 1 } });
+      },
+      'vx',
+    );
+    assert.equal(merged.status, 200);
+    const body = JSON.parse(await collectText(merged.body));
+    assert.deepEqual(
+      body.predictions.map((p: any) => p.embeddings.values[0]),
+      [0, 1, 2, 3, 4, 5],
+    );
+    assert.deepEqual(body.metadata, { billableCharacterCount: 6 });
+  });
+
+  it("a batch's error reply is the reply; a send that throws throws; no batch after a failure is sent", async () => {
+    const sent: number[] = [];
+    const batches = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => ({ instances: [{ content: String(i) }] }));
+    const failing = await sendVertexEmbeddingBatches(
+      batches,
+      async (b) => {
+        const i = Number((b.instances as { content: string }[])[0]!.content);
+        sent.push(i);
+        return i === 1
+          ? reply(429, { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'quota' } })
+          : reply(200, { predictions: [prediction(i)] });
+      },
+      'vx',
+    );
+    assert.equal(failing.status, 429);
+    assert.match(await collectText(failing.body), /RESOURCE_EXHAUSTED/);
+    assert.ok(sent.length < batches.length, `stopped after the failure (${sent.length} sent)`);
+    await assert.rejects(
+      sendVertexEmbeddingBatches(batches, async () => Promise.reject(GatewayError.badGateway('refused')), 'vx'),
+      isStatus(502),
+    );
+    await assert.rejects(
+      sendVertexEmbeddingBatches(batches.slice(0, 2), async () => reply(200, { nope: true }), 'vx'),
+      isStatus(502),
     );
   });
 });

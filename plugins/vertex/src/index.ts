@@ -25,5 +25,10 @@ export { applyGeminiPartialArg, parseGeminiJsonPath } from './apply-gemini-parti
 export { geminiModelFamily, isGemini3OrLater, type GeminiModelFamily } from './gemini-models.js';
 export { geminiPromptBlocked } from './gemini-errors.js';
 export { vertexEmbeddingsCodec, VERTEX_PREDICT_EMBEDDINGS } from './vertex-embeddings-codec.js';
-export { encodeVertexEmbeddingsRequest, vertexEmbeddingBatchLimit } from './encode-vertex-embeddings-request.js';
+export {
+  encodeVertexEmbeddingsRequest,
+  vertexEmbeddingBatchLimit,
+  VERTEX_EMBEDDING_MAX_INPUTS,
+} from './encode-vertex-embeddings-request.js';
+export { splitVertexEmbeddingsBody, sendVertexEmbeddingBatches } from './batch-vertex-embeddings.js';
 export { decodeVertexEmbeddingsResponse } from './decode-vertex-embeddings-response.js';

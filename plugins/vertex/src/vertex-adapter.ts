@@ -21,6 +21,8 @@ import { AdcCredentials, StaticCredentials, type AuthHeaders, type VertexCredent
 import { vertexModelId, vertexPublisherOf } from './vertex-model-ids.js';
 import { VERTEX_DEFAULT_LOCATION, vertexModelUrl } from './vertex-urls.js';
 import { VERTEX_PREDICT_EMBEDDINGS } from './vertex-embeddings-codec.js';
+import { sendVertexEmbeddingBatches, splitVertexEmbeddingsBody } from './batch-vertex-embeddings.js';
+import { vertexEmbeddingBatchLimit } from './encode-vertex-embeddings-request.js';
 
 /** Ingress protocols Claude on Vertex serves: all in the Anthropic Messages format (/v1/messages passes through). */
 const CLAUDE_WIRE: Partial<Record<Protocol, WireProtocol>> = {
@@ -107,17 +109,16 @@ export class VertexAdapter implements ProviderAdapter {
     });
     // Which project pays is for the gateway's credentials (or its config) to say, never a client.
     if (!this.quotaProjectConfigured) delete headers['x-goog-user-project'];
-    let auth = await this.credentials.headers(call.signal);
-    let reply = await this.post(target, headers, auth, call.signal);
-    if (reply.status === 401) {
-      const fresh = await this.credentials.refreshed(auth, call.signal);
-      if (fresh) {
-        await discard(reply);
-        auth = fresh;
-        reply = await this.post(target, headers, auth, call.signal);
+    if (call.protocol === VERTEX_PREDICT_EMBEDDINGS) {
+      // More texts than the model takes in one call (gemini-embedding-*: one): one call per batch, one reply.
+      const batches = splitVertexEmbeddingsBody(call.body, vertexEmbeddingBatchLimit(call.model));
+      if (batches.length > 1) {
+        const post = (body: Record<string, unknown>) =>
+          this.authorisedPost({ url: target.url, body: JSON.stringify(body) }, headers, call.signal);
+        return sendVertexEmbeddingBatches(batches, post, this.backendId);
       }
     }
-    if (reply.status === 401 || reply.status === 403) throw await credentialsRejected(reply, this.backendId, this.ctx.redactor);
+    const reply = await this.authorisedPost(target, headers, call.signal);
     if (call.operation === 'count_tokens' && call.protocol === GOOGLE_GENERATE_CONTENT) {
       return mapJsonReply(reply, this.backendId, countTokensFromGemini(this.backendId));
     }
@@ -132,6 +133,22 @@ export class VertexAdapter implements ProviderAdapter {
 
   close(): Promise<void> {
     return this.client.close();
+  }
+
+  /** One POST with the credentials' token; a 401 refreshes the token and retries once; a 401 or 403 after that throws (502). */
+  private async authorisedPost(target: Target, headers: Record<string, string>, signal: AbortSignal): Promise<UpstreamReply> {
+    let auth = await this.credentials.headers(signal);
+    let reply = await this.post(target, headers, auth, signal);
+    if (reply.status === 401) {
+      const fresh = await this.credentials.refreshed(auth, signal);
+      if (fresh) {
+        await discard(reply);
+        auth = fresh;
+        reply = await this.post(target, headers, auth, signal);
+      }
+    }
+    if (reply.status === 401 || reply.status === 403) throw await credentialsRejected(reply, this.backendId, this.ctx.redactor);
+    return reply;
   }
 
   private post(target: Target, headers: Record<string, string>, auth: AuthHeaders, signal: AbortSignal): Promise<UpstreamReply> {
