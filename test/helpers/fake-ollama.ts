@@ -1,6 +1,6 @@
 /**
- * A fake Ollama server for the ollama plugin's tests: `POST /api/chat` (JSON, or the NDJSON
- * stream Ollama sends by default), `POST /api/embed` and `GET /api/tags`. Before answering it refuses what Ollama
+ * A fake Ollama server for the ollama plugin's tests: `POST /api/chat` and `POST /api/generate`
+ * (JSON, or the NDJSON stream Ollama sends by default), `POST /api/embed` and `GET /api/tags`. Before answering it refuses what Ollama
  * refuses, with Ollama's status and `{"error": "…"}` body; each rule is a small function citing
  * Ollama's API documentation (docs/api.md, docs/api/errors.mdx) and, for the exact text, the
  * handler in Ollama's server/routes.go or api/types.go that writes it.
@@ -107,6 +107,15 @@ function embedReply(res: ServerResponse, body: Record<string, unknown>, known: R
   res.end(JSON.stringify(reply));
 }
 
+/**
+ * `/api/generate`: `model` is required and `images` are base64
+ * (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion, "model: (required)",
+ * "images: (optional) a list of base64-encoded images"); an unknown model is a 404 as for chat.
+ */
+function generateFault(body: Record<string, unknown>, known: ReadonlySet<string>): OllamaFault | null {
+  return missingModel(body) ?? badImages([{ images: body.images }]) ?? unknownModel(String(body.model), known);
+}
+
 function chatFault(body: Record<string, unknown>, known: ReadonlySet<string>): OllamaFault | null {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   return missingModel(body) ?? badThink(body.think) ?? badImages(messages) ?? unknownModel(String(body.model), known);
@@ -166,10 +175,35 @@ export function ollamaStreamLines(model: string, reply: OllamaChatReply): Record
   return out;
 }
 
-async function streamReply(res: ServerResponse, model: string, script: Extract<OllamaScript, { reply: unknown }>): Promise<void> {
+/**
+ * `/api/generate`'s stream objects (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-request-streaming):
+ * pieces of `response` (thinking first, in `thinking`), then the final `done` object with an empty
+ * `response` and the counts.
+ */
+export function ollamaGenerateLines(model: string, reply: OllamaChatReply): Record<string, unknown>[] {
+  const line = (fields: Record<string, unknown>): Record<string, unknown> => ({
+    model,
+    created_at: createdAt(),
+    response: '',
+    ...fields,
+    done: false,
+  });
+  const out: Record<string, unknown>[] = [];
+  for (const t of pieces(reply.thinking ?? '')) out.push(line({ thinking: t }));
+  for (const c of pieces(reply.content ?? '')) out.push(line({ response: c }));
+  out.push({ model, created_at: createdAt(), response: '', ...doneFields(reply) });
+  return out;
+}
+
+async function streamReply(
+  res: ServerResponse,
+  model: string,
+  script: Extract<OllamaScript, { reply: unknown }>,
+  linesOf: (model: string, reply: OllamaChatReply) => Record<string, unknown>[] = ollamaStreamLines,
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   res.flushHeaders();
-  const lines = ollamaStreamLines(model, script.reply);
+  const lines = linesOf(model, script.reply);
   const stop = script.streamError?.afterLines ?? script.cutAfterLines ?? lines.length;
   for (const l of lines.slice(0, stop)) {
     res.write(JSON.stringify(l) + '\n');
@@ -216,20 +250,43 @@ export function fakeOllama(models: readonly string[]): FakeOllama {
     }
     if (record.method === 'POST' && record.path === '/api/embed')
       return embedReply(res, (record.body ?? {}) as Record<string, unknown>, known);
+    /** The rules' fault or the script's fault, answered here (null); else the script of the reply. */
+    const scriptFor = (fault: OllamaFault | null): Extract<OllamaScript, { reply: unknown }> | null => {
+      if (fault) refused.push({ path: record.path, fault });
+      const id = record.headers['x-request-id'];
+      const script: OllamaScript = (typeof id === 'string' ? scripts.get(id) : undefined) ?? { reply: DEFAULT_OLLAMA_REPLY };
+      const answered = fault ?? ('fault' in script ? script.fault : null);
+      if (answered) sendFault(res, answered);
+      return answered || 'fault' in script ? null : script;
+    };
+    if (record.method === 'POST' && record.path === '/api/generate') {
+      const body = (record.body ?? {}) as Record<string, unknown>;
+      const script = scriptFor(generateFault(body, known));
+      if (!script) return;
+      const model = String(body.model);
+      // `stream` defaults to true: "if false the response will be returned as a single response object".
+      if (body.stream !== false) return streamReply(res, model, script, ollamaGenerateLines);
+      const r = script.reply;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          model,
+          created_at: createdAt(),
+          response: r.content ?? '',
+          ...(r.thinking ? { thinking: r.thinking } : {}),
+          ...doneFields(r),
+        }),
+      );
+      return;
+    }
     if (record.method !== 'POST' || record.path !== '/api/chat') {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('404 page not found');
       return;
     }
     const body = (record.body ?? {}) as Record<string, unknown>;
-    const fault = chatFault(body, known);
-    if (fault) {
-      refused.push({ path: record.path, fault });
-      return sendFault(res, fault);
-    }
-    const id = record.headers['x-request-id'];
-    const script: OllamaScript = (typeof id === 'string' ? scripts.get(id) : undefined) ?? { reply: DEFAULT_OLLAMA_REPLY };
-    if ('fault' in script) return sendFault(res, script.fault);
+    const script = scriptFor(chatFault(body, known));
+    if (!script) return;
     const model = String(body.model);
     // `stream` defaults to true (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
     if (body.stream !== false) return streamReply(res, model, script);

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { vertexEmbeddingsPredict } from './fake-vertex-embeddings.js';
 import { json, replayFixture, startFakeUpstream, type FakeHandler, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
 
 export interface FakeGoogleAuth {
@@ -100,7 +101,7 @@ export function vertexTarget(record: RecordedRequest): VertexTarget | null {
 }
 
 const METHODS: Record<'google' | 'anthropic', string[]> = {
-  google: ['generateContent', 'streamGenerateContent', 'countTokens'],
+  google: ['generateContent', 'streamGenerateContent', 'countTokens', 'predict'],
   anthropic: ['rawPredict', 'streamRawPredict'],
 };
 
@@ -118,7 +119,8 @@ export interface FakeVertex extends FakeHandler {
  * A fake Vertex AI: a request whose path is not a Vertex model method gets Google's 404; one
  * without `authorization: Bearer vertex-token-N` (or with a revoked token) Google's 401; the rest
  * the handler registered for its request id, else a recorded fixture (gemini/google-text for
- * Gemini, anthropic/anthropic-text for Claude; streamed when the method streams).
+ * Gemini, anthropic/anthropic-text for Claude; streamed when the method streams); Google's text
+ * embeddings `:predict` answers through its documented rules (fake-vertex-embeddings.ts).
  */
 export function fakeVertex(): FakeVertex {
   const handlers = new Map<string, FakeHandler>();
@@ -143,6 +145,8 @@ export function fakeVertex(): FakeVertex {
     const id = record.headers['x-request-id'];
     const scripted = typeof id === 'string' ? handlers.get(id) : undefined;
     if (scripted) return scripted(req, res, record);
+    // Text embeddings: the documented rules, then vectors (fake-vertex-embeddings.ts).
+    if (target!.method === 'predict') return vertexEmbeddingsPredict(target!.model)(req, res, record);
     const fixture = target!.publisher === 'google' ? 'gemini/google-text' : 'anthropic/anthropic-text';
     return replayFixture(fixture, { variant: target!.method.startsWith('stream') ? 'stream' : 'json' })(req, res, record);
   };

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkGeminiRequest, checkOpenAiResponsesRequest } from '@switchyard/testing';
+import { checkGeminiRequest, checkOpenAiResponsesRequest, checkVertexEmbeddingsRequest } from '@switchyard/testing';
 import { json, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 
 const closed = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
@@ -174,5 +174,34 @@ describe('strict fake: the fake upstream answers a breaking request with the pro
     const chat = await post('/v1/chat/completions', { input: [{ type: 'item_reference', id: 'msg_1' }], store: false });
     assert.equal(chat.status, 200, 'the scripted handler answers what no rule covers');
     assert.equal((await post('/v1/responses', { input: 'hi' })).status, 200);
+  });
+});
+
+describe('strict fake: Vertex AI text embeddings rules', () => {
+  it('instances with content, known task types, the batch limits, a supported outputDimensionality', () => {
+    const texts = (n: number) => Array.from({ length: n }, (_, i) => ({ content: `t${i}` }));
+    assertGoogle400(checkVertexEmbeddingsRequest({}, 'text-embedding-005'), /instances/);
+    assertGoogle400(checkVertexEmbeddingsRequest({ instances: [{ text: 'a' }] }, 'text-embedding-005'), /instances\[0\]\.content/);
+    assertGoogle400(
+      checkVertexEmbeddingsRequest({ instances: [{ content: 'a', task_type: 'SEARCH' }] }, 'text-embedding-005'),
+      /task_type/,
+    );
+    assertGoogle400(checkVertexEmbeddingsRequest({ instances: texts(251) }, 'text-embedding-005'), /at most 250/);
+    assertGoogle400(checkVertexEmbeddingsRequest({ instances: texts(2) }, 'gemini-embedding-001'), /at most 1/);
+    assertGoogle400(
+      checkVertexEmbeddingsRequest({ instances: texts(1), parameters: { outputDimensionality: 769 } }, 'text-embedding-005'),
+      /outputDimensionality/,
+    );
+    assert.equal(
+      checkVertexEmbeddingsRequest({ instances: texts(250), parameters: { outputDimensionality: 768 } }, 'text-embedding-005'),
+      null,
+    );
+    assert.equal(
+      checkVertexEmbeddingsRequest(
+        { instances: [{ content: 'a', task_type: 'RETRIEVAL_QUERY' }], parameters: { outputDimensionality: 3072 } },
+        'gemini-embedding-001',
+      ),
+      null,
+    );
   });
 });

@@ -6,7 +6,14 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { GatewayError, type CodecContext, type IrRequest, type IrStreamEvent, type SseEvent } from '@switchyard/kernel';
+import {
+  GatewayError,
+  type CodecContext,
+  type IrEmbeddingRequest,
+  type IrRequest,
+  type IrStreamEvent,
+  type SseEvent,
+} from '@switchyard/kernel';
 import {
   createOllamaStreamDecoder,
   decodeOllamaEmbedReply,
@@ -180,32 +187,34 @@ describe('ollama.chat codec: NDJSON streams', () => {
   });
 });
 
-describe('ollama embeddings (/api/embed)', () => {
-  it('the OpenAI body as /api/embed; token-id input is a 400', () => {
-    assert.deepEqual(encodeOllamaEmbed({ model: 'v', input: ['a', 'b'], dimensions: 8, encoding_format: 'base64', user: 'u' }, 'real'), {
+describe('ollama embeddings (/api/embed) through the IR', () => {
+  const embedIr = (over: Partial<IrEmbeddingRequest> = {}): IrEmbeddingRequest => ({
+    model: 'real',
+    inputs: [
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b' },
+    ],
+    ...over,
+  });
+
+  it('IR inputs as /api/embed `input` (always a list) with `dimensions`; token-id input is a 400', () => {
+    assert.deepEqual(encodeOllamaEmbed(embedIr({ dimensions: 8, encodingFormat: 'base64', user: 'u' }), ctx()), {
       model: 'real',
       input: ['a', 'b'],
       dimensions: 8,
     });
     assert.throws(
-      () => encodeOllamaEmbed({ input: [[1, 2]] }, 'real'),
-      (e: unknown) => e instanceof GatewayError && e.status === 400,
+      () => encodeOllamaEmbed(embedIr({ inputs: [{ type: 'tokens', tokens: [1, 2] }] }), ctx()),
+      (e: unknown) => e instanceof GatewayError && e.status === 400 && e.param === 'input',
     );
   });
 
-  it('vectors as floats, or little-endian float32 base64; usage from prompt_eval_count; no vectors is a 502', () => {
+  it('the reply as IR vectors with usage from prompt_eval_count; no vectors is a 502', () => {
     const reply = { model: 'real', embeddings: [[0.5, -1.25]], prompt_eval_count: 3 };
-    assert.deepEqual(decodeOllamaEmbedReply(reply, 'real', undefined), {
-      object: 'list',
-      data: [{ object: 'embedding', index: 0, embedding: [0.5, -1.25] }],
-      model: 'real',
-      usage: { prompt_tokens: 3, total_tokens: 3 },
-    });
-    const b64 = (decodeOllamaEmbedReply(reply, 'real', 'base64').data as { embedding: string }[])[0]!.embedding;
-    const buf = Buffer.from(b64, 'base64');
-    assert.deepEqual([buf.readFloatLE(0), buf.readFloatLE(4)], [0.5, -1.25]);
+    assert.deepEqual(decodeOllamaEmbedReply(reply), { vectors: [[0.5, -1.25]], usage: { inputTokens: 3 } });
+    assert.deepEqual(decodeOllamaEmbedReply({ embeddings: [[1]] }), { vectors: [[1]] });
     assert.throws(
-      () => decodeOllamaEmbedReply({ error: 'x' }, 'real', undefined),
+      () => decodeOllamaEmbedReply({ error: 'x' }),
       (e: unknown) => e instanceof GatewayError && e.status === 502,
     );
   });
@@ -238,5 +247,21 @@ describe('fake Ollama rules', () => {
     assert.deepEqual([embed.status, await embed.json()], [400, { error: 'invalid input type' }]);
     const [status] = await chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'x' }], stream: false, think: 'high' });
     assert.equal(status, 200);
+  });
+
+  it('/api/generate: model required, images base64, unknown model 404; a valid body is answered', async () => {
+    const generate = async (body: object): Promise<[number, unknown]> => {
+      const r = await fetch(`${upstream.url}/api/generate`, { method: 'POST', body: JSON.stringify(body) });
+      return [r.status, await r.json()];
+    };
+    assert.deepEqual(await generate({ prompt: 'x' }), [400, { error: 'model is required' }]);
+    assert.deepEqual(await generate({ model: 'nope', prompt: 'x' }), [404, { error: "model 'nope' not found" }]);
+    assert.deepEqual(await generate({ model: 'llama3.2', prompt: 'x', images: ['a b'] }), [
+      400,
+      { error: 'illegal base64 data at input byte 1' },
+    ]);
+    const [status, body] = await generate({ model: 'llama3.2', prompt: 'x', suffix: 'y', stream: false });
+    assert.equal(status, 200);
+    assert.equal((body as { done: boolean; response: string }).done, true);
   });
 });

@@ -122,7 +122,9 @@ describe('VertexAdapter', () => {
     assert.equal(a.wireProtocolFor('openai.chat', 'gemini-2.5-pro'), 'google.generate-content');
     assert.equal(a.wireProtocolFor('anthropic.messages', 'gemini-2.5-pro'), 'google.generate-content');
     assert.equal(a.wireProtocolFor('openai.responses', 'gemini-2.5-pro'), 'google.generate-content');
-    assert.equal(a.wireProtocolFor('openai.embeddings', 'gemini-2.5-pro'), null);
+    // Embeddings: Google's models through the text embeddings :predict (issue #16 item 6); Claude has none.
+    assert.equal(a.wireProtocolFor('openai.embeddings', 'gemini-embedding-001'), 'google.predict-embeddings');
+    assert.equal(a.wireProtocolFor('openai.embeddings', 'claude-sonnet-4-5'), null);
     assert.equal(a.wireProtocolFor('openai.completions', 'claude-opus-4-5'), null);
     await a.close();
   });
@@ -136,13 +138,13 @@ describe('VertexAdapter', () => {
     await a.close();
   });
 
-  it('the plugin: type gcp-vertex, provider gcp.vertex_ai, adc by default, both codecs', () => {
+  it('the plugin: type gcp-vertex, provider gcp.vertex_ai, adc by default, its codecs', () => {
     assert.equal(vertex.type, 'gcp-vertex');
     assert.equal(vertex.providerName, 'gcp.vertex_ai');
     assert.deepEqual(vertex.authTypes, ['adc', 'bearer', 'none']);
     assert.deepEqual(
       vertex.codecs!.map((c) => c.protocol),
-      ['google.generate-content', 'anthropic.messages'],
+      ['google.generate-content', 'anthropic.messages', 'google.predict-embeddings'],
     );
   });
 });

@@ -8,6 +8,7 @@ export * from './config/schema/index.js';
 export * from './plugin/provider-plugin.js';
 export * from './plugin/protocol-codec.js';
 export * from './plugin/plugin-registry.js';
+export * from './plugin/embedding-codec.js';
 export * from './upstream/index.js';
 export * from './stream/index.js';
 export * from './router/index.js';

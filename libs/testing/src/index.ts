@@ -5,3 +5,4 @@ export * from './rules/check-provider-request.js';
 export * from './rules/check-anthropic-messages-request.js';
 export * from './rules/check-openai-responses-request.js';
 export * from './rules/check-gemini-request.js';
+export * from './rules/check-vertex-embeddings-request.js';

@@ -1,18 +1,17 @@
-import { GatewayError } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrEmbeddingRequest } from '@switchyard/kernel';
 
 /**
- * An OpenAI `/v1/embeddings` body as an Ollama `/api/embed` body
+ * An IR embeddings request as an Ollama `/api/embed` body
  * (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings): `model`, `input`
- * (a string or a list of strings) and `dimensions` pass; `encoding_format` is the gateway's to
- * apply to the reply. Token-id inputs (lists of numbers) have no Ollama form: a 400.
+ * ("text or list of text": always a list) and `dimensions`. Token-id inputs have no
+ * Ollama form: a 400 naming `input`.
  */
-export function encodeOllamaEmbed(body: Record<string, unknown>, model: string): Record<string, unknown> {
-  const input = body.input;
-  const isText = typeof input === 'string' || (Array.isArray(input) && input.every((i) => typeof i === 'string'));
-  if (!isText) {
+export function encodeOllamaEmbed(ir: IrEmbeddingRequest, _ctx: CodecContext): Record<string, unknown> {
+  const texts = ir.inputs.map((i) => {
+    if (i.type === 'text') return i.text;
     throw GatewayError.invalidRequest('backend type ollama embeds text only: `input` must be a string or a list of strings', 'input');
-  }
-  const out: Record<string, unknown> = { model, input };
-  if (typeof body.dimensions === 'number') out.dimensions = body.dimensions;
+  });
+  const out: Record<string, unknown> = { model: ir.model, input: texts };
+  if (ir.dimensions !== undefined) out.dimensions = ir.dimensions;
   return out;
 }

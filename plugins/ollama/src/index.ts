@@ -19,3 +19,7 @@ export { normaliseOllamaErrorReply } from './ollama-error-reply.js';
 export { listOllamaModels } from './list-ollama-models.js';
 export { encodeOllamaEmbed } from './encode-ollama-embed.js';
 export { decodeOllamaEmbedReply } from './decode-ollama-embed-reply.js';
+export { ollamaEmbedCodec, OLLAMA_EMBED } from './ollama-embed-codec.js';
+export { ollamaGenerateCodec, OLLAMA_GENERATE } from './ollama-generate-codec.js';
+export { encodeOllamaGenerate } from './encode-ollama-generate.js';
+export { decodeOllamaGenerateResponse, createOllamaGenerateStreamDecoder } from './decode-ollama-generate.js';

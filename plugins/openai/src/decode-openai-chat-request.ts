@@ -1,5 +1,6 @@
 import { GatewayError, thinkingFromEffort, type CodecContext, type IrRequest, type IrThinking } from '@switchyard/kernel';
 import { decodeOpenAIChatMessages } from './decode-openai-chat-messages.js';
+import { decodeOpenAISampling, OPENAI_SAMPLING_FIELDS } from './decode-openai-sampling.js';
 import { decodeOpenAIChatResponseFormat, decodeOpenAIChatTools, decodeOpenAIChatToolChoice } from './decode-openai-chat-tools.js';
 import { asNumber, asObject, booleanField, numberField, stringField, type Json } from './read-openai-chat-json.js';
 
@@ -10,15 +11,7 @@ const HANDLED = new Set([
   'tools',
   'tool_choice',
   'parallel_tool_calls',
-  'max_tokens',
-  'max_completion_tokens',
-  'temperature',
-  'top_p',
-  'top_k',
-  'stop',
-  'seed',
-  'presence_penalty',
-  'frequency_penalty',
+  ...OPENAI_SAMPLING_FIELDS,
   'reasoning_effort',
   'thinking',
   'chat_template_kwargs',
@@ -30,13 +23,6 @@ const HANDLED = new Set([
   'logprobs',
   'top_logprobs',
 ]);
-
-function decodeStop(stop: unknown): string[] | undefined {
-  if (stop === undefined || stop === null) return undefined;
-  if (typeof stop === 'string') return [stop];
-  if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return stop;
-  throw GatewayError.invalidRequest('stop: expected a string or an array of strings', 'stop');
-}
 
 /**
  * `reasoning_effort` (none/minimal: off), else a LiteLLM-style Anthropic `thinking` object
@@ -85,14 +71,7 @@ export function decodeOpenAIChatRequest(body: Record<string, unknown>, ctx: Code
     if (value !== undefined) ir[key] = value;
   };
   set('parallelToolCalls', booleanField(body, 'parallel_tool_calls'));
-  set('maxTokens', numberField(body, 'max_completion_tokens') ?? numberField(body, 'max_tokens'));
-  set('temperature', numberField(body, 'temperature'));
-  set('topP', numberField(body, 'top_p'));
-  set('topK', numberField(body, 'top_k'));
-  set('stop', decodeStop(body.stop));
-  set('seed', numberField(body, 'seed'));
-  set('presencePenalty', numberField(body, 'presence_penalty'));
-  set('frequencyPenalty', numberField(body, 'frequency_penalty'));
+  decodeOpenAISampling(body, ir);
   set('thinking', decodeThinking(body, ctx));
   set('responseFormat', decodeOpenAIChatResponseFormat(body.response_format));
   set('user', stringField(body, 'user'));

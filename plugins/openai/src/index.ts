@@ -41,3 +41,8 @@ export {
   OPENAI_COMPLETIONS_REQUEST_FIELDS,
   OPENAI_EMBEDDINGS_REQUEST_FIELDS,
 } from './validate-openai-completions-request.js';
+export { decodeOpenAICompletionsRequest } from './decode-openai-completions-request.js';
+export { encodeOpenAICompletionsResponse } from './encode-openai-completions-response.js';
+export { OpenAICompletionsStreamEncoder, createOpenAICompletionsStreamEncoder } from './encode-openai-completions-stream.js';
+export { decodeOpenAIEmbeddingsRequest } from './decode-openai-embeddings-request.js';
+export { encodeOpenAIEmbeddingsResponse, encodeFloat32Base64 } from './encode-openai-embeddings-response.js';

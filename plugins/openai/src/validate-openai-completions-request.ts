@@ -4,6 +4,11 @@ import { openaiCompletionsProfile } from './openai-chat-profile.js';
 import { openaiStreamingUsage, openaiUsage } from './openai-usage-hooks.js';
 import { openaiErrorEnvelope } from './openai-error-envelope.js';
 import { readOpenAICompletionsMaxOutputTokens, readOpenAIEmbeddingsMaxOutputTokens } from './read-openai-max-output-tokens.js';
+import { decodeOpenAICompletionsRequest } from './decode-openai-completions-request.js';
+import { decodeOpenAIEmbeddingsRequest } from './decode-openai-embeddings-request.js';
+import { encodeOpenAICompletionsResponse } from './encode-openai-completions-response.js';
+import { createOpenAICompletionsStreamEncoder } from './encode-openai-completions-stream.js';
+import { encodeOpenAIEmbeddingsResponse } from './encode-openai-embeddings-response.js';
 
 /** A prompt or an embedding input: text, texts, token ids, or lists of token ids. */
 const TEXT_OR_TOKENS = f.either(
@@ -64,8 +69,9 @@ export function validateOpenAIEmbeddingsRequest(body: Record<string, unknown>): 
 }
 
 /**
- * The completions and embeddings ingresses are passthrough only: their codecs validate and read OpenAI's error
- * body; a completions body takes the route profile like a chat body (embeddings: no vocabulary, no thinking).
+ * The completions and embeddings ingresses: their codecs validate and read OpenAI's error body, and
+ * translate through the IR (client side) for a backend that serves prompts or embeddings; a
+ * completions body takes the route profile like a chat body (embeddings: no vocabulary, no thinking).
  */
 export const openaiCompletionsCodec: ProtocolCodec = {
   protocol: 'openai.completions',
@@ -78,6 +84,9 @@ export const openaiCompletionsCodec: ProtocolCodec = {
   // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
   // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
   rateLimitHeaders: xRateLimitHeaders,
+  decodeRequest: decodeOpenAICompletionsRequest,
+  encodeResponse: encodeOpenAICompletionsResponse,
+  createStreamEncoder: createOpenAICompletionsStreamEncoder,
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
@@ -87,4 +96,5 @@ export const openaiEmbeddingsCodec: ProtocolCodec = {
   errorEnvelope: openaiErrorEnvelope,
   maxOutputTokens: readOpenAIEmbeddingsMaxOutputTokens,
   rateLimitHeaders: xRateLimitHeaders,
+  embeddings: { decodeRequest: decodeOpenAIEmbeddingsRequest, encodeResponse: encodeOpenAIEmbeddingsResponse },
 };

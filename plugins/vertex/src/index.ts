@@ -24,3 +24,11 @@ export { geminiToolCallId } from './gemini-tool-call-ids.js';
 export { applyGeminiPartialArg, parseGeminiJsonPath } from './apply-gemini-partial-args.js';
 export { geminiModelFamily, isGemini3OrLater, type GeminiModelFamily } from './gemini-models.js';
 export { geminiPromptBlocked } from './gemini-errors.js';
+export { vertexEmbeddingsCodec, VERTEX_PREDICT_EMBEDDINGS } from './vertex-embeddings-codec.js';
+export {
+  encodeVertexEmbeddingsRequest,
+  vertexEmbeddingBatchLimit,
+  VERTEX_EMBEDDING_MAX_INPUTS,
+} from './encode-vertex-embeddings-request.js';
+export { splitVertexEmbeddingsBody, sendVertexEmbeddingBatches } from './batch-vertex-embeddings.js';
+export { decodeVertexEmbeddingsResponse } from './decode-vertex-embeddings-response.js';

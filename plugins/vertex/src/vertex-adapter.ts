@@ -20,6 +20,9 @@ import type { VertexBackendConfig } from './vertex-backend-config.js';
 import { AdcCredentials, StaticCredentials, type AuthHeaders, type VertexCredentials } from './vertex-credentials.js';
 import { vertexModelId, vertexPublisherOf } from './vertex-model-ids.js';
 import { VERTEX_DEFAULT_LOCATION, vertexModelUrl } from './vertex-urls.js';
+import { VERTEX_PREDICT_EMBEDDINGS } from './vertex-embeddings-codec.js';
+import { sendVertexEmbeddingBatches, splitVertexEmbeddingsBody } from './batch-vertex-embeddings.js';
+import { vertexEmbeddingBatchLimit } from './encode-vertex-embeddings-request.js';
 
 /** Ingress protocols Claude on Vertex serves: all in the Anthropic Messages format (/v1/messages passes through). */
 const CLAUDE_WIRE: Partial<Record<Protocol, WireProtocol>> = {
@@ -33,6 +36,8 @@ const GEMINI_WIRE: Partial<Record<Protocol, WireProtocol>> = {
   'openai.chat': GOOGLE_GENERATE_CONTENT,
   'anthropic.messages': GOOGLE_GENERATE_CONTENT,
   'openai.responses': GOOGLE_GENERATE_CONTENT,
+  // Google's text embedding models (gemini-embedding-001, text-embedding-005, …) through `:predict`.
+  'openai.embeddings': VERTEX_PREDICT_EMBEDDINGS,
 };
 
 const GLOB = /[*?[\]{}]/;
@@ -49,7 +54,8 @@ interface Target {
  * `rawPredict` / `streamRawPredict` in the Anthropic Messages format (the anthropic.messages
  * codec, unchanged), reshaped for Vertex: the model in the URL, `anthropic_version` in the body.
  * Requests carry an OAuth token from Application Default Credentials; a 401 forces one token
- * refresh and one retry.
+ * refresh and one retry. `/v1/embeddings` for a Google model goes to its text embeddings
+ * `:predict` (google.predict-embeddings codec).
  */
 export class VertexAdapter implements ProviderAdapter {
   readonly backendId: string;
@@ -103,17 +109,16 @@ export class VertexAdapter implements ProviderAdapter {
     });
     // Which project pays is for the gateway's credentials (or its config) to say, never a client.
     if (!this.quotaProjectConfigured) delete headers['x-goog-user-project'];
-    let auth = await this.credentials.headers(call.signal);
-    let reply = await this.post(target, headers, auth, call.signal);
-    if (reply.status === 401) {
-      const fresh = await this.credentials.refreshed(auth, call.signal);
-      if (fresh) {
-        await discard(reply);
-        auth = fresh;
-        reply = await this.post(target, headers, auth, call.signal);
+    if (call.protocol === VERTEX_PREDICT_EMBEDDINGS) {
+      // More texts than the model takes in one call (gemini-embedding-*: one): one call per batch, one reply.
+      const batches = splitVertexEmbeddingsBody(call.body, vertexEmbeddingBatchLimit(call.model));
+      if (batches.length > 1) {
+        const post = (body: Record<string, unknown>) =>
+          this.authorisedPost({ url: target.url, body: JSON.stringify(body) }, headers, call.signal);
+        return sendVertexEmbeddingBatches(batches, post, this.backendId);
       }
     }
-    if (reply.status === 401 || reply.status === 403) throw await credentialsRejected(reply, this.backendId, this.ctx.redactor);
+    const reply = await this.authorisedPost(target, headers, call.signal);
     if (call.operation === 'count_tokens' && call.protocol === GOOGLE_GENERATE_CONTENT) {
       return mapJsonReply(reply, this.backendId, countTokensFromGemini(this.backendId));
     }
@@ -128,6 +133,22 @@ export class VertexAdapter implements ProviderAdapter {
 
   close(): Promise<void> {
     return this.client.close();
+  }
+
+  /** One POST with the credentials' token; a 401 refreshes the token and retries once; a 401 or 403 after that throws (502). */
+  private async authorisedPost(target: Target, headers: Record<string, string>, signal: AbortSignal): Promise<UpstreamReply> {
+    let auth = await this.credentials.headers(signal);
+    let reply = await this.post(target, headers, auth, signal);
+    if (reply.status === 401) {
+      const fresh = await this.credentials.refreshed(auth, signal);
+      if (fresh) {
+        await discard(reply);
+        auth = fresh;
+        reply = await this.post(target, headers, auth, signal);
+      }
+    }
+    if (reply.status === 401 || reply.status === 403) throw await credentialsRejected(reply, this.backendId, this.ctx.redactor);
+    return reply;
   }
 
   private post(target: Target, headers: Record<string, string>, auth: AuthHeaders, signal: AbortSignal): Promise<UpstreamReply> {
@@ -157,6 +178,13 @@ export class VertexAdapter implements ProviderAdapter {
   private target(call: UpstreamCall, project: string): Target {
     const base = { project, location: this.location, baseUrl: this.config.base_url };
     const model = vertexModelId(call.model);
+    if (call.protocol === VERTEX_PREDICT_EMBEDDINGS) {
+      if (call.operation !== undefined)
+        throw GatewayError.unsupportedOperation(
+          `backend ${this.backendId} (type gcp-vertex) cannot serve ${call.operation} for embeddings`,
+        );
+      return { url: vertexModelUrl({ ...base, publisher: 'google', model, method: 'predict' }), body: JSON.stringify(call.body) };
+    }
     if (call.protocol === GOOGLE_GENERATE_CONTENT) {
       if (call.operation === 'count_tokens') {
         return {

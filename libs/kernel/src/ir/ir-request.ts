@@ -64,4 +64,16 @@ export interface IrRequest {
    * verbatim into its body (`chat_template_kwargs`, `repetition_penalty`).
    */
   extra?: Record<string, unknown>;
+  /**
+   * A legacy completion (`/v1/completions`): the text to continue rather than chat turns (`system`
+   * and `messages` are empty), and `suffix`, the text after the insertion point, for
+   * fill-in-the-middle. The kernel answers a 400 unless the backend's codec declares `prompt`.
+   */
+  prompt?: IrPrompt;
+}
+
+/** The prompt of a legacy completion (IrRequest.prompt). */
+export interface IrPrompt {
+  text: string;
+  suffix?: string;
 }

@@ -18,6 +18,7 @@ import type {
 } from '../plugin/protocol-codec.js';
 import type { Protocol } from '../protocol.js';
 import { createSseParser, MAX_SSE_EVENT_BYTES } from '../stream/sse-events.js';
+import { EmbeddingTranslation } from './embedding-translation.js';
 
 type ClientSide = Required<Pick<ProtocolCodec, 'decodeRequest' | 'encodeResponse' | 'createStreamEncoder'>>;
 type BackendSide = Required<Pick<ProtocolCodec, 'encodeRequest' | 'decodeResponse' | 'createStreamDecoder'>> &
@@ -34,6 +35,8 @@ export class Translation {
     private readonly backend: BackendSide,
     readonly ctx: CodecContext,
     private readonly redact: (text: string) => string,
+    /** Set for an embeddings ingress: the request and its reply go through the codecs' embeddings side. */
+    private readonly embedding?: EmbeddingTranslation,
   ) {}
 
   /** The translation, or a 400 naming what this build cannot translate. */
@@ -46,6 +49,8 @@ export class Translation {
   ): Translation {
     const c = registry.codec(ingress);
     const b = registry.codec(wire);
+    const embedding = EmbeddingTranslation.between(c, b, ingress, wire);
+    if (embedding) return new Translation(c as ClientSide, b as BackendSide, ctx, redact, embedding);
     if (!c?.decodeRequest || !c.encodeResponse || !c.createStreamEncoder) {
       throw GatewayError.unsupportedOperation(`no codec can decode ${ingress} requests in this build`);
     }
@@ -60,6 +65,7 @@ export class Translation {
    * the decoded IR first (a profile's thinking keys).
    */
   request(body: Record<string, unknown>, realModel: string, stream: boolean, shapeIr?: (ir: IrRequest) => void): Record<string, unknown> {
+    if (this.embedding) return this.embedding.request(body, realModel, this.ctx);
     const ir = this.client.decodeRequest(body, this.ctx);
     this.checkServed(ir, stream);
     this.ctx.includeUsage = ir.includeUsage === true;
@@ -86,6 +92,12 @@ export class Translation {
         'logprobs',
       );
     }
+    if (ir.prompt && !served?.prompt) {
+      throw GatewayError.invalidRequest(
+        `model '${this.ctx.clientModel}' cannot continue a prompt: the backend's protocol has no legacy completion the gateway maps`,
+        'prompt',
+      );
+    }
   }
 
   /** A complete backend reply as the client's reply bytes. */
@@ -96,6 +108,7 @@ export class Translation {
     } catch {
       throw GatewayError.badGateway('the backend sent a reply that is not JSON', 'upstream_malformed');
     }
+    if (this.embedding) return Buffer.from(JSON.stringify(this.embedding.response(json, this.ctx)));
     const ir = this.backend.decodeResponse(json, this.ctx);
     return Buffer.from(JSON.stringify(this.client.encodeResponse(ir, this.ctx)));
   }
@@ -105,7 +118,7 @@ export class Translation {
    * backend codec's own framing (ProtocolCodec.streamFraming).
    */
   isStreamReply(contentType: string | undefined): boolean {
-    if (contentType === undefined) return false;
+    if (contentType === undefined || this.embedding) return false;
     const type = contentType.split(';')[0]!.trim().toLowerCase();
     return type === 'text/event-stream' || type === this.backend.streamFraming?.contentType.toLowerCase();
   }

@@ -1,5 +1,6 @@
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { ErrorEnvelope } from '../errors/encode-error-envelope.js';
+import type { EmbeddingCodec } from './embedding-codec.js';
 import type { IrRequest } from '../ir/ir-request.js';
 import type { IrResponse } from '../ir/ir-response.js';
 import type { IrStreamEvent } from '../ir/ir-stream-event.js';
@@ -83,9 +84,10 @@ export interface ProtocolCodec {
   /**
    * What the backend side can serve beyond one streamed or complete answer: several answers
    * (IrRequest.choices) and token log-probabilities (IrRequest.logprobs), for complete replies
-   * only. Absent: a request asking for them is a 400 naming the field.
+   * only. Absent: a request asking for them is a 400 naming the field. `prompt`: the backend
+   * continues a legacy completion's prompt (IrRequest.prompt, fill-in-the-middle suffix included).
    */
-  readonly serves?: { choices?: boolean; logprobs?: boolean };
+  readonly serves?: { choices?: boolean; logprobs?: boolean; prompt?: boolean };
   /**
    * Checks a client's request body against the protocol's documented top-level fields (types and
    * ranges), throwing a 400 GatewayError naming the field. The kernel calls it for every request
@@ -170,6 +172,11 @@ export interface ProtocolCodec {
    * Absent: no rate-limit headers (retry-after still goes with a 429).
    */
   rateLimitHeaders?(limits: readonly LimitState[], nowMs: number): Record<string, string>;
+  /**
+   * Embeddings through the IR (EmbeddingCodec): the client side for an embeddings ingress, the
+   * backend side for a backend's embeddings wire protocol. Absent: embeddings are passthrough only.
+   */
+  readonly embeddings?: EmbeddingCodec;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */
