@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { GovernanceGate, JournalModule, KernelModule, ObservabilityModule, type KernelOptions } from '@switchyard/kernel';
+import { GovernanceGate, JournalModule, KernelModule, ObservabilityModule, type GovernanceStore, type KernelOptions } from '@switchyard/kernel';
 import { createGovernanceStore } from './governance/create-governance-store.js';
 import { GovernanceLifecycle } from './governance/governance-lifecycle.js';
 import { HealthController } from './http/health.controller.js';
@@ -13,11 +13,11 @@ import { LifecycleState } from './lifecycle-state.js';
 /** The gateway application: the kernel plus its HTTP ingress. */
 @Module({})
 export class AppModule {
-  static forRoot(kernel: KernelOptions & { installSecret?: string }): DynamicModule {
+  static forRoot(kernel: KernelOptions & { installSecret?: string; governanceStore?: GovernanceStore }): DynamicModule {
     // Inbound keys: one instance the HTTP hooks check and a configuration reload updates.
     const auth = new InboundAuth(kernel.config.server.api_keys, kernel.installSecret ?? randomBytes(32).toString('hex'));
     // Client keys' limits and budgets (issue #20): one gate and store for the process, kept across reloads.
-    const gate = new GovernanceGate(createGovernanceStore(kernel.config), kernel.logger);
+    const gate = new GovernanceGate(kernel.governanceStore ?? createGovernanceStore(kernel.config), kernel.logger);
     return {
       module: AppModule,
       imports: [

@@ -2,8 +2,9 @@ import { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import { GatewayPipeline, RuntimeHolder, type KernelOptions } from '@switchyard/kernel';
+import { GatewayPipeline, GovernanceGate, RuntimeHolder, type GovernanceStore, type KernelOptions } from '@switchyard/kernel';
 import { AppModule } from './app.module.js';
+import { reportedKeys } from './governance/build-usage-report.js';
 import { registerAdminRoutes, type UsageSource } from './http/admin-usage-route.js';
 import { answerFrameworkError, createClientErrorHandler } from './http/answer-client-error.js';
 import { installCorsPreflight } from './http/answer-cors-preflight.js';
@@ -24,6 +25,11 @@ export interface GatewayAppOptions extends KernelOptions {
   installSecret?: string;
   /** What `GET /admin/usage` reports from (issue #20); without it the report lists no usage. */
   governance?: () => UsageSource | null;
+  /**
+   * Where client-key counters live (issue #20): Redis, the primary over IPC, or this process's
+   * store; without it, this process's store (createGovernanceStore).
+   */
+  governanceStore?: GovernanceStore;
 }
 
 /** Builds the Nest application on Fastify, initialised but not listening. */
@@ -72,7 +78,12 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   registerAdminRoutes(fastify, {
     adminKeys: () => app.get(RuntimeHolder).current().config.server.admin_keys,
     isClientKey: (authorization, xApiKey) => inbound.check(authorization, xApiKey) !== null,
-    usage: options.governance ?? (() => null),
+    usage:
+      options.governance ??
+      (() => {
+        const gate = app.get(GovernanceGate);
+        return { store: gate.store, keys: () => reportedKeys(app.get(RuntimeHolder).current().config, gate) };
+      }),
     logger,
   });
   app.useGlobalFilters(new GatewayExceptionFilter(logger, bodyLimit));

@@ -82,6 +82,10 @@ async function main(argv: string[]): Promise<number> {
     ? await (await import('./state/start-shared-state.js')).startSharedState(loaded.config, logger, { required: true })
     : null;
   const telemetry = await startMeterProvider(loaded.config.telemetry, logger);
+  // Client-key counters (issue #20): this process's store, shared through Redis with state.redis.
+  const { startGovernanceStore } = await import('./governance/start-governance-store.js');
+  const { createGovernanceStore } = await import('./governance/create-governance-store.js');
+  const governanceStore = await startGovernanceStore(loaded.config, logger, createGovernanceStore(loaded.config), { required: true });
   const app = await createGatewayApp({
     config: loaded.config,
     registry,
@@ -89,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
     singleBackend: loaded.singleBackend,
     secrets: loaded.secrets,
     installSecret: process.env.SWITCHYARD_INSTALL_SECRET,
+    governanceStore,
   });
   shared?.attach(app);
   const { host, port } = loaded.config.server;

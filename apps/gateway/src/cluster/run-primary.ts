@@ -16,6 +16,8 @@ import { startMeterProvider } from '../telemetry/start-meter-provider.js';
 import { isSwitchyardMessage, type PrimaryToWorker, type WorkerToPrimary } from './ipc-messages.js';
 import { WorkerMetricsProducer, type MetricSnapshot } from './merge-metric-snapshots.js';
 import { PrimaryArbiter } from './primary-arbiter.js';
+import { GovernanceIpcServer } from './serve-governance-ipc.js';
+import { createGovernanceStore } from '../governance/create-governance-store.js';
 
 export interface PrimaryOptions {
   loaded: LoadedConfig;
@@ -114,6 +116,11 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     journal = j;
   }
 
+  // Client-key counters for the machine (issue #20): the workers ask this store over IPC (with
+  // state.redis, only while Redis is unreachable).
+  const governanceStore = createGovernanceStore(config);
+  const governance = new GovernanceIpcServer(governanceStore, logger);
+
   const arbiter = new PrimaryArbiter(
     () => [...live.values()].map((l) => ({ id: l.worker.id, send: (m: PrimaryToWorker) => send(l.worker, m) })),
     logger,
@@ -125,6 +132,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     const message = raw as WorkerToPrimary;
     const peer = { id: entry.worker.id, send: (m: PrimaryToWorker) => send(entry.worker, m) };
     if (arbiter.handle(peer, message)) return;
+    if (governance.handle(peer, message)) return;
     switch (message.sy) {
       case 'journal':
         if (journal) for (const line of message.lines) journal.write(line);
@@ -176,6 +184,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
       if (!exited || !disconnected) return;
       live.delete(worker.id);
       arbiter.forget(worker.id);
+      void governance.forget(worker.id);
       producer.retire(entry.last);
       settle();
     };
@@ -256,6 +265,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     await Promise.all([...live.values()].map((l) => l.gone));
     clearTimeout(kill);
     if (journal) await journal.close();
+    await governanceStore.close().catch(() => undefined);
     await telemetry.shutdown();
     logger.info('stopped');
     process.exit(code);

@@ -5,6 +5,8 @@ import { startSharedState } from '../state/start-shared-state.js';
 import { IpcJournalSink } from './ipc-journal-sink.js';
 import { isSwitchyardMessage, type PrimaryToWorker, type WorkerToPrimary } from './ipc-messages.js';
 import { IpcSharedLimits } from './ipc-shared-limits.js';
+import { IpcGovernanceStore } from './ipc-governance-store.js';
+import { startGovernanceStore } from '../governance/start-governance-store.js';
 import { startWorkerMeterProvider } from './worker-meter-provider.js';
 
 export interface WorkerOptions {
@@ -31,6 +33,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const meter = startWorkerMeterProvider();
   const limits = new IpcSharedLimits((m) => sendToPrimary(m));
   const shared = await startSharedState(loaded.config, logger, { required: false, fallback: limits });
+  // Client-key counters live in the primary (or Redis, falling back to the primary's).
+  const governanceIpc = new IpcGovernanceStore((m) => sendToPrimary(m));
+  const governanceStore = await startGovernanceStore(loaded.config, logger, governanceIpc, { required: false });
   const app = await createGatewayApp({
     config: loaded.config,
     registry,
@@ -38,6 +43,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     singleBackend: loaded.singleBackend,
     secrets: loaded.secrets,
     installSecret: process.env.SWITCHYARD_INSTALL_SECRET,
+    governanceStore,
     ...(loaded.config.journal.enabled ? { journalSink: new IpcJournalSink(sendToPrimary) } : {}),
   });
   const balancer = app.get(GatewayPipeline).balancer;
@@ -67,6 +73,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     if (!isSwitchyardMessage(message)) return;
     const m = message as PrimaryToWorker;
     if (limits.handle(m)) return;
+    if (governanceIpc.handle(m)) return;
     switch (m.sy) {
       case 'cooldown':
         balancer.noteCooldown({ backendId: m.backendId, realModel: m.realModel }, m.untilMs);

@@ -1,9 +1,17 @@
-import type { KeyLimits, LimitName, UsageSnapshot } from '@switchyard/kernel';
+import type { GovernanceGate, KeyLimits, LimitName, SwitchyardConfig, UsageSnapshot } from '@switchyard/kernel';
 
 /** A configured client key as the usage report names it: its id, limits and metadata (never the key). */
 export interface ReportedKey {
   limits: KeyLimits;
   metadata?: Record<string, unknown>;
+}
+
+/** The named client keys of a configuration with their limits (none: only usage) and metadata, for the report. */
+export function reportedKeys(config: SwitchyardConfig, gate: GovernanceGate): ReportedKey[] {
+  const policies = gate.policiesFor(config).keys;
+  return config.server.api_keys
+    .filter((e) => e.name !== undefined)
+    .map((e) => ({ limits: policies.get(e.name!)?.limits ?? { keyId: e.name! }, ...(e.metadata ? { metadata: e.metadata } : {}) }));
 }
 
 export interface UsageReportTotals {
