@@ -11,7 +11,8 @@ import { ollamaChatCodec } from './ollama-chat-codec.js';
 export const plugin: ProviderPlugin<OllamaBackendConfig> = {
   type: 'ollama',
   configClass: OllamaBackendConfig,
-  nativeProtocols: [],
+  // openai.embeddings bodies reach the adapter untouched: it answers them through /api/embed (sendEmbed).
+  nativeProtocols: ['openai.embeddings'],
   codecs: [ollamaChatCodec],
   providerName: 'ollama',
   authTypes: ['bearer', 'none'],
