@@ -54,8 +54,9 @@ export function decodeOpenAIStreamError(error: Json): IrErrorEvent {
 
 /**
  * An IR error event as OpenAI's final SSE error event (`data: {"error":{...}}`, no [DONE] after it),
- * in the kernel's own envelope. `errorType` may be a gateway error kind or a provider's error type:
- * the OpenAI type is the kind's (a provider type says nothing to an OpenAI client).
+ * in OpenAI's envelope (openaiErrorEnvelope). `errorType` may be a gateway error kind or a
+ * provider's error type: the OpenAI type is the kind's (a provider type says nothing to an OpenAI
+ * client).
  */
 export function encodeOpenAIStreamError(event: IrErrorEvent): string {
   const kind = KINDS.has(event.errorType) ? (event.errorType as GatewayErrorKind) : kindOfStatus(event.status);
