@@ -16,9 +16,6 @@ export const plugin: ProviderPlugin<OllamaBackendConfig> = {
   configClass: OllamaBackendConfig,
   nativeProtocols: [],
   codecs: [ollamaChatCodec, ollamaEmbedCodec, ollamaGenerateCodec],
-  // openai.embeddings bodies reach the adapter untouched: it answers them through /api/embed (sendEmbed).
-  nativeProtocols: ['openai.embeddings'],
-  codecs: [ollamaChatCodec],
   providerName: 'ollama',
   authTypes: ['bearer', 'none'],
   createAdapter: (config, ctx) => new OllamaAdapter(config, ctx),
