@@ -25,7 +25,7 @@ import { adaptThinkingDialect } from './adapt-thinking-dialect.js';
 import { decisionForTranslation, shapeTranslatedThinking } from './shape-translated-thinking.js';
 import { applyNativeProfileKeys } from '../profile/apply-native-profile-keys.js';
 import { nextTraceparent } from './trace-context.js';
-import type { BackendConfig } from '../config/schema/backend-config.js';
+import { thinkingDialectOf, type BackendConfig } from '../config/schema/backend-config.js';
 import type { RouteDecision, RouteTarget } from '../router/model-router.js';
 import { retryAfterMs, TargetBalancer, type BackendDownCheck, type ConcurrencyLimits } from './target-balancer.js';
 
@@ -352,7 +352,7 @@ export class GatewayPipeline implements RequestPipeline {
           `tools dropped from the request: backend ${backend.config.id} cannot run ${droppedTools.join(', ')}`,
         );
       }
-      adaptThinkingDialect(upstreamBody, wire, backend.config.thinking);
+      adaptThinkingDialect(upstreamBody, wire, thinkingDialectOf(backend.config));
       applyNativeProfileKeys(upstreamBody, decision.profile);
     }
     let changed = translation !== null || shaped.changed;
