@@ -69,4 +69,7 @@ export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
   validateRequest: validateOpenAIEmbeddingsRequest,
   decodeError: decodeOpenAIError,
+  // Create embeddings has no `stream` parameter and always answers one JSON body
+  // (https://platform.openai.com/docs/api-reference/embeddings/create): a stray `stream: true` streams nothing.
+  requestsStream: () => false,
 };

@@ -11,6 +11,7 @@ import { passthroughFailureFor } from '../stream/passthrough-failure.js';
 import { createModelRewriter, rewriteModelInBody } from '../stream/rewrite-model-field.js';
 import { chainRewriters, createUsageChunkStripper } from '../stream/strip-usage-chunk.js';
 import { requestStreamUsage } from './request-stream-usage.js';
+import { requestsStream } from './requests-stream.js';
 import { checkJsonReply } from '../upstream/check-json-reply.js';
 import { filterReplyHeaders } from '../upstream/header-policy.js';
 import { mapTransportError, mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
@@ -119,7 +120,7 @@ export class GatewayPipeline implements RequestPipeline {
     else req.signal.addEventListener('abort', clientGone, { once: true });
     const entry: Interruptible = { interrupt: (error) => cut.abort(error) };
     const model = req.body.model;
-    const stream = req.body.stream === true;
+    const stream = requestsStream(runtime.registry.codec(req.protocol), req.body, req.operation);
     const exchange = new Exchange(
       req.requestId,
       req.protocol,
@@ -408,9 +409,8 @@ export class GatewayPipeline implements RequestPipeline {
     runtime: GatewayRuntime,
   ): Promise<GatewayReply> {
     const contentType = reply.headers['content-type'];
-    const sse = translation
-      ? translation.isStreamReply(typeof contentType === 'string' ? contentType : undefined)
-      : typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+    // The request decides (issue #16 item 1): a stream whose upstream labels it otherwise is still a stream.
+    const sse = exchange.stream;
     const headers = filterReplyHeaders(reply.headers, sse);
     runtime.redactor.redactHeaders(headers);
     headers['x-switchyard-real-model'] = realModel;
@@ -449,7 +449,7 @@ export class GatewayPipeline implements RequestPipeline {
             watchPassthroughErrors(runtime, req.protocol, onStreamError),
           ),
     );
-    if (translation) headers['content-type'] = 'text/event-stream; charset=utf-8';
+    if (translation || !isEventStream(contentType)) headers['content-type'] = 'text/event-stream; charset=utf-8';
     exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
     exchange.startStream(out.chunks$);
     const dialect = errorDialect(req.protocol);
@@ -532,6 +532,11 @@ function watchPassthroughErrors(
 /** The kernel's idle limit on a reply body (destroyWhenIdle), worded as the upstream client's. */
 function idleTimeout(backend: RuntimeBackend): GatewayError {
   return GatewayError.gatewayTimeout(`backend ${backend.config.id} timed out waiting for the next byte`);
+}
+
+/** Whether an upstream labelled its reply as server-sent events (its own label is kept then). */
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  return typeof contentType === 'string' && contentType.trimStart().toLowerCase().startsWith('text/event-stream');
 }
 
 /** Log fields with the request id, unless the request's own logger already binds it. */
