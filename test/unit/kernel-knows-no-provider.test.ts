@@ -33,7 +33,6 @@ const KNOWN: Readonly<Record<string, number>> = {
   'observability/read-usage.ts': 6,
   'observability/stream-meter.ts': 13,
   'pipeline/adapt-thinking-dialect.ts': 2,
-  'pipeline/gateway-pipeline.ts': 3,
   'pipeline/request-stream-usage.ts': 1,
   'pipeline/translation.ts': 1,
   'plugin/protocol-codec.ts': 1,
