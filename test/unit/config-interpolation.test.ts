@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, PluginRegistry, interpolateString, loadConfigFile } from '@switchyard/kernel';
+import { ConfigError, interpolateString, loadConfigFile } from '@switchyard/kernel';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-config-interp-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +14,7 @@ function write(name: string, text: string): string {
   return file;
 }
 const load = (text: string, env: NodeJS.ProcessEnv = {}, name = 'c.yaml') =>
-  loadConfigFile(write(name, text), { env, registry: new PluginRegistry(), shownAs: name });
+  loadConfigFile(write(name, text), { env, registry: builtinRegistry(), shownAs: name });
 
 async function errorText(promise: Promise<unknown>): Promise<string> {
   try {

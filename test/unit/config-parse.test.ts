@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, PluginRegistry, loadConfigFile, parseConfigText } from '@switchyard/kernel';
+import { ConfigError, loadConfigFile, parseConfigText } from '@switchyard/kernel';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-config-parse-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,7 +13,7 @@ function write(name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
-const load = (file: string) => loadConfigFile(file, { env: {}, registry: new PluginRegistry() });
+const load = (file: string) => loadConfigFile(file, { env: {}, registry: builtinRegistry() });
 
 const YAML = `server:
   port: 4100

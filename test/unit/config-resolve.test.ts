@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEMO_MODE_WARNING, PluginRegistry, UsageError, resolveConfig, type CliArgs } from '@switchyard/kernel';
+import { ConfigError, DEMO_MODE_WARNING, UsageError, resolveConfig, type BackendConfig, type CliArgs } from '@switchyard/kernel';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
 const made: string[] = [];
 after(() => {
@@ -21,7 +22,7 @@ function workdir(withLocalConfig: boolean): string {
   return cwd;
 }
 
-const resolve = (args: CliArgs, env: NodeJS.ProcessEnv, cwd: string) => resolveConfig({ args, env, cwd, registry: new PluginRegistry() });
+const resolve = (args: CliArgs, env: NodeJS.ProcessEnv, cwd: string) => resolveConfig({ args, env, cwd, registry: builtinRegistry() });
 
 test('precedence: --config beats SWITCHYARD_BACKEND beats ./config.yaml beats demo mode', async () => {
   const cwd = workdir(true);
@@ -91,7 +92,7 @@ test('single-backend mode from the environment', async () => {
   );
   assert.equal(loaded.source, 'single-backend');
   assert.equal(loaded.singleBackend, true);
-  const [b] = loaded.config.backends;
+  const [b] = loaded.config.backends as (BackendConfig & { project?: string; location?: string })[];
   assert.equal(loaded.config.backends.length, 1);
   assert.equal(b!.id, 'gcp-vertex');
   assert.equal(b!.type, 'gcp-vertex');
@@ -106,20 +107,37 @@ test('single-backend mode from the environment', async () => {
 
 test('single-backend mode from flags; flags beat the environment; GOOGLE_CLOUD_LOCATION beats VERTEX_LOCATION', async () => {
   const loaded = await resolve(
-    { backend: 'openai', baseUrl: 'http://flag:8000', project: 'flag-proj', models: ['Qwen/*', 'llama-*'] },
-    { SWITCHYARD_BACKEND: 'anthropic', SWITCHYARD_BASE_URL: 'http://env:1', GOOGLE_CLOUD_LOCATION: 'us-east5', VERTEX_LOCATION: 'x' },
+    { backend: 'gcp-vertex', baseUrl: 'http://flag:8000', project: 'flag-proj', models: ['claude-*', 'gemini-*'] },
+    {
+      SWITCHYARD_BACKEND: 'anthropic',
+      SWITCHYARD_BASE_URL: 'http://env:1',
+      GOOGLE_CLOUD_PROJECT: 'env-proj',
+      GOOGLE_CLOUD_LOCATION: 'us-east5',
+      VERTEX_LOCATION: 'x',
+    },
     workdir(true),
   );
-  const [b] = loaded.config.backends;
-  assert.equal(b!.type, 'openai');
-  assert.equal(b!.id, 'openai');
+  const [b] = loaded.config.backends as (BackendConfig & { project?: string; location?: string })[];
+  assert.equal(b!.type, 'gcp-vertex');
+  assert.equal(b!.id, 'gcp-vertex');
   assert.equal(b!.base_url, 'http://flag:8000');
   assert.equal(b!.project, 'flag-proj');
   assert.equal(b!.location, 'us-east5');
-  assert.deepEqual(b!.models, ['Qwen/*', 'llama-*']);
+  assert.deepEqual(b!.models, ['claude-*', 'gemini-*']);
   assert.equal(b!.api_key, undefined);
   const withLocation = await resolve({ backend: 'gcp-vertex', location: 'global' }, { GOOGLE_CLOUD_LOCATION: 'us-east5' }, workdir(false));
-  assert.equal(withLocation.config.backends[0]!.location, 'global');
+  assert.equal((withLocation.config.backends[0] as BackendConfig & { location?: string }).location, 'global');
+});
+
+test("single-backend mode: a plugin's flags and variables only for the type that declares them", async () => {
+  // The Google Cloud variables are not read for other types (they may well be set for something else) ...
+  const openai = await resolve({ backend: 'openai' }, { GOOGLE_CLOUD_PROJECT: 'p', GOOGLE_CLOUD_LOCATION: 'us-east5' }, workdir(false));
+  assert.deepEqual(
+    Object.keys(openai.config.backends[0]!).filter((k) => k === 'project' || k === 'location'),
+    [],
+  );
+  // ... and a flag the type has no key for is an error naming the flag.
+  await assert.rejects(resolve({ backend: 'ollama', project: 'p' }, {}, workdir(false)), /--backend ollama: --project: unknown key/);
 });
 
 test('single-backend mode validates like a file, naming the flag', async () => {

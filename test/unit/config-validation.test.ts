@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IsInt, Min } from 'class-validator';
-import { BackendConfig, buildConfig, ConfigError, PluginRegistry, type ProviderPlugin } from '@switchyard/kernel';
+import { BackendConfig, buildConfig, ConfigError, type ProviderPlugin } from '@switchyard/kernel';
 import { parse } from 'yaml';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
-const build = (yaml: string, registry = new PluginRegistry()) =>
+const build = (yaml: string, registry = builtinRegistry()) =>
   buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry });
 
 async function errorLines(promise: Promise<unknown>): Promise<string[]> {
@@ -197,14 +198,87 @@ routes:
   assert.ok(!lines.some((l) => l.includes('routes.auto.')), lines.join('\n'));
 });
 
-test('an unknown backend type lists the known types; built-in types need no registered plugin', async () => {
+test('an unknown backend type lists the known types (the registered plugins)', async () => {
   const lines = await errorLines(build('backends: [{ id: a, type: opneai }]\n'));
   has(
     lines,
-    'cfg.yaml: backends[0].type: unknown backend type "opneai"; did you mean "openai"? (known types: openai, anthropic, gcp-vertex, openresponses, mock; a plugin package under plugins: may add more)',
+    'cfg.yaml: backends[0].type: unknown backend type "opneai"; did you mean "openai"? (known types: openai, anthropic, mock, openresponses, gcp-vertex, aws-bedrock, ollama; a plugin package under plugins: may add more)',
   );
   const { config } = await build('backends: [{ id: v, type: gcp-vertex, project: p, location: us-east5, auth_type: adc }]\n');
   assert.equal(config.backends[0]!.type, 'gcp-vertex');
+});
+
+test("provider keys belong to their plugin's config class: another type's key is an unknown key naming its path", async () => {
+  const lines = await errorLines(
+    build(`
+backends:
+  local: { type: ollama, project: my-project }
+  vllm: { type: openai, location: us-east5, default_max_tokens: 100, thinking: none, tokenize: true }
+  claude: { type: anthropic, thinking: none, default_max_tokens: 100 }
+  v: { type: gcp-vertex, tokenize: true, default_max_tokens: 100, project: p }
+`),
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith('cfg.yaml: backends.local.project: unknown key')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith('cfg.yaml: backends.vllm.location: unknown key')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith('cfg.yaml: backends.vllm.default_max_tokens: unknown key')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith('cfg.yaml: backends.claude.thinking: unknown key')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith('cfg.yaml: backends.v.tokenize: unknown key')),
+    lines.join('\n'),
+  );
+  assert.equal(lines.length, 5, lines.join('\n'));
+  // Each key is accepted, and checked, by the type that declares it.
+  const { config } = await build(`
+backends:
+  - { id: vllm, type: openai, thinking: reasoning_effort, tokenize: true }
+  - { id: claude, type: anthropic, default_max_tokens: 100 }
+  - { id: v, type: gcp-vertex, default_max_tokens: 200, location: global }
+`);
+  assert.deepEqual(
+    config.backends.map((b) => [
+      b.id,
+      (b as unknown as Record<string, unknown>).thinking ?? (b as unknown as Record<string, unknown>).default_max_tokens,
+    ]),
+    [
+      ['vllm', 'reasoning_effort'],
+      ['claude', 100],
+      ['v', 200],
+    ],
+  );
+  has(
+    await errorLines(build('backends: [{ id: vllm, type: openai, thinking: loud }]\n')),
+    'cfg.yaml: backends[0].thinking: must be one of the following values: chat_template_kwargs, reasoning_effort, none',
+  );
+  has(
+    await errorLines(build('backends: [{ id: c, type: anthropic, default_max_tokens: 0 }]\n')),
+    'cfg.yaml: backends[0].default_max_tokens: must not be less than 1',
+  );
+});
+
+test("auth_type: the kernel's (bearer, x-api-key, none) unless the type's plugin lists its own", async () => {
+  has(
+    await errorLines(build('backends: [{ id: o, type: openai, auth_type: adc }]\n')),
+    'cfg.yaml: backends[0].auth_type: "adc" is not supported by type openai (expected one of: bearer, x-api-key, none)',
+  );
+  const { config } = await build(
+    'backends: [{ id: o, type: openai, auth_type: x-api-key }, { id: v, type: gcp-vertex, auth_type: adc }]\n',
+  );
+  assert.deepEqual(
+    config.backends.map((b) => b.auth_type),
+    ['x-api-key', 'adc'],
+  );
 });
 
 class WidgetBackendConfig extends BackendConfig {
@@ -223,7 +297,7 @@ const widgetPlugin: ProviderPlugin<WidgetBackendConfig> = {
 };
 
 test("a plugin's config class validates its backends (its own keys, defaults and checks)", async () => {
-  const registry = new PluginRegistry().register(widgetPlugin);
+  const registry = builtinRegistry().register(widgetPlugin);
   const { config } = await build('backends: [{ id: w, type: widget, widgets: 7 }, { id: x, type: widget }]\n', registry);
   assert.ok(config.backends[0] instanceof WidgetBackendConfig);
   assert.equal((config.backends[0] as WidgetBackendConfig).widgets, 7);

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { buildConfig, ConfigError, hasMediaContent, ModelRouter, PluginRegistry } from '@switchyard/kernel';
+import { buildConfig, ConfigError, hasMediaContent, ModelRouter } from '@switchyard/kernel';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
-const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: new PluginRegistry() });
+const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: builtinRegistry() });
 
 async function errorLines(promise: Promise<unknown>): Promise<string[]> {
   try {

@@ -5,8 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildConfig, ConfigError, PluginRegistry, UsageError } from '@switchyard/kernel';
+import { buildConfig, ConfigError, UsageError } from '@switchyard/kernel';
 import { parse } from 'yaml';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
 type CountModule = typeof import('../../apps/gateway/src/cluster/count-workers.js');
 type CliModule = typeof import('../../apps/gateway/src/cli/parse-cli-args.js');
@@ -15,7 +16,7 @@ const { availableCores, cpusFromCpuMax, workerCount } = (await import(
 )) as CountModule;
 const { parseCliArgs } = (await import(new URL('../../../apps/gateway/dist/cli/parse-cli-args.js', import.meta.url).href)) as CliModule;
 
-const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: new PluginRegistry() });
+const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: builtinRegistry() });
 const BACKEND = 'backends: [{ id: m, type: mock, models: ["*"] }]\n';
 
 async function rejection(yaml: string): Promise<string> {

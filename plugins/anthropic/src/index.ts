@@ -5,6 +5,7 @@ export default plugin;
 
 export { AnthropicAdapter } from './anthropic-adapter.js';
 export { AnthropicBackendConfig } from './anthropic-backend-config.js';
+export { DefaultMaxTokensKey, DEFAULT_MAX_TOKENS_DESCRIPTION } from './declare-anthropic-max-tokens-key.js';
 export { anthropicMessagesCodec } from './anthropic-messages-codec.js';
 export { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
 export { decodeAnthropicError } from './decode-anthropic-error.js';

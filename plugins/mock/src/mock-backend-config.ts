@@ -6,6 +6,16 @@ import { IsArray, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
  * benchmarks. Every key has a default, so `{ id, type: mock }` is a complete backend.
  */
 export class MockBackendConfig extends BackendConfig {
+  static readonly keyDescriptions = {
+    output_tokens: 'Tokens (words) in every generated reply, before max_tokens cuts it short.',
+    ttft_ms: 'Delay before the first token (and before a non-streamed reply).',
+    tokens_per_second: 'Generation speed after the first token; 0 = as fast as the reader takes them.',
+    embedding_dimensions: 'Length of embedding vectors when the request does not ask for dimensions.',
+    cached_input_tokens: 'Prompt tokens every reply reports as cached (at most the prompt); 0: not reported.',
+    reasoning_tokens: 'Completion tokens every reply reports as reasoning (at most the completion); 0: not reported.',
+    mock_models: 'The model names GET /v1/models reports for this backend.',
+  };
+
   /** Tokens (words) in every generated reply, before `max_tokens` cuts it short. */
   @IsInt()
   @Min(0)

@@ -1,11 +1,13 @@
 import type { ProviderPlugin } from '@switchyard/kernel';
 import { openaiChatCodec } from './openai-chat-codec.js';
 import { OpenAIAdapter } from './openai-adapter.js';
+import { OpenAIBackendConfig } from './openai-backend-config.js';
 import { openaiCompletionsCodec, openaiEmbeddingsCodec } from './validate-openai-completions-request.js';
 
 /** Backend type `openai`: any OpenAI-compatible server, passed through untouched (or translated with the `openai.chat` codec). */
-export const plugin: ProviderPlugin = {
+export const plugin: ProviderPlugin<OpenAIBackendConfig> = {
   type: 'openai',
+  configClass: OpenAIBackendConfig,
   nativeProtocols: ['openai.chat', 'openai.completions', 'openai.embeddings'],
   streamUsageOption: true,
   codecs: [openaiChatCodec, openaiCompletionsCodec, openaiEmbeddingsCodec],
@@ -15,6 +17,7 @@ export const plugin: ProviderPlugin = {
 
 export default plugin;
 export { OpenAIAdapter } from './openai-adapter.js';
+export { OpenAIBackendConfig } from './openai-backend-config.js';
 export { OPENAI_API_PATHS, OPENAI_DEFAULT_BASE_URL } from './openai-api-paths.js';
 export { parseOpenAIModelList } from './list-openai-models.js';
 export { openaiChatCodec } from './openai-chat-codec.js';

@@ -2,7 +2,6 @@ import {
   GatewayError,
   JsonHttpBackend,
   mapJsonReply,
-  type BackendConfig,
   type BackendContext,
   type ModelInfo,
   type Protocol,
@@ -13,6 +12,7 @@ import {
 } from '@switchyard/kernel';
 import { OPENAI_API_PATHS, OPENAI_DEFAULT_BASE_URL, OPENAI_MODELS_PATH } from './openai-api-paths.js';
 import { parseOpenAIModelList } from './list-openai-models.js';
+import type { OpenAIBackendConfig } from './openai-backend-config.js';
 import { countTokensFromTokenize, tokenizeRequestBody, tokenizeUrl } from './count-openai-tokens.js';
 
 /**
@@ -25,7 +25,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private readonly tokenize: boolean;
 
-  constructor(config: BackendConfig, _ctx: BackendContext) {
+  constructor(config: OpenAIBackendConfig, _ctx: BackendContext) {
     this.backendId = config.id;
     this.tokenize = config.tokenize === true;
     this.http = new JsonHttpBackend(config, OPENAI_DEFAULT_BASE_URL);

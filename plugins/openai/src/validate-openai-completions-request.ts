@@ -97,4 +97,7 @@ export const openaiEmbeddingsCodec: ProtocolCodec = {
   maxOutputTokens: readOpenAIEmbeddingsMaxOutputTokens,
   rateLimitHeaders: xRateLimitHeaders,
   embeddings: { decodeRequest: decodeOpenAIEmbeddingsRequest, encodeResponse: encodeOpenAIEmbeddingsResponse },
+  // Create embeddings has no `stream` parameter and always answers one JSON body
+  // (https://platform.openai.com/docs/api-reference/embeddings/create): a stray `stream: true` streams nothing.
+  requestsStream: () => false,
 };

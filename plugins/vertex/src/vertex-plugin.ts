@@ -19,4 +19,9 @@ export const plugin: ProviderPlugin<VertexBackendConfig> = {
   providerName: 'gcp.vertex_ai',
   authTypes: ['adc', 'bearer', 'none'],
   createAdapter: (config, ctx) => new VertexAdapter(config, ctx),
+  // Google Cloud's own variable names (gcloud and the client libraries read them); VERTEX_LOCATION is an older alias.
+  singleBackendKeys: [
+    { key: 'project', flag: '--project', env: ['GOOGLE_CLOUD_PROJECT'] },
+    { key: 'location', flag: '--location', env: ['GOOGLE_CLOUD_LOCATION', 'VERTEX_LOCATION'] },
+  ],
 };

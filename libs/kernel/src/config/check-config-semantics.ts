@@ -4,10 +4,9 @@ import type { SwitchyardConfig } from './schema/switchyard-config.js';
 import type { ConfigIssues } from './config-issues.js';
 import { checkGovernanceConfig } from './check-governance-config.js';
 import { matchesModelGlob } from './model-glob.js';
+import { AUTH_TYPES } from './schema/backend-config.js';
 import { suggestNearestKey } from './suggest-nearest-key.js';
 import { checkAdminKeys } from './check-admin-keys.js';
-
-const DEFAULT_AUTH_TYPES = ['bearer', 'x-api-key', 'none'];
 
 /** Flag every second, third, … occurrence of a name, pointing at the first. */
 function checkUnique(names: unknown[], collection: string, field: string, what: string, issues: ConfigIssues): void {
@@ -44,7 +43,7 @@ function checkBackends(config: SwitchyardConfig, registry: PluginRegistry, issue
   backends.forEach((b, i) => {
     const plugin = registry.get(b.type);
     if (!plugin || b.auth_type === undefined) return;
-    const allowed = plugin.authTypes ?? DEFAULT_AUTH_TYPES;
+    const allowed: readonly string[] = plugin.authTypes ?? AUTH_TYPES;
     if (!allowed.includes(b.auth_type)) {
       issues.add(
         ['backends', i, 'auth_type'],
@@ -128,7 +127,8 @@ function checkRoutes(config: SwitchyardConfig, issues: ConfigIssues): void {
 /** Cross-field rules the schema classes cannot express (SPEC §2). */
 export function checkConfigSemantics(config: SwitchyardConfig, registry: PluginRegistry, issues: ConfigIssues): void {
   if (config.backends.length === 0) {
-    issues.add(['backends'], 'expected at least one backend (e.g. - { id: local, type: openai, base_url: "http://localhost:8000" })');
+    const example = registry.types()[0] ?? 'TYPE';
+    issues.add(['backends'], `expected at least one backend (e.g. - { id: local, type: ${example}, base_url: "http://localhost:8000" })`);
   }
   checkBackends(config, registry, issues);
   checkRoutes(config, issues);

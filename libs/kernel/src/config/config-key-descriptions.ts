@@ -1,4 +1,7 @@
-/** One-line meanings of config keys, by `ClassName.key`, for the generated JSON Schema. */
+/**
+ * One-line meanings of the kernel's config keys, by `ClassName.key`, for the generated JSON Schema.
+ * A plugin's config class describes its own keys (ConfigKeyDescriptions).
+ */
 export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'SwitchyardConfig.server': 'The HTTP API listener, inbound auth, CORS, TLS and limits.',
   'SwitchyardConfig.logging': 'Log output (JSON lines on stderr).',
@@ -77,10 +80,11 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'JournalConfig.include_bodies': 'Also write prompts and completions (never unless true).',
   'JournalConfig.max_size_mb': 'Rotate when the file grows past this many MB (0: by day only).',
   'BackendConfig.id': 'Name of this backend (routes refer to it; shown in metrics and the journal).',
-  'BackendConfig.type': 'openai | anthropic | gcp-vertex | openresponses | mock | a type a plugin adds.',
+  'BackendConfig.type':
+    "The provider plugin that serves this backend: a built-in type or one a plugins: package adds (the schema's examples list them).",
   'BackendConfig.base_url': 'Upstream base URL, e.g. http://gpu-server:8000.',
   'BackendConfig.api_key': 'Upstream credential; use ${ENV}, ${ENV:-default} or ${file:/run/secrets/x}.',
-  'BackendConfig.auth_type': 'How api_key is sent: bearer | x-api-key | none | adc (gcp-vertex Application Default Credentials).',
+  'BackendConfig.auth_type': "How api_key is sent: bearer | x-api-key | none, or what the type's plugin lists instead.",
   'BackendConfig.timeout_seconds': 'No byte from upstream for this long (before the first, or between two) → 504.',
   'BackendConfig.connect_timeout_seconds': 'TCP/TLS connect timeout.',
   'BackendConfig.forward_client_auth': "Pass the client's own Authorization/x-api-key upstream (only when api_key is unset).",
@@ -91,14 +95,7 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   'BackendConfig.max_concurrency': 'Most requests in flight to this backend at once; 0 = unlimited.',
   'BackendConfig.max_queue': 'With max_concurrency: how many requests may wait for a slot; more get 503 with retry-after at once.',
   'BackendConfig.queue_timeout_seconds': 'With max_concurrency: the longest a request waits in the queue before 503 with retry-after.',
-  'BackendConfig.tokenize':
-    "openai type: the server has vLLM's POST /tokenize (at its root, base_url without /v1); /v1/messages/count_tokens is answered with it (else a 400).",
-  'BackendConfig.thinking':
-    'How enable_thinking is expressed (openai type): chat_template_kwargs (vLLM/SGLang, default) | reasoning_effort (OpenAI) | none.',
   'BackendConfig.tls': 'Upstream TLS: extra CA, client certificate and key (PEM files).',
-  'BackendConfig.project': 'gcp-vertex: Google Cloud project id.',
-  'BackendConfig.location': 'gcp-vertex: region (e.g. us-east5) or global.',
-  'BackendConfig.default_max_tokens': 'anthropic / Vertex Claude: max_tokens sent when neither request nor profile sets it.',
   'BackendConfig.options': 'Free-form options for plugin backends.',
   'UpstreamTlsConfig.ca': 'PEM file of a CA to trust for this backend (in addition to the system CAs).',
   'UpstreamTlsConfig.cert': 'PEM client certificate for mutual TLS.',

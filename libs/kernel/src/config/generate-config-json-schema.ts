@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { PluginRegistry } from '../plugin/plugin-registry.js';
-import { BackendConfig, BUILTIN_BACKEND_TYPES } from './schema/backend-config.js';
+import { AUTH_TYPES, BackendConfig } from './schema/backend-config.js';
 import { FORBIDDEN_PROFILE_KEYS, LIMITABLE_KEYS, PROFILE_KEY_TYPES } from './schema/profile-vocabulary.js';
 import { SwitchyardConfig } from './schema/switchyard-config.js';
 import { RouteConfig } from './schema/route-config.js';
@@ -82,7 +82,7 @@ function finishClassSchema(cls: Ctor, generated: Schema): Schema {
   const properties = { ...((generated.properties as Record<string, Schema> | undefined) ?? {}) };
   for (const [key, prop] of Object.entries(properties)) {
     const next: Schema = { ...prop };
-    const description = CONFIG_KEY_DESCRIPTIONS[`${cls.name}.${key}`] ?? findInheritedDescription(cls, key);
+    const description = describeKey(cls, key);
     if (description) next.description = description;
     if (isJsonDefault(defaults[key])) next.default = defaults[key];
     properties[key] = next;
@@ -96,9 +96,19 @@ function finishClassSchema(cls: Ctor, generated: Schema): Schema {
   };
 }
 
-function findInheritedDescription(cls: Ctor, key: string): string | undefined {
-  for (let p = Object.getPrototypeOf(cls) as Ctor | null; p && p.name; p = Object.getPrototypeOf(p) as Ctor | null) {
-    const d = CONFIG_KEY_DESCRIPTIONS[`${p.name}.${key}`];
+/**
+ * What a config class may say about its own keys: a plugin's backend config class describes the
+ * keys it adds in a static `keyDescriptions` (key → one line), shown in the generated JSON Schema.
+ */
+export interface DescribedConfigClass {
+  readonly keyDescriptions?: Readonly<Record<string, string>>;
+}
+
+/** A key's one-line meaning: from the class that declares it (its own keyDescriptions, or the kernel's list), nearest first. */
+function describeKey(cls: Ctor, key: string): string | undefined {
+  for (let p = cls as Ctor | null; p && p.name; p = Object.getPrototypeOf(p) as Ctor | null) {
+    const own = Object.hasOwn(p, 'keyDescriptions') ? (p as DescribedConfigClass).keyDescriptions?.[key] : undefined;
+    const d = own ?? CONFIG_KEY_DESCRIPTIONS[`${p.name}.${key}`];
     if (d) return d;
   }
   return undefined;
@@ -126,13 +136,18 @@ function backendItemSchema(groups: Map<string, string[]>, suffix: string): Schem
  * `backends` / `routes` accept the list and the map form; `server.api_keys` strings or objects.
  */
 export function generateConfigJsonSchema(registry?: PluginRegistry): Schema {
-  const types = [...new Set([...BUILTIN_BACKEND_TYPES, ...(registry?.types() ?? [])])];
+  const types = registry?.types() ?? [];
   const groups = new Map<string, string[]>();
   const backendClasses: Ctor[] = [BackendConfig];
+  /** Per backend class, the auth types its plugins accept (check-config-semantics checks the same). */
+  const authTypes = new Map<string, Set<string>>([[BackendConfig.name, new Set(AUTH_TYPES)]]);
   for (const type of types) {
     const cls = registry?.configClassFor(type) ?? BackendConfig;
     if (!backendClasses.includes(cls)) backendClasses.push(cls);
     groups.set(cls.name, [...(groups.get(cls.name) ?? []), type]);
+    const accepted = authTypes.get(cls.name) ?? new Set<string>();
+    for (const t of registry?.get(type)?.authTypes ?? AUTH_TYPES) accepted.add(t);
+    authTypes.set(cls.name, accepted);
   }
 
   const generated = validationMetadatasToSchemas({
@@ -149,6 +164,7 @@ export function generateConfigJsonSchema(registry?: PluginRegistry): Schema {
     const def = definitions[cls.name]!;
     const props = def.properties as Record<string, Schema>;
     props.type = { ...props.type, examples: types };
+    props.auth_type = { ...props.auth_type, enum: [...authTypes.get(cls.name)!] };
     definitions[`${cls.name}MapEntry`] = withoutRequired(def, 'id');
   }
   definitions[`${RouteConfig.name}MapEntry`] = withoutRequired(definitions[RouteConfig.name]!, 'virtual_model');

@@ -1,4 +1,5 @@
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
+import type { SingleBackendFlag } from '../plugin/provider-plugin.js';
 import { buildConfig, type BuiltConfig } from './build-config.js';
 import type { CliArgs } from './cli-args.js';
 import type { PathSegment } from './key-path.js';
@@ -12,16 +13,44 @@ const LABELS: ReadonlyArray<readonly [PathSegment[], string]> = [
   [['backends', 0, 'type'], '--backend / SWITCHYARD_BACKEND'],
   [['backends', 0, 'base_url'], '--base-url / SWITCHYARD_BASE_URL'],
   [['backends', 0, 'api_key'], 'SWITCHYARD_BACKEND_API_KEY'],
-  [['backends', 0, 'project'], '--project / GOOGLE_CLOUD_PROJECT'],
-  [['backends', 0, 'location'], '--location / GOOGLE_CLOUD_LOCATION'],
   [['backends', 0, 'models'], '--model'],
 ];
 
+/** The flags a plugin's single-backend keys may name, as the config key each sets when its type declares none. */
+const PLUGIN_FLAGS: ReadonlyArray<readonly [SingleBackendFlag, keyof CliArgs & string]> = [
+  ['--project', 'project'],
+  ['--location', 'location'],
+];
+
+/** The plugin's single-backend keys with their values, then flags its type has no key for (rejected by validation). */
+function pluginKeyEntries(type: string, args: CliArgs, env: NodeJS.ProcessEnv, registry: PluginRegistry): [string, string, string][] {
+  const declared = registry.get(type)?.singleBackendKeys ?? [];
+  const flagValue = (flag: SingleBackendFlag): string | undefined =>
+    nonEmpty(args[PLUGIN_FLAGS.find(([f]) => f === flag)![1]] as string | undefined);
+  const out: [string, string, string][] = [];
+  for (const { key, flag, env: names = [] } of declared) {
+    const value = (flag && flagValue(flag)) ?? names.map((n) => nonEmpty(env[n])).find((v) => v !== undefined);
+    if (value !== undefined) out.push([key, value, [flag, ...names].filter(Boolean).join(' / ')]);
+  }
+  for (const [flag, field] of PLUGIN_FLAGS) {
+    const value = flagValue(flag);
+    if (value !== undefined && !declared.some((k) => k.flag === flag)) out.push([field, value, flag]);
+  }
+  return out;
+}
+
 /**
  * The one backend of single-backend mode, from flags and environment (the API key only from
- * SWITCHYARD_BACKEND_API_KEY): id = type, `default: true`, models = the `--model` globs or `*`.
+ * SWITCHYARD_BACKEND_API_KEY): id = type, `default: true`, models = the `--model` globs or `*`,
+ * and the keys the type's plugin fills from its flags and variables (singleBackendKeys).
  */
-export function singleBackendEntry(type: string, args: CliArgs, env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function singleBackendEntry(
+  type: string,
+  args: CliArgs,
+  env: NodeJS.ProcessEnv,
+  registry: PluginRegistry,
+  labels?: [PathSegment[], string][],
+): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     id: type,
     type,
@@ -30,12 +59,12 @@ export function singleBackendEntry(type: string, args: CliArgs, env: NodeJS.Proc
   };
   const baseUrl = nonEmpty(args.baseUrl) ?? nonEmpty(env.SWITCHYARD_BASE_URL);
   const apiKey = nonEmpty(env.SWITCHYARD_BACKEND_API_KEY);
-  const project = nonEmpty(args.project) ?? nonEmpty(env.GOOGLE_CLOUD_PROJECT);
-  const location = nonEmpty(args.location) ?? nonEmpty(env.GOOGLE_CLOUD_LOCATION) ?? nonEmpty(env.VERTEX_LOCATION);
   if (baseUrl !== undefined) entry.base_url = baseUrl;
   if (apiKey !== undefined) entry.api_key = apiKey;
-  if (project !== undefined) entry.project = project;
-  if (location !== undefined) entry.location = location;
+  for (const [key, value, label] of pluginKeyEntries(type, args, env, registry)) {
+    entry[key] ??= value;
+    labels?.push([['backends', 0, key], label]);
+  }
   return entry;
 }
 
@@ -48,8 +77,10 @@ export function buildSingleBackendConfig(
   registry: PluginRegistry,
   cwd: string,
 ): Promise<BuiltConfig> {
+  const labels: [PathSegment[], string][] = [...LABELS].map(([path, label]) => [path, label]);
+  const entry = singleBackendEntry(type, args, env, registry, labels);
   return buildConfig(
-    { backends: [singleBackendEntry(type, args, env)] },
-    { source: `${via} ${type}`, baseDir: cwd, env, registry, interpolate: false, loadPlugins: false, pathLabels: LABELS },
+    { backends: [entry] },
+    { source: `${via} ${type}`, baseDir: cwd, env, registry, interpolate: false, loadPlugins: false, pathLabels: labels },
   );
 }

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
-import { BackendConfig, BUILTIN_BACKEND_TYPES } from './schema/backend-config.js';
+import { BackendConfig } from './schema/backend-config.js';
 import { SwitchyardConfig } from './schema/switchyard-config.js';
 import { checkUnknownKeys } from './check-unknown-keys.js';
 import type { ConfigIssues } from './config-issues.js';
@@ -17,9 +17,12 @@ export interface ValidateContext {
   interpolated?: WeakMap<object, Set<PathSegment>>;
 }
 
-/** Backend types accepted: the registered plugins' and the built-in names (their plugins may come later). */
+/**
+ * Backend types accepted: the registered plugins' (the application registers its built-ins and
+ * `plugins:` packages are loaded before validation), each validated with its plugin's config class.
+ */
 export function knownBackendTypes(registry: PluginRegistry): string[] {
-  return [...new Set([...BUILTIN_BACKEND_TYPES, ...registry.types()])];
+  return registry.types();
 }
 
 function validateBackend(
@@ -40,7 +43,7 @@ function validateBackend(
     const near = suggestNearestKey(type, known);
     ctx.issues.add(
       [...path, 'type'],
-      `unknown backend type "${type}"${near ? `; did you mean "${near}"?` : ''} (known types: ${known.join(', ')}; a plugin package under plugins: may add more)`,
+      `unknown backend type "${type}"${near ? `; did you mean "${near}"?` : ''} (known types: ${known.join(', ') || 'none registered'}; a plugin package under plugins: may add more)`,
     );
   }
   const cls = typeKnown ? ctx.registry.configClassFor(type) : BackendConfig;

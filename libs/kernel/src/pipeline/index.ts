@@ -7,3 +7,4 @@ export * from './trace-context.js';
 export * from './translation.js';
 export * from './adapt-thinking-dialect.js';
 export * from './target-balancer.js';
+export * from './requests-stream.js';

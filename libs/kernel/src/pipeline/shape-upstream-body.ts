@@ -1,4 +1,4 @@
-import type { BackendConfig, ThinkingDialect } from '../config/schema/backend-config.js';
+import { thinkingDialectOf, type BackendConfig, type ThinkingDialect } from '../config/schema/backend-config.js';
 import type { KernelLogger } from '../logger.js';
 import { applyProfile } from '../profile/apply-profile.js';
 import type { ProfileDialect } from '../profile/profile-dialect.js';
@@ -36,7 +36,7 @@ export function shapeUpstreamBody(
   const result = applyProfile(body, decision.profile, {
     protocol,
     dialect,
-    thinking: thinkingOverride ?? backend.thinking ?? 'chat_template_kwargs',
+    thinking: thinkingOverride ?? thinkingDialectOf(backend) ?? 'chat_template_kwargs',
     modelFamily: decision.realModel,
   });
   if (logger && (result.dropped.length > 0 || result.adjusted.length > 0) && logger.isLevelEnabled('debug')) {

@@ -114,16 +114,6 @@ export class Translation {
   }
 
   /**
-   * Whether a backend reply with this content-type is a stream: server-sent events, or the
-   * backend codec's own framing (ProtocolCodec.streamFraming).
-   */
-  isStreamReply(contentType: string | undefined): boolean {
-    if (contentType === undefined || this.embedding) return false;
-    const type = contentType.split(';')[0]!.trim().toLowerCase();
-    return type === 'text/event-stream' || type === this.backend.streamFraming?.contentType.toLowerCase();
-  }
-
-  /**
    * A Transform from the backend's stream bytes (SSE, or the codec's own framing) to the client's
    * SSE, event by event. `onUsage` sees the
    * backend's usage even when the client's protocol leaves it out (a chat client that did not

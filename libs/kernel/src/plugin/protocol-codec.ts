@@ -69,7 +69,10 @@ export interface StreamFramer {
  * codec's StreamDecoder reads, each with a name (`event`) and a payload (`data`).
  */
 export interface StreamFraming {
-  /** The media type of a streamed reply in this framing (matched against the reply's content-type). */
+  /**
+   * The media type of a streamed reply in this framing (what the backend sends; whether a reply is
+   * a stream is decided by the request, ProtocolCodec.requestsStream, not by this).
+   */
   readonly contentType: string;
   createFramer(onEvent: (event: SseEvent) => void): StreamFramer;
 }
@@ -177,6 +180,14 @@ export interface ProtocolCodec {
    * backend side for a backend's embeddings wire protocol. Absent: embeddings are passthrough only.
    */
   readonly embeddings?: EmbeddingCodec;
+  /**
+   * Whether a client request of this (ingress) protocol asks for a streamed reply. The kernel then
+   * handles a 2xx reply as a stream (passed through, or translated with the backend codec's
+   * framing) whatever content-type the upstream labels it with, and a request that asks for none
+   * gets one complete body. Absent: `stream: true` in the body of the endpoint itself (a
+   * sub-operation such as count_tokens never streams).
+   */
+  requestsStream?(body: Record<string, unknown>, operation?: string): boolean;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */

@@ -120,7 +120,26 @@ export interface ProviderPlugin<C extends BackendConfig = BackendConfig> {
   /** Auth types it understands (default: bearer, x-api-key, none). */
   readonly authTypes?: readonly string[];
   createAdapter(config: C, ctx: BackendContext): ProviderAdapter;
+  /**
+   * Keys of its config class that single-backend mode (`--backend TYPE`, no file) fills from a
+   * command-line flag or, else, the first environment variable set: `{ key: 'project', flag:
+   * '--project', env: ['MY_CLOUD_PROJECT'] }`. A flag given for a type that declares no such key
+   * is an unknown key of that backend (an error naming the flag); its variables are not read.
+   */
+  readonly singleBackendKeys?: readonly SingleBackendKey[];
 }
+
+/** A config key single-backend mode fills (ProviderPlugin.singleBackendKeys). */
+export interface SingleBackendKey {
+  readonly key: string;
+  /** The single-backend flag that sets it: the command line has `--project` and `--location`. */
+  readonly flag?: SingleBackendFlag;
+  /** Environment variables read, in order, when the flag is not given. */
+  readonly env?: readonly string[];
+}
+
+/** The command line's flags for a plugin's own single-backend keys. */
+export type SingleBackendFlag = '--project' | '--location';
 
 export function isProviderPlugin(value: unknown): value is ProviderPlugin {
   if (typeof value !== 'object' || value === null) return false;

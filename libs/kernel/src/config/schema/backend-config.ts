@@ -2,7 +2,6 @@ import 'reflect-metadata'; // @Type reads design:type metadata when the class is
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsIn,
   IsInt,
   IsNumber,
   IsObject,
@@ -17,14 +16,13 @@ import {
 } from 'class-validator';
 import { IsStringArray, IsStringRecord } from './validators.js';
 
-export const AUTH_TYPES = ['bearer', 'x-api-key', 'none', 'adc'] as const;
-export type AuthType = (typeof AUTH_TYPES)[number];
+/** How `api_key` is sent when a backend's plugin names no auth types of its own (ProviderPlugin.authTypes). */
+export const AUTH_TYPES = ['bearer', 'x-api-key', 'none'] as const;
+/** One of AUTH_TYPES, or a type a plugin adds (ProviderPlugin.authTypes). */
+export type AuthType = (typeof AUTH_TYPES)[number] | (string & {});
 
 export const THINKING_DIALECTS = ['chat_template_kwargs', 'reasoning_effort', 'none'] as const;
 export type ThinkingDialect = (typeof THINKING_DIALECTS)[number];
-
-/** Backend types the gateway knows by name; `plugins:` may add more. */
-export const BUILTIN_BACKEND_TYPES = ['openai', 'anthropic', 'gcp-vertex', 'openresponses', 'mock'] as const;
 
 export class UpstreamTlsConfig {
   /** PEM file of a CA to trust for this backend (in addition to the system's). */
@@ -43,8 +41,9 @@ export class UpstreamTlsConfig {
 }
 
 /**
- * Keys every backend accepts. A provider plugin may extend this class with its own keys
- * (its `configClass`); the loader validates each backend entry against its type's class.
+ * Keys every backend accepts. A provider plugin extends this class with its own keys (its
+ * `configClass`, e.g. a cloud's project and region); the loader validates each backend entry
+ * against its type's class, so a key of another type's plugin is an unknown key.
  */
 export class BackendConfig {
   @IsString()
@@ -63,8 +62,9 @@ export class BackendConfig {
   @IsString()
   api_key?: string;
 
+  /** One of the plugin's authTypes (default AUTH_TYPES); checked with the plugin (check-config-semantics). */
   @IsOptional()
-  @IsIn(AUTH_TYPES)
+  @IsString()
   auth_type?: AuthType;
 
   /** No byte from the upstream for this long (before the first, or between two) → 504. */
@@ -112,36 +112,22 @@ export class BackendConfig {
   queue_timeout_seconds = 30;
 
   @IsOptional()
-  @IsIn(THINKING_DIALECTS)
-  thinking?: ThinkingDialect;
-
-  /** openai: the server has vLLM's POST /tokenize (at its root); /v1/messages/count_tokens is answered with it. */
-  @IsBoolean()
-  tokenize = false;
-
-  @IsOptional()
   @ValidateNested()
   @Type(() => UpstreamTlsConfig)
   tls?: UpstreamTlsConfig;
-
-  /** gcp-vertex */
-  @IsOptional()
-  @IsString()
-  project?: string;
-
-  /** gcp-vertex: a region such as us-east5, or `global`. */
-  @IsOptional()
-  @IsString()
-  location?: string;
-
-  /** anthropic / gcp-vertex Claude: max_tokens sent when neither the request nor a profile sets it. */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  default_max_tokens?: number;
 
   /** Free-form, for plugins' own options that need no validation of their own. */
   @IsOptional()
   @IsObject()
   options?: Record<string, unknown>;
+}
+
+/**
+ * The `thinking` dialect of a backend whose plugin's config class declares that key (validated
+ * there against THINKING_DIALECTS), else undefined: how a profile's or a translation's thinking is
+ * written for that backend.
+ */
+export function thinkingDialectOf(config: BackendConfig): ThinkingDialect | undefined {
+  const dialect = (config as { thinking?: unknown }).thinking;
+  return (THINKING_DIALECTS as readonly unknown[]).includes(dialect) ? (dialect as ThinkingDialect) : undefined;
 }
