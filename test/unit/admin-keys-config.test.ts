@@ -5,10 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildConfig, ConfigError, PluginRegistry } from '@switchyard/kernel';
+import { buildConfig, ConfigError } from '@switchyard/kernel';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 import { parse } from 'yaml';
 
-const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: new PluginRegistry() });
+const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: builtinRegistry() });
 const BACKENDS = 'backends: [{ id: a, type: openai, base_url: "http://gpu:8000" }]\n';
 const HASH = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 

@@ -11,12 +11,17 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { createLogger, type AdminKeyEntry, type KeyLimits } from '@switchyard/kernel';
 import { MemoryGovernanceStore } from '../helpers/memory-governance-store.js';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
 type RouteModule = typeof import('../../apps/gateway/src/http/admin-usage-route.js');
 type Report = import('../../apps/gateway/src/governance/build-usage-report.js').UsageReport;
 const { registerAdminRoutes } = (await import(
   new URL('../../../apps/gateway/dist/http/admin-usage-route.js', import.meta.url).href
 )) as RouteModule;
+type EnvelopeModule = typeof import('../../apps/gateway/src/http/error-dialect.js');
+const { useErrorEnvelopes } = (await import(
+  new URL('../../../apps/gateway/dist/http/error-dialect.js', import.meta.url).href
+)) as EnvelopeModule;
 
 const ADMIN = 'sk-admin-0123456789';
 const HASHED_ADMIN = 'sk-admin-hashed-abcdef';
@@ -24,6 +29,8 @@ const CLIENT = 'sk-client-team-a-999';
 
 async function gateway(adminKeys: AdminKeyEntry[], store = new MemoryGovernanceStore()) {
   const fastify = Fastify();
+  // As the gateway does: errors in the envelope of the path's protocol (OpenAI's for /admin).
+  useErrorEnvelopes(fastify, builtinRegistry());
   const keys: Array<{ limits: KeyLimits; metadata?: Record<string, unknown> }> = [
     { limits: { keyId: 'team-a', rpm: 10, budget: { usd: 5, period: 'month' } }, metadata: { owner: 'alice' } },
     { limits: { keyId: 'key-1a2b3c4d5e6f7a8b' } },

@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildConfig, compileKeyPolicies, PluginRegistry } from '@switchyard/kernel';
-import openai from '@switchyard/plugin-openai';
+import { buildConfig, compileKeyPolicies } from '@switchyard/kernel';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 
 // The bench is built after the tests (tsconfig.build.json): load its output at run time.
 const { parseBenchOptions } = (await import(new URL('../../../bench/dist/bench-options.js', import.meta.url).href)) as {
@@ -27,7 +27,7 @@ test('--keys (or BENCH_KEYS): none by default; limited adds a target; anything e
 
 test('the limited target: a valid configuration, its key with every limit, its model priced', async () => {
   const upstream = { fast: 'http://127.0.0.1:1', paced: 'http://127.0.0.1:2' };
-  const registry = new PluginRegistry().register(openai);
+  const registry = builtinRegistry();
   const plain = await buildConfig(switchyardConfig(upstream, 1000, 1001), { source: 'b', baseDir: '.', env: {}, registry });
   assert.equal(compileKeyPolicies(plain.config).inert, true, 'no keys: nothing governed');
   const { config } = await buildConfig(switchyardConfig(upstream, 1000, 1001, { keys: 'limited' }), {

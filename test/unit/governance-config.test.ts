@@ -4,10 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildConfig, ConfigError, PluginRegistry } from '@switchyard/kernel';
+import { buildConfig, ConfigError } from '@switchyard/kernel';
+import { builtinRegistry } from '../helpers/builtin-registry.js';
 import { parse } from 'yaml';
 
-const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: new PluginRegistry() });
+const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: builtinRegistry() });
 
 const BACKENDS = `
 backends:
