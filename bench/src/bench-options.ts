@@ -36,7 +36,7 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
                      or a path; several = one Switchyard per binary (e.g. --node 24,26).
                      Versions other than the running one are installed into .bench/node<version>/
   --workers LIST     server.workers of Switchyard: 1,2    BENCH_WORKERS      (default 1); several = one
-                     Switchyard per value. Above 1 the workers are not pinned: they share the
+                     Switchyard per value. With a value above 1 nothing is pinned: the workers share the
                      cores with the load generator and the upstream
   --limits LIST      local,redis: more Switchyard targets BENCH_LIMITS       (default none)
                      whose backend has max_concurrency (never reached), its slot taken in-process
