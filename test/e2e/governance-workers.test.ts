@@ -78,7 +78,9 @@ describe('client keys with server.workers: 2 (issues #18, #20)', () => {
       const report = await onNewConnection(gw.url, 'GET', '/admin/usage', ADMIN_KEY);
       assert.equal(report.status, 200, report.text);
       assert.ok(!report.text.includes(CLIENT_KEY) && !report.text.includes(ADMIN_KEY), 'no key in the report');
-      const body = JSON.parse(report.text) as { keys: Array<{ name?: string; key?: string; metadata?: object; totals: { requests: number } }> };
+      const body = JSON.parse(report.text) as {
+        keys: Array<{ name?: string; key?: string; metadata?: object; totals: { requests: number } }>;
+      };
       const team = body.keys.find((k) => (k.name ?? k.key) === 'team-a');
       assert.ok(team, report.text);
       assert.deepEqual(team.metadata, { owner: 'alice' });

@@ -21,8 +21,7 @@ const PROVIDER_NAME = /anthropic|google|gemini|vertex|ollama|bedrock|openai/gi;
 const CLIENT_PROTOCOL_ID = /\b(?:openai\.(?:chat|responses|completions|embeddings)|anthropic\.messages)\b/gi;
 
 /** Provider names per file (path under libs/kernel/src) when this test was written: only ever lower these. */
-const KNOWN: Readonly<Record<string, number>> = {
-};
+const KNOWN: Readonly<Record<string, number>> = {};
 
 /** How many provider names a source text holds, client-protocol identifiers left out. */
 export function countProviderNames(text: string): number {

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { GovernanceGate, JournalModule, KernelModule, ObservabilityModule, type GovernanceStore, type KernelOptions } from '@switchyard/kernel';
+import {
+  GovernanceGate,
+  JournalModule,
+  KernelModule,
+  ObservabilityModule,
+  type GovernanceStore,
+  type KernelOptions,
+} from '@switchyard/kernel';
 import { createGovernanceStore } from './governance/create-governance-store.js';
 import { GovernanceLifecycle } from './governance/governance-lifecycle.js';
 import { HealthController } from './http/health.controller.js';
