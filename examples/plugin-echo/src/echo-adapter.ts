@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ModelInfo, Protocol, ProviderAdapter, UpstreamCall, UpstreamReply, WireProtocol } from '@switchyard/kernel';
+import type { ModelInfo, Protocol, ProviderAdapter, UpstreamCall, UpstreamReply, WireProtocol } from '@switchyard/plugin-sdk';
 import type { EchoBackendConfig } from './echo-backend-config.js';
 import { chatChunkEvents, chatCompletion, countWords, lastUserText, type EchoAnswer } from './echo-replies.js';
 

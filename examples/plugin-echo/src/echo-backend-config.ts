@@ -1,4 +1,4 @@
-import { BackendConfig } from '@switchyard/kernel';
+import { BackendConfig } from '@switchyard/plugin-sdk';
 import { IsArray, IsInt, IsString, Max, Min } from 'class-validator';
 
 /**

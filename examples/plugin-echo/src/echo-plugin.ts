@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { EchoAdapter } from './echo-adapter.js';
 import { EchoBackendConfig } from './echo-backend-config.js';
 

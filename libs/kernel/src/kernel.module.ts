@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBoots
 import type { SwitchyardConfig } from './config/schema/switchyard-config.js';
 import { BackendMonitor } from './health/backend-monitor.js';
 import type { JournalLineSink } from './journal/journal-observer.js';
-import type { KernelLogger } from './logger.js';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import { ModelCatalog } from './models/model-catalog.js';
 import { PluginRegistry } from './plugin/plugin-registry.js';
 import { GatewayPipeline, type RuntimeSource } from './pipeline/gateway-pipeline.js';

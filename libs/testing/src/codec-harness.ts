@@ -14,7 +14,7 @@ import {
   type SseEvent,
   type StreamDecoder,
   type StreamEncoder,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 
 /** A CodecContext for tests: `droppedFields` lists every field the codec said it could not express. */
 export interface TestCodecContext extends CodecContext {

@@ -11,7 +11,7 @@ import {
   type UpstreamCall,
   type UpstreamReply,
   type WireProtocol,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import type { AnthropicBackendConfig } from './anthropic-backend-config.js';
 import {
   ANTHROPIC_COUNT_TOKENS_PATH,

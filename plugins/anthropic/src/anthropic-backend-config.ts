@@ -1,4 +1,4 @@
-import { BackendConfig } from '@switchyard/kernel';
+import { BackendConfig } from '@switchyard/plugin-sdk';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { DEFAULT_MAX_TOKENS_DESCRIPTION, DefaultMaxTokensKey } from './declare-anthropic-max-tokens-key.js';
 

@@ -1,4 +1,4 @@
-import type { ErrorEnvelope, GatewayError, GatewayErrorKind } from '@switchyard/kernel';
+import type { ErrorEnvelope, GatewayError, GatewayErrorKind } from '@switchyard/plugin-sdk';
 
 /** The Anthropic error `type` of each gateway error kind (https://docs.anthropic.com/en/api/errors). */
 const ANTHROPIC_TYPES: Record<GatewayErrorKind, string> = {

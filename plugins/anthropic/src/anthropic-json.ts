@@ -1,8 +1,8 @@
 /** Small guards over parsed JSON, shared by the anthropic.messages decoders and encoders. */
 
-export { isObject, parseJson, type Json } from '@switchyard/kernel';
-export { asString as str, asNumber as num } from '@switchyard/kernel';
-import { isObject, type Json } from '@switchyard/kernel';
+export { isObject, parseJson, type Json } from '@switchyard/plugin-sdk';
+export { asString as str, asNumber as num } from '@switchyard/plugin-sdk';
+import { isObject, type Json } from '@switchyard/plugin-sdk';
 
 /** The `cache_control` of a block, as IR provider metadata (`{ anthropic: { cacheControl } }`). */
 export function cacheControlMetadata(block: Json): { anthropic: Json } | undefined {

@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeAnthropicError } from './decode-anthropic-error.js';
 import { decodeAnthropicRequest } from './decode-anthropic-request.js';
 import { decodeAnthropicResponse } from './decode-anthropic-response.js';

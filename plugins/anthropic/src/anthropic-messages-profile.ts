@@ -14,7 +14,7 @@ import {
   type ProfileRun,
   type ThinkingForm,
   type VocabularySlot,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { ANTHROPIC_DEFAULT_THINKING_BUDGET, requiresAdaptiveThinking } from './anthropic-thinking-rules.js';
 import { fitAnthropicThinkingBudget, stripAnthropicThinkingConflicts } from './fit-anthropic-thinking.js';
 

@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { AnthropicAdapter } from './anthropic-adapter.js';
 import { AnthropicBackendConfig } from './anthropic-backend-config.js';
 import { anthropicMessagesCodec } from './anthropic-messages-codec.js';

@@ -9,7 +9,7 @@ import type {
   IrTextPart,
   IrToolCallPart,
   IrToolResultPart,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { cacheControlMetadata, isObject, str, type Json } from './anthropic-json.js';
 
 /** Anthropic content (a string or a list of blocks) as a list of blocks. */

@@ -1,4 +1,4 @@
-import { asObject, asString, parseJson, type UpstreamErrorDecoder } from '@switchyard/kernel';
+import { asObject, asString, parseJson, type UpstreamErrorDecoder } from '@switchyard/plugin-sdk';
 
 /**
  * Anthropic's error body, `{"type": "error", "error": {"type": "rate_limit_error", "message": "…"}}`

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrMessage, type IrRequest, type IrThinking } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrMessage, type IrRequest, type IrThinking } from '@switchyard/plugin-sdk';
 import { isObject, num, str, type Json } from './anthropic-json.js';
 import {
   anthropicBlocks,

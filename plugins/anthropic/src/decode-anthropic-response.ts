@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrResponse } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrResponse } from '@switchyard/plugin-sdk';
 import { usageFromAnthropic } from './read-anthropic-usage.js';
 import { isObject, str } from './anthropic-json.js';
 import { decodeAnthropicAssistantBlocks } from './decode-anthropic-blocks.js';

@@ -1,4 +1,4 @@
-import { type CodecContext, type IrStreamEvent, type IrUsage, type SseEvent, type StreamDecoder } from '@switchyard/kernel';
+import { type CodecContext, type IrStreamEvent, type IrUsage, type SseEvent, type StreamDecoder } from '@switchyard/plugin-sdk';
 import { isObject, parseJson, str, type Json } from './anthropic-json.js';
 import { usageFromAnthropic } from './read-anthropic-usage.js';
 import { statusForAnthropicErrorType } from './map-anthropic-error.js';

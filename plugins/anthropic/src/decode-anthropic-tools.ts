@@ -1,4 +1,4 @@
-import type { CodecContext, IrTool, IrToolChoice } from '@switchyard/kernel';
+import type { CodecContext, IrTool, IrToolChoice } from '@switchyard/plugin-sdk';
 import { cacheControlMetadata, isObject, str } from './anthropic-json.js';
 
 /**

@@ -8,7 +8,7 @@ import type {
   IrTextPart,
   IrToolCallPart,
   IrToolResultPart,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { cacheControlOf, isObject, parseJson, type Json } from './anthropic-json.js';
 
 const DATA_URL = /^data:([^;,]+)?((?:;[^;,]+)*?);base64,(.*)$/s;

@@ -1,4 +1,4 @@
-import { rateLimitUnit, type LimitState } from '@switchyard/kernel';
+import { rateLimitUnit, type LimitState } from '@switchyard/plugin-sdk';
 
 /**
  * A client key's rpm / tpm in Anthropic's names: anthropic-ratelimit-{requests,tokens}-{limit,

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrMessage, type IrRequest } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrMessage, type IrRequest } from '@switchyard/plugin-sdk';
 import type { Json } from './anthropic-json.js';
 import { claudeModelRules } from './claude-model-rules.js';
 import { encodeAnthropicAssistantParts, encodeAnthropicContentPart, encodeAnthropicToolResult } from './encode-anthropic-blocks.js';

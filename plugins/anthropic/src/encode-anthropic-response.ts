@@ -1,4 +1,4 @@
-import type { CodecContext, IrResponse } from '@switchyard/kernel';
+import type { CodecContext, IrResponse } from '@switchyard/plugin-sdk';
 import type { Json } from './anthropic-json.js';
 import { toolInput } from './encode-anthropic-blocks.js';
 import { encodeAnthropicStopReason } from './map-anthropic-stop-reason.js';

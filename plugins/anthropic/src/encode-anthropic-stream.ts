@@ -1,4 +1,4 @@
-import type { CodecContext, IrFinishReason, IrStreamEvent, IrUsage, StreamEncoder } from '@switchyard/kernel';
+import type { CodecContext, IrFinishReason, IrStreamEvent, IrUsage, StreamEncoder } from '@switchyard/plugin-sdk';
 import type { Json } from './anthropic-json.js';
 import { anthropicMessageId } from './encode-anthropic-response.js';
 import { anthropicErrorType } from './map-anthropic-error.js';

@@ -1,4 +1,4 @@
-import { effortForBudget, type IrThinking } from '@switchyard/kernel';
+import { effortForBudget, type IrThinking } from '@switchyard/plugin-sdk';
 import { ANTHROPIC_MIN_THINKING_BUDGET } from './anthropic-thinking-rules.js';
 import { claudeModelRules } from './claude-model-rules.js';
 

@@ -1,4 +1,4 @@
-import type { CodecContext, IrTool, IrToolChoice } from '@switchyard/kernel';
+import type { CodecContext, IrTool, IrToolChoice } from '@switchyard/plugin-sdk';
 import { cacheControlOf, type Json } from './anthropic-json.js';
 import { fitAnthropicJsonSchema } from './fit-anthropic-json-schema.js';
 

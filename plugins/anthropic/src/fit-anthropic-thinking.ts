@@ -7,7 +7,7 @@ import {
   unmarkApplied as unmark,
   type Json,
   type ProfileRun,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { ANTHROPIC_MIN_THINKING_BUDGET } from './anthropic-thinking-rules.js';
 
 const mentions = (run: ProfileRun, key: string) =>

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '@switchyard/kernel';
+import type { ModelInfo } from '@switchyard/plugin-sdk';
 
 /** One page of Anthropic's `GET /v1/models`: `{data: [{type: model, id, display_name, created_at}], has_more, last_id}`. */
 export function parseAnthropicModelList(json: unknown): { models: ModelInfo[]; hasMore: boolean; lastId: string | null } {

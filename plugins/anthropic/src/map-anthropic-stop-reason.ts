@@ -1,4 +1,4 @@
-import type { IrFinishReason } from '@switchyard/kernel';
+import type { IrFinishReason } from '@switchyard/plugin-sdk';
 
 /** Anthropic `stop_reason` values. */
 const ANTHROPIC_STOP_REASONS: ReadonlySet<string> = new Set([

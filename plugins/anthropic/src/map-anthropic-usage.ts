@@ -1,4 +1,4 @@
-import type { IrUsage } from '@switchyard/kernel';
+import type { IrUsage } from '@switchyard/plugin-sdk';
 
 /**
  * IR usage → Anthropic `usage`. Anthropic's `input_tokens` excludes cache reads and cache

@@ -1,4 +1,4 @@
-import { containsAny, parseJsonObject, type IrUsage, type SseEvent, type StreamMeter } from '@switchyard/kernel';
+import { containsAny, parseJsonObject, type IrUsage, type SseEvent, type StreamMeter } from '@switchyard/plugin-sdk';
 import { usageFromAnthropic } from './read-anthropic-usage.js';
 
 type Json = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { SseEvent, StreamErrorEvent } from '@switchyard/kernel';
+import type { SseEvent, StreamErrorEvent } from '@switchyard/plugin-sdk';
 import { isObject, parseJson, str } from './anthropic-json.js';
 import { statusForAnthropicErrorType } from './map-anthropic-error.js';
 

@@ -1,4 +1,4 @@
-import { readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/kernel';
+import { readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/plugin-sdk';
 
 /** Anthropic `usage`: input counts cache reads and cache writes too; reasoning is `output_tokens_details.thinking_tokens`. */
 export function usageFromAnthropic(u: Record<string, unknown>, previous?: IrUsage | null): IrUsage {

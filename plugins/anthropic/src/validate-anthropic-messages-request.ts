@@ -1,4 +1,4 @@
-import { checkRequestFields, fieldChecks as f, type FieldRules } from '@switchyard/kernel';
+import { checkRequestFields, fieldChecks as f, type FieldRules } from '@switchyard/plugin-sdk';
 
 const objects = f.arrayOf(f.object, 'objects');
 

@@ -9,7 +9,7 @@ import {
   type UpstreamCall,
   type UpstreamReply,
   type WireProtocol,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { BedrockBackendConfig } from './bedrock-backend-config.js';
 import { AWS_BEDROCK_CONVERSE } from './bedrock-converse-codec.js';

@@ -1,4 +1,4 @@
-import { BackendConfig } from '@switchyard/kernel';
+import { BackendConfig } from '@switchyard/plugin-sdk';
 import { DEFAULT_MAX_TOKENS_DESCRIPTION, DefaultMaxTokensKey } from '@switchyard/plugin-anthropic';
 import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 

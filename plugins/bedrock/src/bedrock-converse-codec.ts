@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeBedrockResponse } from './decode-bedrock-response.js';
 import { createBedrockStreamDecoder } from './decode-bedrock-stream.js';
 import { encodeBedrockRequest } from './encode-bedrock-request.js';

@@ -2,7 +2,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 
 /** The SDK's memoized chain: cached credentials, or new ones when asked to refresh. */
 type CredentialChain = (options?: { forceRefresh?: boolean }) => Promise<AwsCredentialIdentity>;
-import { GatewayError, type SecretRedactor } from '@switchyard/kernel';
+import { GatewayError, type SecretRedactor } from '@switchyard/plugin-sdk';
 
 /** How long the gateway waits for credentials (SSO, STS, container or instance metadata) before a 504. */
 const CREDENTIALS_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { GatewayError, isObject, parseJson, readBody, type SecretRedactor, type UpstreamReply } from '@switchyard/kernel';
+import { GatewayError, isObject, parseJson, readBody, type SecretRedactor, type UpstreamReply } from '@switchyard/plugin-sdk';
 import { bedrockErrorType, bedrockExceptionStatus, isBedrockAccessDenied, isBedrockCredentialException } from './map-bedrock-error.js';
 
 /** How an error reply's body is read (error bodies are small; the rest is discarded). */

@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { BedrockAdapter } from './bedrock-adapter.js';
 import { BedrockBackendConfig } from './bedrock-backend-config.js';
 import { bedrockConverseCodec } from './bedrock-converse-codec.js';

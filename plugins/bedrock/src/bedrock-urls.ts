@@ -1,4 +1,4 @@
-import { joinUrl } from '@switchyard/kernel';
+import { joinUrl } from '@switchyard/plugin-sdk';
 
 /** `https://bedrock-runtime.{region}.amazonaws.com`: where Converse and ConverseStream are served. */
 export function bedrockRuntimeBase(region: string, baseUrl?: string): string {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { asNumber, GatewayError, isObject, parseJson, readBody, type Json, type UpstreamReply } from '@switchyard/kernel';
+import { asNumber, GatewayError, isObject, parseJson, readBody, type Json, type UpstreamReply } from '@switchyard/plugin-sdk';
 
 /**
  * A `count_tokens` request, already translated to a Converse body by the kernel, as a Bedrock

@@ -1,4 +1,13 @@
-import { asArray, asObject, asString, GatewayError, isObject, type CodecContext, type IrPart, type IrResponse } from '@switchyard/kernel';
+import {
+  asArray,
+  asObject,
+  asString,
+  GatewayError,
+  isObject,
+  type CodecContext,
+  type IrPart,
+  type IrResponse,
+} from '@switchyard/plugin-sdk';
 import { decodeBedrockStopReason } from './map-bedrock-stop-reason.js';
 import { decodeBedrockUsage } from './map-bedrock-usage.js';
 

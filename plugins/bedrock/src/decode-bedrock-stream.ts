@@ -10,7 +10,7 @@ import {
   type Json,
   type SseEvent,
   type StreamDecoder,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { BEDROCK_STREAM_EXCEPTION } from './frame-bedrock-event-stream.js';
 import { bedrockExceptionStatus } from './map-bedrock-error.js';
 import { decodeBedrockStopReason } from './map-bedrock-stop-reason.js';

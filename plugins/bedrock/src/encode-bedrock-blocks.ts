@@ -13,7 +13,7 @@ import {
   type IrToolResultPart,
   type Json,
   type ProviderMetadata,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 
 /** Image formats a Converse `ImageBlock` takes, by media type. */
 const IMAGE_FORMATS: Readonly<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import type { CodecContext, IrMessage, IrRequest, Json } from '@switchyard/kernel';
+import type { CodecContext, IrMessage, IrRequest, Json } from '@switchyard/plugin-sdk';
 import { planAnthropicThinking } from '@switchyard/plugin-anthropic';
 import {
   cachePointAfter,

@@ -1,4 +1,4 @@
-import type { CodecContext, IrTool, IrToolChoice, Json } from '@switchyard/kernel';
+import type { CodecContext, IrTool, IrToolChoice, Json } from '@switchyard/plugin-sdk';
 
 /** IR tools as `toolConfig.tools[].toolSpec` (function tools; a custom tool has no Converse form). */
 export function encodeBedrockTools(tools: readonly IrTool[], ctx: CodecContext): Json[] {

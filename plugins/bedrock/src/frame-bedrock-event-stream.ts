@@ -1,5 +1,5 @@
 import type { Message, MessageHeaders } from '@smithy/core/event-streams';
-import { asString, GatewayError, isObject, parseJson, type SseEvent, type StreamFramer, type StreamFraming } from '@switchyard/kernel';
+import { asString, GatewayError, isObject, parseJson, type SseEvent, type StreamFramer, type StreamFraming } from '@switchyard/plugin-sdk';
 import { awsModules } from './aws-modules.js';
 
 /** The media type of ConverseStream's reply body (the AWS binary event stream). */

@@ -8,7 +8,7 @@ import {
   type ModelInfo,
   type SecretRedactor,
   type UpstreamClient,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import type { BedrockBackendConfig } from './bedrock-backend-config.js';
 import { bedrockControlPlaneBase } from './bedrock-urls.js';
 import type { UnsignedRequest } from './sign-bedrock-request.js';

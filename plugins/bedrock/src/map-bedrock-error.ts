@@ -1,4 +1,4 @@
-import type { GatewayErrorKind } from '@switchyard/kernel';
+import type { GatewayErrorKind } from '@switchyard/plugin-sdk';
 
 /**
  * What a Bedrock exception (by its type: `x-amzn-ErrorType` on a reply, `:exception-type` in a

@@ -1,4 +1,4 @@
-import type { IrFinishReason } from '@switchyard/kernel';
+import type { IrFinishReason } from '@switchyard/plugin-sdk';
 
 /**
  * Converse `stopReason` → the IR's finish reason: end_turn / stop_sequence → stop; max_tokens and

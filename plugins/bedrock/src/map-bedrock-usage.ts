@@ -1,4 +1,4 @@
-import { asNumber, isObject, type IrUsage } from '@switchyard/kernel';
+import { asNumber, isObject, type IrUsage } from '@switchyard/plugin-sdk';
 
 /**
  * Converse `usage` → IR usage. Bedrock's `inputTokens` leaves out the tokens read from and

@@ -1,4 +1,4 @@
-import { asNumber, isObject, type Json } from '@switchyard/kernel';
+import { asNumber, isObject, type Json } from '@switchyard/plugin-sdk';
 import { ANTHROPIC_MIN_THINKING_BUDGET } from '@switchyard/plugin-anthropic';
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ModelInfo, Protocol, ProviderAdapter, UpstreamCall, UpstreamReply, WireProtocol } from '@switchyard/kernel';
+import type { ModelInfo, Protocol, ProviderAdapter, UpstreamCall, UpstreamReply, WireProtocol } from '@switchyard/plugin-sdk';
 import { MOCK_MODEL_CREATED, type MockSettings } from './mock-settings.js';
 import { buildMockReply } from './build-mock-reply.js';
 import { MockEventReadable } from './mock-event-readable.js';

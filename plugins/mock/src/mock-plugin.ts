@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { MockAdapter } from './mock-adapter.js';
 import { MockBackendConfig } from './mock-backend-config.js';
 import { resolveMockSettings } from './mock-settings.js';

@@ -1,4 +1,4 @@
-import { asArray, asNumber, GatewayError, isObject, type IrEmbeddingResponse } from '@switchyard/kernel';
+import { asArray, asNumber, GatewayError, isObject, type IrEmbeddingResponse } from '@switchyard/plugin-sdk';
 
 /**
  * An Ollama `/api/embed` reply (`{model, embeddings: [[…]], prompt_eval_count}`,

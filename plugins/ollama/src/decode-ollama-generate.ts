@@ -1,4 +1,4 @@
-import { isObject, type CodecContext, type IrResponse, type SseEvent, type StreamDecoder } from '@switchyard/kernel';
+import { isObject, type CodecContext, type IrResponse, type SseEvent, type StreamDecoder } from '@switchyard/plugin-sdk';
 import { decodeOllamaResponse } from './decode-ollama-response.js';
 import { OllamaStreamDecoder } from './decode-ollama-stream.js';
 

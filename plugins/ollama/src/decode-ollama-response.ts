@@ -1,4 +1,13 @@
-import { asArray, asObject, asString, GatewayError, isObject, type CodecContext, type IrPart, type IrResponse } from '@switchyard/kernel';
+import {
+  asArray,
+  asObject,
+  asString,
+  GatewayError,
+  isObject,
+  type CodecContext,
+  type IrPart,
+  type IrResponse,
+} from '@switchyard/plugin-sdk';
 import { decodeOllamaToolCall } from './decode-ollama-tool-call.js';
 import { decodeOllamaDoneReason } from './map-ollama-done-reason.js';
 import { decodeOllamaUsage } from './map-ollama-usage.js';

@@ -8,7 +8,7 @@ import {
   type IrStreamEvent,
   type SseEvent,
   type StreamDecoder,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { decodeOllamaToolCall } from './decode-ollama-tool-call.js';
 import { decodeOllamaDoneReason } from './map-ollama-done-reason.js';
 import { decodeOllamaUsage } from './map-ollama-usage.js';

@@ -1,4 +1,4 @@
-import { asObject, asString, type CodecContext } from '@switchyard/kernel';
+import { asObject, asString, type CodecContext } from '@switchyard/plugin-sdk';
 
 export interface OllamaToolCall {
   id: string;

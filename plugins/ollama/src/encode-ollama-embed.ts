@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrEmbeddingRequest } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrEmbeddingRequest } from '@switchyard/plugin-sdk';
 
 /**
  * An IR embeddings request as an Ollama `/api/embed` body

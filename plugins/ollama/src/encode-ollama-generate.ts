@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrRequest } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrRequest } from '@switchyard/plugin-sdk';
 import { encodeOllamaOptions } from './encode-ollama-options.js';
 
 /**

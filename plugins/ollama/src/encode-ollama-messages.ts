@@ -1,4 +1,4 @@
-import { GatewayError, isObject, parseJson, type CodecContext, type IrMessage, type IrPart } from '@switchyard/kernel';
+import { GatewayError, isObject, parseJson, type CodecContext, type IrMessage, type IrPart } from '@switchyard/plugin-sdk';
 
 /** One Ollama chat message (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion). */
 export interface OllamaMessage {

@@ -1,4 +1,4 @@
-import type { CodecContext, IrRequest } from '@switchyard/kernel';
+import type { CodecContext, IrRequest } from '@switchyard/plugin-sdk';
 
 /**
  * The sampling fields of the IR as Ollama's `options` (the Modelfile parameters:

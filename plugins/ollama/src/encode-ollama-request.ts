@@ -1,4 +1,4 @@
-import type { CodecContext, IrRequest, IrThinking } from '@switchyard/kernel';
+import type { CodecContext, IrRequest, IrThinking } from '@switchyard/plugin-sdk';
 import { encodeOllamaMessage, type OllamaMessage } from './encode-ollama-messages.js';
 import { encodeOllamaOptions } from './encode-ollama-options.js';
 

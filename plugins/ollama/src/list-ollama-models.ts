@@ -7,7 +7,7 @@ import {
   type ModelInfo,
   type SecretRedactor,
   type UpstreamClient,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import type { OllamaBackendConfig } from './ollama-backend-config.js';
 import { ollamaUrl } from './ollama-urls.js';
 

@@ -1,4 +1,4 @@
-import type { IrFinishReason } from '@switchyard/kernel';
+import type { IrFinishReason } from '@switchyard/plugin-sdk';
 
 /**
  * Ollama's `done_reason` (`stop`, `length`, `load`, `unload`) as the IR's finish reason; a reply

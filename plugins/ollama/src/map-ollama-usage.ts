@@ -1,4 +1,4 @@
-import { asNumber, type IrUsage, type Json } from '@switchyard/kernel';
+import { asNumber, type IrUsage, type Json } from '@switchyard/plugin-sdk';
 
 /** Ollama's final-object counts (`prompt_eval_count`, `eval_count`) as IR usage; undefined without them. */
 export function decodeOllamaUsage(reply: Json): IrUsage | undefined {

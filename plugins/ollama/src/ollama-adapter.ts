@@ -9,7 +9,7 @@ import {
   type UpstreamCall,
   type UpstreamReply,
   type WireProtocol,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import type { OllamaBackendConfig } from './ollama-backend-config.js';
 import { OLLAMA_CHAT, OLLAMA_NDJSON } from './ollama-chat-codec.js';
 import { OLLAMA_EMBED } from './ollama-embed-codec.js';

@@ -1,4 +1,4 @@
-import { BackendConfig } from '@switchyard/kernel';
+import { BackendConfig } from '@switchyard/plugin-sdk';
 
 /**
  * `type: ollama` backend keys: BackendConfig's (`base_url`, default `http://localhost:11434`;

@@ -1,4 +1,4 @@
-import { ndjsonFraming, type ProtocolCodec } from '@switchyard/kernel';
+import { ndjsonFraming, type ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeOllamaResponse } from './decode-ollama-response.js';
 import { createOllamaStreamDecoder } from './decode-ollama-stream.js';
 import { encodeOllamaRequest } from './encode-ollama-request.js';

@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeOllamaEmbedReply } from './decode-ollama-embed-reply.js';
 import { encodeOllamaEmbed } from './encode-ollama-embed.js';
 

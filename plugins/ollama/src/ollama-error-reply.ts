@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { asString, isObject, parseJson, readBody, type UpstreamReply } from '@switchyard/kernel';
+import { asString, isObject, parseJson, readBody, type UpstreamReply } from '@switchyard/plugin-sdk';
 
 /** Error bodies are small; the rest is discarded. */
 const ERROR_BODY_LIMIT = 64 * 1024;

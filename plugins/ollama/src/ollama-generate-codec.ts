@@ -1,4 +1,4 @@
-import { ndjsonFraming, type ProtocolCodec } from '@switchyard/kernel';
+import { ndjsonFraming, type ProtocolCodec } from '@switchyard/plugin-sdk';
 import { createOllamaGenerateStreamDecoder, decodeOllamaGenerateResponse } from './decode-ollama-generate.js';
 import { encodeOllamaGenerate } from './encode-ollama-generate.js';
 import { OLLAMA_NDJSON } from './ollama-chat-codec.js';

@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { OllamaAdapter } from './ollama-adapter.js';
 import { OllamaBackendConfig } from './ollama-backend-config.js';
 import { ollamaChatCodec } from './ollama-chat-codec.js';

@@ -1,4 +1,4 @@
-import { GatewayError, joinUrl, type UpstreamCall } from '@switchyard/kernel';
+import { GatewayError, joinUrl, type UpstreamCall } from '@switchyard/plugin-sdk';
 
 /** vLLM's tokenizer endpoint, at the server's root (not under /v1). */
 export const VLLM_TOKENIZE_PATH = '/tokenize';

@@ -6,7 +6,7 @@ import {
   type CodecContext,
   type IrContentPart,
   type IrMediaSource,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { asObject, asString, isObject } from './read-openai-chat-json.js';
 
 /** One content part of a user, system or tool message; null (and reported as dropped) when the IR has no place for it. */

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrMessage, type IrPart, type IrToolCallPart } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrMessage, type IrPart, type IrToolCallPart } from '@switchyard/plugin-sdk';
 import { decodeOpenAIChatContent } from './decode-openai-chat-content.js';
 import { decodeOpenAIChatReasoning } from './decode-openai-chat-reasoning.js';
 import { asArray, asObject, asString, isObject, type Json } from './read-openai-chat-json.js';

@@ -1,4 +1,4 @@
-import type { IrReasoningPart } from '@switchyard/kernel';
+import type { IrReasoningPart } from '@switchyard/plugin-sdk';
 import { asArray, asObject, asString, type Json } from './read-openai-chat-json.js';
 
 /**

@@ -1,4 +1,4 @@
-import { GatewayError, thinkingFromEffort, type CodecContext, type IrRequest, type IrThinking } from '@switchyard/kernel';
+import { GatewayError, thinkingFromEffort, type CodecContext, type IrRequest, type IrThinking } from '@switchyard/plugin-sdk';
 import { decodeOpenAIChatMessages } from './decode-openai-chat-messages.js';
 import { decodeOpenAISampling, OPENAI_SAMPLING_FIELDS } from './decode-openai-sampling.js';
 import { decodeOpenAIChatResponseFormat, decodeOpenAIChatTools, decodeOpenAIChatToolChoice } from './decode-openai-chat-tools.js';

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrPart, type IrResponse } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrPart, type IrResponse } from '@switchyard/plugin-sdk';
 import { usageFromOpenAI } from './read-openai-usage.js';
 import { decodeOpenAIChatToolCall } from './decode-openai-chat-messages.js';
 import { decodeOpenAIChatReasoning } from './decode-openai-chat-reasoning.js';

@@ -1,4 +1,4 @@
-import type { CodecContext, IrStreamEvent, SseEvent, StreamDecoder } from '@switchyard/kernel';
+import type { CodecContext, IrStreamEvent, SseEvent, StreamDecoder } from '@switchyard/plugin-sdk';
 import { usageFromOpenAI } from './read-openai-usage.js';
 import { decodeOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { decodeOpenAIStreamError } from './map-openai-stream-error.js';

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrResponseFormat, type IrTool, type IrToolChoice } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrResponseFormat, type IrTool, type IrToolChoice } from '@switchyard/plugin-sdk';
 import { asArray, asObject, asString, isObject } from './read-openai-chat-json.js';
 
 /** `tools`: function tools (and custom tools); built-in tool types the IR cannot carry are dropped. */

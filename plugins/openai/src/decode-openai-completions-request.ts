@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrRequest } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrRequest } from '@switchyard/plugin-sdk';
 import { decodeOpenAISampling, OPENAI_SAMPLING_FIELDS } from './decode-openai-sampling.js';
 import { asObject, numberField, stringField } from './read-openai-chat-json.js';
 

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrEmbeddingInput, type IrEmbeddingRequest } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrEmbeddingInput, type IrEmbeddingRequest } from '@switchyard/plugin-sdk';
 
 const isTokens = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n));
 

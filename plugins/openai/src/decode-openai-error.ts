@@ -1,4 +1,4 @@
-import { asObject, asString, parseJson, type UpstreamErrorDecoder } from '@switchyard/kernel';
+import { asObject, asString, parseJson, type UpstreamErrorDecoder } from '@switchyard/plugin-sdk';
 
 /**
  * OpenAI's error body, `{"error": {"message", "type", "param", "code"}}`

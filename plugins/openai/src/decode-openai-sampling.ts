@@ -1,4 +1,4 @@
-import { GatewayError, numberField, type IrRequest, type Json } from '@switchyard/kernel';
+import { GatewayError, numberField, type IrRequest, type Json } from '@switchyard/plugin-sdk';
 
 /** OpenAI's `stop` (a string or a list of strings) as a list; anything else is a 400. */
 export function decodeStop(stop: unknown): string[] | undefined {

@@ -1,4 +1,4 @@
-import type { IrContentPart, IrMessage, IrPart, IrReasoningPart, IrToolCallPart, IrToolResultPart } from '@switchyard/kernel';
+import type { IrContentPart, IrMessage, IrPart, IrReasoningPart, IrToolCallPart, IrToolResultPart } from '@switchyard/plugin-sdk';
 import { toDataUrl, type Json } from './read-openai-chat-json.js';
 
 /** Reports a dropped field once per request (a long conversation would repeat it per part). */

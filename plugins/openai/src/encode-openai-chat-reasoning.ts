@@ -1,4 +1,4 @@
-import type { IrReasoningPart } from '@switchyard/kernel';
+import type { IrReasoningPart } from '@switchyard/plugin-sdk';
 import type { Json } from './read-openai-chat-json.js';
 
 /** An Anthropic-style thinking block as it travels on the OpenAI ingress (SPEC §3 `thinking_blocks`). */

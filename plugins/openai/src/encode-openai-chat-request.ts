@@ -1,4 +1,4 @@
-import { effortForBudget, type CodecContext, type IrRequest, type IrThinking, type IrTool } from '@switchyard/kernel';
+import { effortForBudget, type CodecContext, type IrRequest, type IrThinking, type IrTool } from '@switchyard/plugin-sdk';
 import { encodeOpenAIChatMessages, type Drop } from './encode-openai-chat-messages.js';
 import type { Json } from './read-openai-chat-json.js';
 

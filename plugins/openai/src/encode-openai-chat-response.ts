@@ -1,4 +1,4 @@
-import type { CodecContext, IrChoice, IrReasoningPart, IrResponse, IrTokenLogprob } from '@switchyard/kernel';
+import type { CodecContext, IrChoice, IrReasoningPart, IrResponse, IrTokenLogprob } from '@switchyard/plugin-sdk';
 import { encodeOpenAIChatToolCall } from './encode-openai-chat-messages.js';
 import { encodeOpenAIChatReasoning } from './encode-openai-chat-reasoning.js';
 import { encodeOpenAIChatUsage } from './encode-openai-chat-usage.js';

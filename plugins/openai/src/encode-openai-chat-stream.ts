@@ -1,4 +1,4 @@
-import type { CodecContext, IrStreamEvent, IrUsage, StreamEncoder } from '@switchyard/kernel';
+import type { CodecContext, IrStreamEvent, IrUsage, StreamEncoder } from '@switchyard/plugin-sdk';
 import { encodeOpenAIChatThinkingBlock } from './encode-openai-chat-reasoning.js';
 import { encodeOpenAIChatUsage } from './encode-openai-chat-usage.js';
 import { encodeOpenAIFinishReason } from './map-openai-finish-reason.js';

@@ -1,4 +1,4 @@
-import type { IrUsage } from '@switchyard/kernel';
+import type { IrUsage } from '@switchyard/plugin-sdk';
 import type { Json } from './read-openai-chat-json.js';
 
 /** IR usage as OpenAI's `usage`: prompt_tokens counts every input token, cached and cache-creation included. */

@@ -1,4 +1,4 @@
-import type { CodecContext, IrChoice, IrResponse, IrTokenLogprob } from '@switchyard/kernel';
+import type { CodecContext, IrChoice, IrResponse, IrTokenLogprob } from '@switchyard/plugin-sdk';
 import { encodeOpenAIChatUsage } from './encode-openai-chat-usage.js';
 import { encodeOpenAIFinishReason } from './map-openai-finish-reason.js';
 import type { Json } from './read-openai-chat-json.js';

@@ -1,4 +1,4 @@
-import type { CodecContext, IrEmbeddingRequest, IrEmbeddingResponse } from '@switchyard/kernel';
+import type { CodecContext, IrEmbeddingRequest, IrEmbeddingResponse } from '@switchyard/plugin-sdk';
 
 /** A vector as OpenAI's base64 form: the bytes of its little-endian float32s. */
 export function encodeFloat32Base64(vector: readonly number[]): string {

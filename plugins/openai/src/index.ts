@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { openaiChatCodec } from './openai-chat-codec.js';
 import { OpenAIAdapter } from './openai-adapter.js';
 import { OpenAIBackendConfig } from './openai-backend-config.js';

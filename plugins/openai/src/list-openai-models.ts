@@ -1,4 +1,4 @@
-import type { ModelInfo } from '@switchyard/kernel';
+import type { ModelInfo } from '@switchyard/plugin-sdk';
 
 /** Reads an OpenAI `GET /v1/models` list (vLLM adds `max_model_len`). */
 export function parseOpenAIModelList(json: unknown): ModelInfo[] {

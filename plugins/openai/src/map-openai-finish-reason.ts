@@ -1,4 +1,4 @@
-import type { IrFinishReason } from '@switchyard/kernel';
+import type { IrFinishReason } from '@switchyard/plugin-sdk';
 
 /** An OpenAI-compatible `finish_reason` in the IR's vocabulary (vLLM's `abort`/`error` are errors). */
 export function decodeOpenAIFinishReason(raw: unknown): IrFinishReason {

@@ -1,4 +1,4 @@
-import { encodeErrorEvent, GatewayError, type GatewayErrorKind, type IrStreamEvent } from '@switchyard/kernel';
+import { encodeErrorEvent, GatewayError, type GatewayErrorKind, type IrStreamEvent } from '@switchyard/plugin-sdk';
 import { asObject, asString, type Json } from './read-openai-chat-json.js';
 import { openaiErrorEnvelope } from './openai-error-envelope.js';
 

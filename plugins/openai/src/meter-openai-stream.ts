@@ -1,4 +1,4 @@
-import { hasErrorMarker, hasObjectMember, parseJsonObject, type IrUsage, type SseEvent, type StreamMeter } from '@switchyard/kernel';
+import { hasErrorMarker, hasObjectMember, parseJsonObject, type IrUsage, type SseEvent, type StreamMeter } from '@switchyard/plugin-sdk';
 import { usageFromOpenAI } from './read-openai-usage.js';
 
 type Json = Record<string, unknown>;

@@ -9,7 +9,7 @@ import {
   type UpstreamCall,
   type UpstreamReply,
   type WireProtocol,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { OPENAI_API_PATHS, OPENAI_DEFAULT_BASE_URL, OPENAI_MODELS_PATH } from './openai-api-paths.js';
 import { parseOpenAIModelList } from './list-openai-models.js';
 import type { OpenAIBackendConfig } from './openai-backend-config.js';

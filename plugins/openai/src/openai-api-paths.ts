@@ -1,4 +1,4 @@
-import type { Protocol } from '@switchyard/kernel';
+import type { Protocol } from '@switchyard/plugin-sdk';
 
 /** The OpenAI API path of each protocol an OpenAI-compatible server speaks. */
 export const OPENAI_API_PATHS: Partial<Record<Protocol, string>> = {

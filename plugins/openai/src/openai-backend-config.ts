@@ -1,4 +1,4 @@
-import { BackendConfig, THINKING_DIALECTS, type ThinkingDialect } from '@switchyard/kernel';
+import { BackendConfig, THINKING_DIALECTS, type ThinkingDialect } from '@switchyard/plugin-sdk';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 
 /**

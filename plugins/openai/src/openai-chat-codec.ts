@@ -1,4 +1,4 @@
-import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/kernel';
+import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeOpenAIChatRequest } from './decode-openai-chat-request.js';
 import { decodeOpenAIChatResponse } from './decode-openai-chat-response.js';
 import { createOpenAIChatStreamDecoder } from './decode-openai-chat-stream.js';

@@ -12,7 +12,7 @@ import {
   type ThinkingForm,
   type ThinkingTarget,
   type VocabularySlot,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 
 /**
  * The route profile's rules for `openai.chat` and `openai.completions` bodies (ProtocolCodec.profile). Thinking

@@ -1,4 +1,4 @@
-import type { ErrorEnvelope, GatewayError, GatewayErrorKind } from '@switchyard/kernel';
+import type { ErrorEnvelope, GatewayError, GatewayErrorKind } from '@switchyard/plugin-sdk';
 
 /** The OpenAI error `type` of each gateway error kind. */
 const OPENAI_TYPES: Record<GatewayErrorKind, string> = {

@@ -1,4 +1,4 @@
-import type { ProtocolUsage } from '@switchyard/kernel';
+import type { ProtocolUsage } from '@switchyard/plugin-sdk';
 import { createOpenAIStreamMeter } from './meter-openai-stream.js';
 import { readOpenAIReplyUsage } from './read-openai-usage.js';
 import { requestOpenAIStreamUsage } from './request-openai-stream-usage.js';

@@ -11,4 +11,4 @@ export {
   stringField,
   toDataUrl,
   type Json,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';

@@ -1,4 +1,4 @@
-import type { SseEvent, StreamErrorEvent } from '@switchyard/kernel';
+import type { SseEvent, StreamErrorEvent } from '@switchyard/plugin-sdk';
 import { decodeOpenAIStreamError } from './map-openai-stream-error.js';
 import { asObject } from './read-openai-chat-json.js';
 

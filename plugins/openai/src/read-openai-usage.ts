@@ -1,4 +1,4 @@
-import { readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/kernel';
+import { readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/plugin-sdk';
 
 /** OpenAI chat / completions / embeddings `usage`. */
 export function usageFromOpenAI(u: Record<string, unknown>): IrUsage {

@@ -1,4 +1,4 @@
-import { endsAtEventBoundary, forEachEventIn, lastEventEnd, type ChunkRewriter } from '@switchyard/kernel';
+import { endsAtEventBoundary, forEachEventIn, lastEventEnd, type ChunkRewriter } from '@switchyard/plugin-sdk';
 
 const EMPTY_CHOICES = Buffer.from('"choices":[]');
 const USAGE_OBJECT = Buffer.from('"usage":{');

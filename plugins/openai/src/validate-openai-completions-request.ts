@@ -1,4 +1,4 @@
-import { checkRequestFields, fieldChecks as f, xRateLimitHeaders, type FieldRules, type ProtocolCodec } from '@switchyard/kernel';
+import { checkRequestFields, fieldChecks as f, xRateLimitHeaders, type FieldRules, type ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeOpenAIError } from './decode-openai-error.js';
 import { openaiCompletionsProfile } from './openai-chat-profile.js';
 import { openaiStreamingUsage, openaiUsage } from './openai-usage-hooks.js';

@@ -6,7 +6,7 @@ import {
   type CodecContext,
   type IrContentPart,
   type IrMediaSource,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { asObject, asString } from './responses-json.js';
 
 /** One content part of an input message or tool output; null (reported as dropped) when the IR has no place for it. */

@@ -6,7 +6,7 @@ import {
   type IrReasoningPart,
   type IrTextPart,
   type IrToolResultPart,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { decodeResponsesContent } from './decode-responses-content.js';
 import { CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
 import { openCallId, type SealedItems } from './responses-call-ids.js';

@@ -6,7 +6,7 @@ import {
   type IrRequest,
   type IrResponseFormat,
   type IrThinking,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { decodeResponsesInput, statelessError } from './decode-responses-input.js';
 import { decodeResponsesToolChoice, decodeResponsesTools } from './decode-responses-tools.js';
 import { asObject, asString, booleanField, isObject, numberField, stringField, type Json } from './responses-json.js';

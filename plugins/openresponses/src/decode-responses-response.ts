@@ -5,7 +5,7 @@ import {
   type IrPart,
   type IrResponse,
   type IrTokenLogprob,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { asArray, asNumber, asObject, asString, type Json } from './responses-json.js';
 import { usageFromResponses } from './read-responses-usage.js';
 import { flattenToolName } from './responses-request-state.js';

@@ -1,4 +1,4 @@
-import type { CodecContext, IrStreamEvent, SseEvent, StreamDecoder } from '@switchyard/kernel';
+import type { CodecContext, IrStreamEvent, SseEvent, StreamDecoder } from '@switchyard/plugin-sdk';
 import { usageFromResponses } from './read-responses-usage.js';
 import { decodeResponsesStatus } from './decode-responses-response.js';
 import { asArray, asNumber, asObject, asString, parseJson, type Json } from './responses-json.js';

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrTool, type IrToolChoice } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrTool, type IrToolChoice } from '@switchyard/plugin-sdk';
 import type { DeclaredTool } from './decode-responses-input.js';
 import { asArray, asObject, asString, isObject, type Json } from './responses-json.js';
 import { flattenToolName, type ResponsesRequestState } from './responses-request-state.js';

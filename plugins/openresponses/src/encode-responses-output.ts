@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CodecContext, IrFinishReason, IrUsage, ProviderMetadata } from '@switchyard/kernel';
+import type { CodecContext, IrFinishReason, IrUsage, ProviderMetadata } from '@switchyard/plugin-sdk';
 import { CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
 import { asString, isObject, parseJson, type Json } from './responses-json.js';
 import { sealCallId } from './responses-call-ids.js';

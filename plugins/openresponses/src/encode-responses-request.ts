@@ -7,7 +7,7 @@ import {
   type IrThinking,
   type IrTool,
   type IrToolResultPart,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { toDataUrl, type Json } from './responses-json.js';
 
 /** Reports each dropped field once per request (a long conversation would repeat it per part). */

@@ -1,4 +1,4 @@
-import type { CodecContext, IrReasoningPart, IrResponse, IrTokenLogprob } from '@switchyard/kernel';
+import type { CodecContext, IrReasoningPart, IrResponse, IrTokenLogprob } from '@switchyard/plugin-sdk';
 import { ResponsesIds, responseObject, responseStatusFor, toolCallItem } from './encode-responses-output.js';
 import { sealReasoning } from './responses-reasoning-envelope.js';
 import { selfContainedMessageId, selfContainedReasoningId } from './responses-item-ids.js';

@@ -7,7 +7,7 @@ import {
   type IrUsage,
   type ProviderMetadata,
   type StreamEncoder,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { responsesErrorCode } from './map-responses-error-code.js';
 import {
   customToolInput,

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '@switchyard/kernel';
+import type { ModelInfo } from '@switchyard/plugin-sdk';
 
 /** Reads an OpenAI-style `GET /v1/models` list (`{data: [{id, owned_by, created}]}`; vLLM's `max_model_len` too). */
 export function parseOpenResponsesModelList(json: unknown): ModelInfo[] {

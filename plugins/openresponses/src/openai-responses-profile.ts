@@ -9,7 +9,7 @@ import {
   type ProfileDialect,
   type ThinkingForm,
   type VocabularySlot,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 
 const objectOr = (value: unknown): Json => (isObject(value) ? value : {});
 const readEffortThinking = (body: Json) => effortMeansOn(own(objectOr(own(body, 'reasoning')), 'effort'));

@@ -8,7 +8,7 @@ import {
   type UpstreamCall,
   type UpstreamReply,
   type WireProtocol,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { OPENRESPONSES_DEFAULT_BASE_URL, OPENRESPONSES_MODELS_PATH, OPENRESPONSES_RESPONSES_PATH } from './openresponses-api-paths.js';
 import { parseOpenResponsesModelList } from './list-openresponses-models.js';
 

@@ -1,5 +1,5 @@
 import { openaiErrorEnvelope } from '@switchyard/plugin-openai';
-import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/kernel';
+import { xRateLimitHeaders, type ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeResponsesRequest } from './decode-responses-request.js';
 import { decodeResponsesResponse } from './decode-responses-response.js';
 import { createResponsesStreamDecoder } from './decode-responses-stream.js';

@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { OpenResponsesAdapter } from './openresponses-adapter.js';
 import { openaiResponsesCodec } from './openresponses-codec.js';
 

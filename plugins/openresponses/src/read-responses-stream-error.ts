@@ -1,4 +1,4 @@
-import type { SseEvent, StreamErrorEvent } from '@switchyard/kernel';
+import type { SseEvent, StreamErrorEvent } from '@switchyard/plugin-sdk';
 import { asObject, asString, parseJson } from './responses-json.js';
 
 const FAILURE_TYPES = new Set(['error', 'response.failed']);

@@ -1,4 +1,4 @@
-import { readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/kernel';
+import { readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/plugin-sdk';
 
 /** Responses API `usage`. */
 export function usageFromResponses(u: Record<string, unknown>): IrUsage {

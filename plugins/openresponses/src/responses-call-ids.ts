@@ -1,4 +1,4 @@
-import type { IrReasoningPart, IrTextPart, ProviderMetadata } from '@switchyard/kernel';
+import type { IrReasoningPart, IrTextPart, ProviderMetadata } from '@switchyard/plugin-sdk';
 import { asString, isObject, parseJson, type Json } from './responses-json.js';
 
 /** Between a call's own id and the data sealed after it (base64url has no `~`). */

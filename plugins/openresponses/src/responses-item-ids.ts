@@ -1,4 +1,4 @@
-import type { IrReasoningPart } from '@switchyard/kernel';
+import type { IrReasoningPart } from '@switchyard/plugin-sdk';
 import { asString, isObject, parseJson } from './responses-json.js';
 import { openReasoning, sealReasoning } from './responses-reasoning-envelope.js';
 

@@ -12,4 +12,4 @@ export {
   stringField,
   toDataUrl,
   type Json,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';

@@ -1,4 +1,4 @@
-import type { CodecContext } from '@switchyard/kernel';
+import type { CodecContext } from '@switchyard/plugin-sdk';
 import type { Json } from './responses-json.js';
 
 /** A client tool as the client declared it, behind the (possibly flattened) name sent upstream. */

@@ -5,7 +5,7 @@ import {
   type GatewayError,
   type PassthroughFailure,
   type PassthroughFailureOptions,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { responsesErrorCode } from './map-responses-error-code.js';
 
 /**

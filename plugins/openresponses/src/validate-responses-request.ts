@@ -1,4 +1,4 @@
-import { checkRequestFields, fieldChecks as f, type FieldRules } from '@switchyard/kernel';
+import { checkRequestFields, fieldChecks as f, type FieldRules } from '@switchyard/plugin-sdk';
 
 /**
  * The documented top-level fields of a Responses API request, with their types and documented

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { GatewayError, isObject, readBody, type UpstreamReply } from '@switchyard/kernel';
+import { GatewayError, isObject, readBody, type UpstreamReply } from '@switchyard/plugin-sdk';
 import { discard } from './google-error-reply.js';
 
 /** Batches of one embeddings request in flight at once. */

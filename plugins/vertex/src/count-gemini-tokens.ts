@@ -1,4 +1,4 @@
-import { GatewayError } from '@switchyard/kernel';
+import { GatewayError } from '@switchyard/plugin-sdk';
 import type { Json } from './gemini-json.js';
 
 /**

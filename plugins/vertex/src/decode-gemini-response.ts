@@ -8,7 +8,7 @@ import {
   type IrTextPart,
   type IrTokenLogprob,
   type IrToolCallPart,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { arr, isObject, str, type Json } from './gemini-json.js';
 import { geminiPromptBlocked } from './gemini-errors.js';
 import { geminiToolCallId } from './gemini-tool-call-ids.js';

@@ -1,4 +1,4 @@
-import type { CodecContext, IrFinishReason, IrStreamEvent, IrUsage, SseEvent, StreamDecoder } from '@switchyard/kernel';
+import type { CodecContext, IrFinishReason, IrStreamEvent, IrUsage, SseEvent, StreamDecoder } from '@switchyard/plugin-sdk';
 import { arr, isObject, parseJson, str, type Json } from './gemini-json.js';
 import { applyGeminiPartialArg } from './apply-gemini-partial-args.js';
 import { geminiPromptBlocked, geminiStreamError, streamErrorOf } from './gemini-errors.js';

@@ -1,4 +1,4 @@
-import { asObject, asString, parseJson, type UpstreamErrorDecoder } from '@switchyard/kernel';
+import { asObject, asString, parseJson, type UpstreamErrorDecoder } from '@switchyard/plugin-sdk';
 
 /**
  * `retryDelay` of a `google.rpc.RetryInfo` entry in Google's error `details`, in whole seconds

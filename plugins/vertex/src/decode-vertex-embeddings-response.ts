@@ -1,4 +1,4 @@
-import { asArray, asNumber, asObject, GatewayError, isObject, type IrEmbeddingResponse } from '@switchyard/kernel';
+import { asArray, asNumber, asObject, GatewayError, isObject, type IrEmbeddingResponse } from '@switchyard/plugin-sdk';
 
 /**
  * A Vertex AI text embeddings `:predict` reply as IR

@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrMessage, type IrPart } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrMessage, type IrPart } from '@switchyard/plugin-sdk';
 import type { Json } from './gemini-json.js';
 import { geminiModelFamily, isGemini3OrLater } from './gemini-models.js';
 import {

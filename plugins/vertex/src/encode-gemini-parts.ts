@@ -1,4 +1,4 @@
-import type { CodecContext, IrContentPart, IrMediaSource, IrReasoningPart, IrToolCallPart, IrToolResultPart } from '@switchyard/kernel';
+import type { CodecContext, IrContentPart, IrMediaSource, IrReasoningPart, IrToolCallPart, IrToolResultPart } from '@switchyard/plugin-sdk';
 import { isObject, parseJson, type Json } from './gemini-json.js';
 
 const MEDIA_TYPES_BY_EXTENSION: Record<string, string> = {

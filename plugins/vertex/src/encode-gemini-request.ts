@@ -1,4 +1,4 @@
-import type { CodecContext, IrRequest } from '@switchyard/kernel';
+import type { CodecContext, IrRequest } from '@switchyard/plugin-sdk';
 import { isObject, type Json } from './gemini-json.js';
 import { encodeGeminiContents, encodeGeminiSystemInstruction } from './encode-gemini-contents.js';
 import { encodeGeminiThinking } from './encode-gemini-thinking.js';

@@ -1,4 +1,4 @@
-import { effortForBudget, type CodecContext, type IrThinking } from '@switchyard/kernel';
+import { effortForBudget, type CodecContext, type IrThinking } from '@switchyard/plugin-sdk';
 import type { Json } from './gemini-json.js';
 import { geminiModelFamily, isGemini3OrLater, type GeminiModelFamily } from './gemini-models.js';
 

@@ -1,4 +1,4 @@
-import type { CodecContext, IrTool, IrToolChoice } from '@switchyard/kernel';
+import type { CodecContext, IrTool, IrToolChoice } from '@switchyard/plugin-sdk';
 import type { Json } from './gemini-json.js';
 import { isEmptyObjectSchema, sanitizeGeminiSchema } from './sanitize-gemini-schema.js';
 

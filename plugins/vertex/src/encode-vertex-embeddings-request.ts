@@ -1,4 +1,4 @@
-import { GatewayError, type CodecContext, type IrEmbeddingRequest } from '@switchyard/kernel';
+import { GatewayError, type CodecContext, type IrEmbeddingRequest } from '@switchyard/plugin-sdk';
 import { vertexModelId } from './vertex-model-ids.js';
 
 /**

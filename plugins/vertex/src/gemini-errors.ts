@@ -1,4 +1,4 @@
-import { GatewayError, type IrStreamEvent } from '@switchyard/kernel';
+import { GatewayError, type IrStreamEvent } from '@switchyard/plugin-sdk';
 import { isObject, num, str, type Json } from './gemini-json.js';
 
 /**

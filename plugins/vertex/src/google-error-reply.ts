@@ -1,4 +1,4 @@
-import { decodeGenericUpstreamError, GatewayError, readBody, type SecretRedactor, type UpstreamReply } from '@switchyard/kernel';
+import { decodeGenericUpstreamError, GatewayError, readBody, type SecretRedactor, type UpstreamReply } from '@switchyard/plugin-sdk';
 import { decodeGoogleError } from './decode-google-error.js';
 
 /** How an error reply's body is read (error bodies are small; the rest is discarded). */

@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeGeminiResponse } from './decode-gemini-response.js';
 import { createGeminiStreamDecoder } from './decode-gemini-stream.js';
 import { decodeGoogleError } from './decode-google-error.js';

@@ -1,4 +1,4 @@
-import type { IrFinishReason } from '@switchyard/kernel';
+import type { IrFinishReason } from '@switchyard/plugin-sdk';
 
 const CONTENT_FILTER = new Set([
   'SAFETY',

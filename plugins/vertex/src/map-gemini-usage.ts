@@ -1,4 +1,4 @@
-import type { IrUsage } from '@switchyard/kernel';
+import type { IrUsage } from '@switchyard/plugin-sdk';
 import { num, type Json } from './gemini-json.js';
 
 /**

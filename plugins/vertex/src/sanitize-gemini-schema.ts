@@ -1,4 +1,4 @@
-import { GatewayError } from '@switchyard/kernel';
+import { GatewayError } from '@switchyard/plugin-sdk';
 import { isObject, type Json } from './gemini-json.js';
 
 /**

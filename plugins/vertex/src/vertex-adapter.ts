@@ -10,7 +10,7 @@ import {
   type UpstreamCall,
   type UpstreamReply,
   type WireProtocol,
-} from '@switchyard/kernel';
+} from '@switchyard/plugin-sdk';
 import { countTokensFromGemini, geminiCountTokensBody } from './count-gemini-tokens.js';
 import { decodeGoogleError } from './decode-google-error.js';
 import { credentialsRejected, discard } from './google-error-reply.js';

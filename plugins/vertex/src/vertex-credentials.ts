@@ -1,4 +1,4 @@
-import { GatewayError, type SecretRedactor } from '@switchyard/kernel';
+import { GatewayError, type SecretRedactor } from '@switchyard/plugin-sdk';
 import type { AuthClient, GoogleAuth } from 'google-auth-library';
 
 /** The OAuth scope Vertex AI needs. */

@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '@switchyard/kernel';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 import { decodeGoogleError } from './decode-google-error.js';
 import { decodeVertexEmbeddingsResponse } from './decode-vertex-embeddings-response.js';
 import { encodeVertexEmbeddingsRequest } from './encode-vertex-embeddings-request.js';

@@ -1,4 +1,4 @@
-import { GatewayError } from '@switchyard/kernel';
+import { GatewayError } from '@switchyard/plugin-sdk';
 
 /** Model publishers this plugin reaches on Vertex AI. */
 export type VertexPublisher = 'google' | 'anthropic';

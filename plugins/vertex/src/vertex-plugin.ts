@@ -1,4 +1,4 @@
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { anthropicMessagesCodec } from '@switchyard/plugin-anthropic';
 import { googleGenerateContentCodec } from './google-generate-content-codec.js';
 import { VertexAdapter } from './vertex-adapter.js';

@@ -1,4 +1,4 @@
-import { joinUrl } from '@switchyard/kernel';
+import { joinUrl } from '@switchyard/plugin-sdk';
 import type { VertexPublisher } from './vertex-model-ids.js';
 
 /** Vertex AI's default location when neither the config nor the environment names one. */

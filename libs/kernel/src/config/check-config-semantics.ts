@@ -1,10 +1,10 @@
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
-import type { RouteConfig } from './schema/route-config.js';
+import type { RouteConfig } from '@switchyard/plugin-sdk';
 import type { SwitchyardConfig } from './schema/switchyard-config.js';
 import type { ConfigIssues } from './config-issues.js';
 import { checkGovernanceConfig } from './check-governance-config.js';
 import { matchesModelGlob } from './model-glob.js';
-import { AUTH_TYPES } from './schema/backend-config.js';
+import { AUTH_TYPES } from '@switchyard/plugin-sdk';
 import { suggestNearestKey } from './suggest-nearest-key.js';
 import { checkAdminKeys } from './check-admin-keys.js';
 

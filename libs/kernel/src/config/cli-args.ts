@@ -1,5 +1,5 @@
 import { UsageError } from './config-error.js';
-import { LOG_LEVELS, type LogLevel } from './schema/logging-config.js';
+import { LOG_LEVELS, type LogLevel } from '@switchyard/plugin-sdk';
 
 /** A listen address from `--listen` / `--metrics-listen`; host absent in `:PORT` / `PORT` forms. */
 export interface HostPort {

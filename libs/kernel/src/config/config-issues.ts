@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error.js';
 import { formatKeyPath, PathLabels, type PathSegment } from './key-path.js';
-import { SecretRedactor } from '../secrets/secret-redactor.js';
+import { SecretRedactor } from '@switchyard/plugin-sdk';
 
 /** One problem found in a configuration, before it is formatted for the user. */
 export interface ConfigIssue {

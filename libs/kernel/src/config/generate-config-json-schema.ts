@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { PluginRegistry } from '../plugin/plugin-registry.js';
-import { AUTH_TYPES, BackendConfig } from './schema/backend-config.js';
-import { FORBIDDEN_PROFILE_KEYS, LIMITABLE_KEYS, PROFILE_KEY_TYPES } from './schema/profile-vocabulary.js';
+import { AUTH_TYPES, BackendConfig } from '@switchyard/plugin-sdk';
+import { FORBIDDEN_PROFILE_KEYS, LIMITABLE_KEYS, PROFILE_KEY_TYPES } from '@switchyard/plugin-sdk';
 import { SwitchyardConfig } from './schema/switchyard-config.js';
-import { RouteConfig } from './schema/route-config.js';
+import { RouteConfig } from '@switchyard/plugin-sdk';
 import { defaultsOf, knownKeysOf, nestedClassOf, transformerMetadata } from './class-introspection.js';
 import { CONFIG_KEY_DESCRIPTIONS } from './config-key-descriptions.js';
 

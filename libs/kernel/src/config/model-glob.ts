@@ -1,4 +1,4 @@
-import { compileModelGlob } from '../router/compile-model-glob.js';
+import { compileModelGlob } from '@switchyard/plugin-sdk';
 
 /** Whether a backend `models` glob admits a model name (the router's own matcher). */
 export function matchesModelGlob(glob: string, model: string): boolean {

@@ -1,5 +1,5 @@
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
-import type { SingleBackendFlag } from '../plugin/provider-plugin.js';
+import type { SingleBackendFlag } from '@switchyard/plugin-sdk';
 import { buildConfig, type BuiltConfig } from './build-config.js';
 import type { CliArgs } from './cli-args.js';
 import type { PathSegment } from './key-path.js';

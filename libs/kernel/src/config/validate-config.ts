@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
-import { BackendConfig } from './schema/backend-config.js';
+import { BackendConfig } from '@switchyard/plugin-sdk';
 import { SwitchyardConfig } from './schema/switchyard-config.js';
 import { checkUnknownKeys } from './check-unknown-keys.js';
 import type { ConfigIssues } from './config-issues.js';

@@ -1,8 +1,8 @@
 import { isGovernedKey } from '../config/check-governance-config.js';
 import type { ApiKeyEntry } from '../config/schema/server-config.js';
 import type { SwitchyardConfig } from '../config/schema/switchyard-config.js';
-import { compileModelGlob } from '../router/compile-model-glob.js';
-import type { KeyLimits } from './governance-store.js';
+import { compileModelGlob } from '@switchyard/plugin-sdk';
+import type { KeyLimits } from '@switchyard/plugin-sdk';
 import { compilePricing, type PriceLookup } from './price-usage.js';
 
 /** What one client key may do (issue #20), compiled once per configuration. */

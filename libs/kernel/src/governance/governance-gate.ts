@@ -1,4 +1,4 @@
-import type { KernelLogger } from '../logger.js';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import { measurementOf } from '../observability/exchange-measurement.js';
 import type { Exchange } from '../pipeline/exchange.js';
 import type { GatewayRequest } from '../pipeline/gateway-request.js';
@@ -7,7 +7,7 @@ import type { SwitchyardConfig } from '../config/schema/switchyard-config.js';
 import type { RouteDecision } from '../router/model-router.js';
 import type { AdmissionGate, AdmissionPass } from './admission-gate.js';
 import { compileKeyPolicies, type KeyPolicies, type KeyPolicy } from './compile-key-policies.js';
-import type { GovernanceStore, KeyLimits, Reservation } from './governance-store.js';
+import type { GovernanceStore, KeyLimits, Reservation } from '@switchyard/plugin-sdk';
 import { priceUsage, type ModelPrice } from './price-usage.js';
 import { modelNotAllowed, overLimit, unpricedModel } from './refuse-admission.js';
 

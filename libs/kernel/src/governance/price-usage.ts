@@ -1,5 +1,5 @@
-import type { IrUsage } from '../ir/ir-response.js';
-import type { PriceConfig } from '../config/schema/governance-config.js';
+import type { IrUsage } from '@switchyard/plugin-sdk';
+import type { PriceConfig } from '@switchyard/plugin-sdk';
 import type { SwitchyardConfig } from '../config/schema/switchyard-config.js';
 import type { RouteDecision } from '../router/model-router.js';
 

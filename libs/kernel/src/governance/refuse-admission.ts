@@ -1,5 +1,5 @@
-import { GatewayError } from '../errors/gateway-error.js';
-import type { LimitState } from './governance-store.js';
+import { GatewayError } from '@switchyard/plugin-sdk';
+import type { LimitState } from '@switchyard/plugin-sdk';
 import type { KeyPolicy } from './compile-key-policies.js';
 
 const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

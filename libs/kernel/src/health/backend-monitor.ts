@@ -1,5 +1,5 @@
-import type { KernelLogger } from '../logger.js';
-import type { ModelInfo } from '../plugin/provider-plugin.js';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
+import type { ModelInfo } from '@switchyard/plugin-sdk';
 import type { GatewayRuntime, RuntimeBackend } from '../pipeline/gateway-runtime.js';
 
 /** What readiness and `switchyard_backend_up` know about one backend. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConfigError } from '../config/config-error.js';
 import { KERNEL_LOGGER, KERNEL_OPTIONS, type KernelOptions } from '../kernel.module.js';
-import type { KernelLogger } from '../logger.js';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import { ObservabilityModule, MetricsRecorder } from '../observability/observability.module.js';
 import { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { JournalObserver, type JournalLineSink } from './journal-observer.js';

@@ -1,5 +1,5 @@
-import type { KernelLogger } from '../logger.js';
-import type { ModelInfo } from '../plugin/provider-plugin.js';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
+import type { ModelInfo } from '@switchyard/plugin-sdk';
 import type { GatewayRuntime } from '../pipeline/gateway-runtime.js';
 
 export interface CatalogEntry {

@@ -1,7 +1,7 @@
-import { createSseParser, endsAtEventBoundary } from '../stream/sse-events.js';
-import type { IrUsage } from '../ir/ir-response.js';
+import { createSseParser, endsAtEventBoundary } from '@switchyard/plugin-sdk';
+import type { IrUsage } from '@switchyard/plugin-sdk';
 import type { Exchange, ExchangeEnd } from '../pipeline/exchange.js';
-import type { StreamMeter } from './stream-meter.js';
+import type { StreamMeter } from '@switchyard/plugin-sdk';
 
 /** What one exchange measured, in milliseconds from when the pipeline took it. */
 export interface Measurement {

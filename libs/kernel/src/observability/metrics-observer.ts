@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
-import { UPSTREAM_STREAM_ERROR, type GatewayError } from '../errors/gateway-error.js';
+import { UPSTREAM_STREAM_ERROR, type GatewayError } from '@switchyard/plugin-sdk';
 import type { Exchange, ExchangeObserver } from '../pipeline/exchange.js';
-import type { Protocol } from '../protocol.js';
+import type { Protocol } from '@switchyard/plugin-sdk';
 import { priceUsage } from '../governance/price-usage.js';
 import { CounterTable } from './counter-table.js';
 import { measurementOf, type Measurement } from './exchange-measurement.js';

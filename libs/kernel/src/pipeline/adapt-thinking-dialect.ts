@@ -1,5 +1,5 @@
-import type { ThinkingDialect } from '../config/schema/backend-config.js';
-import type { ProtocolCodec } from '../plugin/protocol-codec.js';
+import type { ThinkingDialect } from '@switchyard/plugin-sdk';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 
 /**
  * A translated body says thinking the way its wire protocol's encoder does; a backend may want another

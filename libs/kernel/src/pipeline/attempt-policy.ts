@@ -1,5 +1,5 @@
-import type { BackendConfig } from '../config/schema/backend-config.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { BackendConfig } from '@switchyard/plugin-sdk';
+import { GatewayError } from '@switchyard/plugin-sdk';
 import type { RouteDecision, RouteTarget } from '../router/model-router.js';
 import { CLIENT_CLOSED_REQUEST } from './exchange.js';
 import { retryAfterMs, type ConcurrencyLimits, type TargetBalancer } from './target-balancer.js';

@@ -1,8 +1,8 @@
-import { GatewayError } from '../errors/gateway-error.js';
-import type { IrEmbeddingRequest } from '../ir/ir-embedding.js';
-import type { EmbeddingCodec } from '../plugin/embedding-codec.js';
-import type { CodecContext, ProtocolCodec, WireProtocol } from '../plugin/protocol-codec.js';
-import type { Protocol } from '../protocol.js';
+import { GatewayError } from '@switchyard/plugin-sdk';
+import type { IrEmbeddingRequest } from '@switchyard/plugin-sdk';
+import type { EmbeddingCodec } from '@switchyard/plugin-sdk';
+import type { CodecContext, ProtocolCodec, WireProtocol } from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
 
 type ClientEmbeddings = Required<Pick<EmbeddingCodec, 'decodeRequest' | 'encodeResponse'>>;
 type BackendEmbeddings = Required<Pick<EmbeddingCodec, 'encodeRequest' | 'decodeResponse'>>;

@@ -1,8 +1,8 @@
 import type { Observable } from 'rxjs';
-import type { GatewayError } from '../errors/gateway-error.js';
-import type { Protocol } from '../protocol.js';
-import type { IrUsage } from '../ir/ir-response.js';
-import type { ProtocolUsage } from '../observability/read-usage.js';
+import type { GatewayError } from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
+import type { IrUsage } from '@switchyard/plugin-sdk';
+import type { ProtocolUsage } from '@switchyard/plugin-sdk';
 import type { RouteDecision } from '../router/model-router.js';
 import type { PriceLookup } from '../governance/price-usage.js';
 

@@ -1,5 +1,5 @@
-import { GatewayError } from '../errors/gateway-error.js';
-import type { KernelLogger } from '../logger.js';
+import { GatewayError } from '@switchyard/plugin-sdk';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import { CLIENT_CLOSED_REQUEST, Exchange, type ExchangeObserver } from './exchange.js';
 import { forwardReply, type Interruptible } from './forward-reply.js';
 import type { GatewayReply, GatewayRequest, RequestPipeline } from './gateway-request.js';

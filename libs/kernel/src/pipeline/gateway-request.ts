@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { KernelLogger } from '../logger.js';
-import type { IncomingHeaders } from '../plugin/provider-plugin.js';
-import type { Protocol } from '../protocol.js';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
+import type { IncomingHeaders } from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
 import type { Exchange } from './exchange.js';
 
 /** A parsed client request, from an HTTP controller or an in-process caller. */

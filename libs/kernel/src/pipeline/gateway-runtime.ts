@@ -1,10 +1,10 @@
-import type { BackendConfig } from '../config/schema/backend-config.js';
+import type { BackendConfig } from '@switchyard/plugin-sdk';
 import type { SwitchyardConfig } from '../config/schema/switchyard-config.js';
-import type { KernelLogger } from '../logger.js';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
-import type { ProviderAdapter, ProviderPlugin } from '../plugin/provider-plugin.js';
+import type { ProviderAdapter, ProviderPlugin } from '@switchyard/plugin-sdk';
 import { ModelRouter } from '../router/model-router.js';
-import { SecretRedactor } from '../secrets/secret-redactor.js';
+import { SecretRedactor } from '@switchyard/plugin-sdk';
 
 export interface RuntimeBackend {
   config: BackendConfig;

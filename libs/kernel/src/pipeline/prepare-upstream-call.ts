@@ -1,9 +1,9 @@
-import { thinkingDialectOf } from '../config/schema/backend-config.js';
-import { GatewayError } from '../errors/gateway-error.js';
-import type { KernelLogger } from '../logger.js';
-import type { WireProtocol } from '../plugin/protocol-codec.js';
+import { thinkingDialectOf } from '@switchyard/plugin-sdk';
+import { GatewayError } from '@switchyard/plugin-sdk';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
+import type { WireProtocol } from '@switchyard/plugin-sdk';
 import { applyNativeProfileKeys } from '../profile/apply-native-profile-keys.js';
-import { endpointPath } from '../protocol.js';
+import { endpointPath } from '@switchyard/plugin-sdk';
 import type { RouteDecision } from '../router/model-router.js';
 import { adaptThinkingDialect } from './adapt-thinking-dialect.js';
 import type { Exchange } from './exchange.js';

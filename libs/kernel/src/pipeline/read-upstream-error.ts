@@ -1,10 +1,10 @@
-import type { GatewayError } from '../errors/gateway-error.js';
-import type { UpstreamReply } from '../plugin/provider-plugin.js';
-import type { WireProtocol } from '../plugin/protocol-codec.js';
-import type { Protocol } from '../protocol.js';
-import { destroyWhenIdle } from '../stream/destroy-when-idle.js';
-import { mapUpstreamHttpError } from '../upstream/map-upstream-failure.js';
-import { readBody } from '../upstream/upstream-client.js';
+import type { GatewayError } from '@switchyard/plugin-sdk';
+import type { UpstreamReply } from '@switchyard/plugin-sdk';
+import type { WireProtocol } from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
+import { destroyWhenIdle } from '@switchyard/plugin-sdk';
+import { mapUpstreamHttpError } from '@switchyard/plugin-sdk';
+import { readBody } from '@switchyard/plugin-sdk';
 import type { GatewayRuntime, RuntimeBackend } from './gateway-runtime.js';
 import { idleTimeout } from './upstream-idle-timeout.js';
 

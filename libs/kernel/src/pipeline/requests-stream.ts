@@ -1,4 +1,4 @@
-import type { ProtocolCodec } from '../plugin/protocol-codec.js';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 
 /**
  * Whether the client's request asks for a streamed reply: its ingress codec says

@@ -1,7 +1,7 @@
-import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
-import type { KernelLogger } from '../logger.js';
+import { GatewayError, isGatewayError } from '@switchyard/plugin-sdk';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import type { RouteDecision } from '../router/model-router.js';
-import { mapTransportError } from '../upstream/map-upstream-failure.js';
+import { mapTransportError } from '@switchyard/plugin-sdk';
 import { armRetryDeadline, concurrencyLimits, cooldownAfter, planAttempts, tryNextTarget, type FailedAttempt } from './attempt-policy.js';
 import type { Exchange } from './exchange.js';
 import type { SentReply } from './forward-reply.js';

@@ -1,6 +1,6 @@
-import type { IrRequest } from '../ir/ir-request.js';
+import type { IrRequest } from '@switchyard/plugin-sdk';
 import { applyIrThinkingProfile, withoutThinkingKeys } from '../profile/apply-ir-thinking-profile.js';
-import type { AppliedProfile } from '../profile/profile-types.js';
+import type { AppliedProfile } from '@switchyard/plugin-sdk';
 import type { RouteDecision } from '../router/model-router.js';
 
 /**

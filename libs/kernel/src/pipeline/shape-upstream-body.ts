@@ -1,8 +1,8 @@
-import { thinkingDialectOf, type BackendConfig, type ThinkingDialect } from '../config/schema/backend-config.js';
-import type { KernelLogger } from '../logger.js';
+import { thinkingDialectOf, type BackendConfig, type ThinkingDialect } from '@switchyard/plugin-sdk';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import { applyProfile } from '../profile/apply-profile.js';
-import type { ProfileDialect } from '../profile/profile-dialect.js';
-import type { Protocol } from '../protocol.js';
+import type { ProfileDialect } from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
 import type { RouteDecision } from '../router/model-router.js';
 
 export interface ShapedBody {

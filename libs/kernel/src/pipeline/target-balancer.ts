@@ -1,5 +1,5 @@
-import type { RouteStrategy } from '../config/schema/route-config.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { RouteStrategy } from '@switchyard/plugin-sdk';
+import { GatewayError } from '@switchyard/plugin-sdk';
 import type { RouteTarget } from '../router/model-router.js';
 
 /** Whether the background monitor has marked a backend down. */

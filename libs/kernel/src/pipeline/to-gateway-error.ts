@@ -1,6 +1,6 @@
-import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
-import type { KernelLogger } from '../logger.js';
-import { mapTransportError } from '../upstream/map-upstream-failure.js';
+import { GatewayError, isGatewayError } from '@switchyard/plugin-sdk';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
+import { mapTransportError } from '@switchyard/plugin-sdk';
 import { CLIENT_CLOSED_REQUEST } from './exchange.js';
 import type { GatewayRequest } from './gateway-request.js';
 import type { RuntimeBackend } from './gateway-runtime.js';

@@ -1,9 +1,9 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { GatewayError } from '../errors/gateway-error.js';
-import type { IrRequest } from '../ir/ir-request.js';
-import type { IrStreamEvent } from '../ir/ir-stream-event.js';
-import type { IrUsage } from '../ir/ir-response.js';
-import type { KernelLogger } from '../logger.js';
+import { GatewayError } from '@switchyard/plugin-sdk';
+import type { IrRequest } from '@switchyard/plugin-sdk';
+import type { IrStreamEvent } from '@switchyard/plugin-sdk';
+import type { IrUsage } from '@switchyard/plugin-sdk';
+import type { KernelLogger } from '@switchyard/plugin-sdk';
 import type { PluginRegistry } from '../plugin/plugin-registry.js';
 import type {
   CodecContext,
@@ -15,9 +15,9 @@ import type {
   StreamFramer,
   StreamFraming,
   WireProtocol,
-} from '../plugin/protocol-codec.js';
-import type { Protocol } from '../protocol.js';
-import { createSseParser, MAX_SSE_EVENT_BYTES } from '../stream/sse-events.js';
+} from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
+import { createSseParser, MAX_SSE_EVENT_BYTES } from '@switchyard/plugin-sdk';
 import { EmbeddingTranslation } from './embedding-translation.js';
 
 type ClientSide = Required<Pick<ProtocolCodec, 'decodeRequest' | 'encodeResponse' | 'createStreamEncoder'>>;

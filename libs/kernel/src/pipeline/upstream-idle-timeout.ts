@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '@switchyard/plugin-sdk';
 import type { RuntimeBackend } from './gateway-runtime.js';
 
 /** The kernel's idle limit on a reply body (destroyWhenIdle), worded as the upstream client's. */

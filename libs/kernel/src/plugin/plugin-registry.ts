@@ -1,7 +1,7 @@
-import { BackendConfig } from '../config/schema/backend-config.js';
-import type { Protocol } from '../protocol.js';
-import { isProviderPlugin, type ProviderPlugin } from './provider-plugin.js';
-import type { ProtocolCodec, WireProtocol } from './protocol-codec.js';
+import { BackendConfig } from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
+import { isProviderPlugin, type ProviderPlugin } from '@switchyard/plugin-sdk';
+import type { ProtocolCodec, WireProtocol } from '@switchyard/plugin-sdk';
 
 /**
  * The provider plugins and protocol codecs this gateway knows. Built-ins are registered by the

@@ -1,9 +1,9 @@
-import { FORBIDDEN_PROFILE_KEYS } from '../config/schema/profile-vocabulary.js';
-import { deepEqual, isPlainObject, isSet, own, put } from './json-values.js';
-import { isFieldKey, isThinkingKey, noEquivalentReason, type FieldKey } from './map-profile-vocabulary.js';
-import { slotOf } from './profile-dialect.js';
+import { FORBIDDEN_PROFILE_KEYS } from '@switchyard/plugin-sdk';
+import { deepEqual, isPlainObject, isFieldSet as isSet, ownField as own, put } from '@switchyard/plugin-sdk';
+import { isFieldKey, isThinkingKey, noEquivalentReason, type FieldKey } from '@switchyard/plugin-sdk';
+import { slotOf } from '@switchyard/plugin-sdk';
 import { cloneProfileValue, mergeOver, mergeUnder } from './merge-profile-values.js';
-import { drop, markApplied, type ProfileRun } from './profile-run.js';
+import { dropProfileField as drop, markApplied, type ProfileRun } from '@switchyard/plugin-sdk';
 
 const FORBIDDEN: ReadonlySet<string> = new Set(FORBIDDEN_PROFILE_KEYS);
 

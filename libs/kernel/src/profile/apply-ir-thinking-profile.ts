@@ -1,7 +1,7 @@
-import type { IrRequest, IrThinking } from '../ir/ir-request.js';
-import { finiteNumber, isPlainObject, own } from './json-values.js';
-import type { AppliedProfile, RouteProfile } from './profile-types.js';
-import { effortForBudget } from './thinking-effort.js';
+import type { IrRequest, IrThinking } from '@switchyard/plugin-sdk';
+import { finiteNumber, isPlainObject, ownField as own } from '@switchyard/plugin-sdk';
+import type { AppliedProfile, RouteProfile } from '@switchyard/plugin-sdk';
+import { effortForBudget } from '@switchyard/plugin-sdk';
 
 const bool = (value: unknown) => (typeof value === 'boolean' ? value : undefined);
 

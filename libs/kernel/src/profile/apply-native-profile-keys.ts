@@ -1,5 +1,5 @@
-import { PROFILE_KEY_TYPES } from '../config/schema/profile-vocabulary.js';
-import type { RouteProfile } from './profile-types.js';
+import { PROFILE_KEY_TYPES } from '@switchyard/plugin-sdk';
+import type { RouteProfile } from '@switchyard/plugin-sdk';
 
 /**
  * On a translated request, the profile's provider-native keys (any key outside the profile

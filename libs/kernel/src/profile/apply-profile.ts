@@ -1,9 +1,9 @@
 import { applyClamp, applyDefaults } from './apply-defaults-and-clamp.js';
-import { applyLimits } from './apply-limits.js';
+import { applyLimits } from '@switchyard/plugin-sdk';
 import { applySystemPrompt } from './apply-system-prompt.js';
 import { applyCallerThinkingKeys, applyThinkingClamp, applyThinkingDefaults } from './apply-thinking.js';
-import type { ProfileRun } from './profile-run.js';
-import type { ProfileResult, ProfileTarget, RouteProfile } from './profile-types.js';
+import type { ProfileRun } from '@switchyard/plugin-sdk';
+import type { ProfileResult, ProfileTarget, RouteProfile } from '@switchyard/plugin-sdk';
 
 const NONE: Readonly<Record<string, never>> = Object.freeze({});
 

@@ -1,6 +1,6 @@
-import type { SystemPromptMode } from '../config/schema/route-config.js';
-import { isPlainObject, own } from './json-values.js';
-import { drop, type ProfileRun } from './profile-run.js';
+import type { SystemPromptMode } from '@switchyard/plugin-sdk';
+import { isPlainObject, ownField as own } from '@switchyard/plugin-sdk';
+import { dropProfileField as drop, type ProfileRun } from '@switchyard/plugin-sdk';
 
 export interface SystemPrompt {
   mode: SystemPromptMode;

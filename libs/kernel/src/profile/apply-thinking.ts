@@ -1,7 +1,7 @@
-import { boundValue } from './apply-limits.js';
-import { finiteNumber, own, type JsonObject } from './json-values.js';
-import { thinkingFormOf } from './profile-dialect.js';
-import { drop, markApplied, type ProfileRun } from './profile-run.js';
+import { boundValue } from '@switchyard/plugin-sdk';
+import { finiteNumber, ownField as own, type JsonObject } from '@switchyard/plugin-sdk';
+import { thinkingFormOf } from '@switchyard/plugin-sdk';
+import { dropProfileField as drop, markApplied, type ProfileRun } from '@switchyard/plugin-sdk';
 
 const bool = (value: unknown) => (typeof value === 'boolean' ? value : undefined);
 

@@ -1,4 +1,4 @@
-import { cloneJson, deepEqual, isPlainObject, own, put, type JsonObject } from './json-values.js';
+import { cloneJson, deepEqual, isPlainObject, ownField as own, put, type JsonObject } from '@switchyard/plugin-sdk';
 
 /**
  * `defaults` under the caller's object: the caller's fields win, a caller's `null` counts as not set (the

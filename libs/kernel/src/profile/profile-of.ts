@@ -1,5 +1,5 @@
-import type { RouteConfig } from '../config/schema/route-config.js';
-import type { RouteProfile } from './profile-types.js';
+import type { RouteConfig } from '@switchyard/plugin-sdk';
+import type { RouteProfile } from '@switchyard/plugin-sdk';
 
 const hasKeys = (value: object | undefined): value is object => value !== undefined && Object.keys(value).length > 0;
 

@@ -1,4 +1,4 @@
-import type { Protocol } from '../protocol.js';
+import type { Protocol } from '@switchyard/plugin-sdk';
 
 /** Content part types that make a request a `vision` one for auto_route (SPEC §2). */
 const MEDIA_PART_TYPES = new Set([

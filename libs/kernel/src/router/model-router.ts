@@ -1,10 +1,10 @@
-import type { BackendConfig } from '../config/schema/backend-config.js';
-import type { RouteConfig, RouteStrategy } from '../config/schema/route-config.js';
-import type { Protocol } from '../protocol.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { BackendConfig } from '@switchyard/plugin-sdk';
+import type { RouteConfig, RouteStrategy } from '@switchyard/plugin-sdk';
+import type { Protocol } from '@switchyard/plugin-sdk';
+import { GatewayError } from '@switchyard/plugin-sdk';
 import { profileOf } from '../profile/profile-of.js';
-import type { RouteProfile } from '../profile/profile-types.js';
-import { compileModelGlob, isLiteralGlob } from './compile-model-glob.js';
+import type { RouteProfile } from '@switchyard/plugin-sdk';
+import { compileModelGlob, isLiteralGlob } from '@switchyard/plugin-sdk';
 import { hasMediaContent } from './media-content.js';
 
 export type RouteVia = 'virtual_model' | 'glob' | 'passthrough_unrouted';

@@ -1,4 +1,4 @@
-import type { ChunkRewriter } from './observed-stream.js';
+import type { ChunkRewriter } from '@switchyard/plugin-sdk';
 
 /** Applies rewriters in order (undefined ones skipped); an empty chunk flushes each in turn. */
 export function chainRewriters(...rewriters: Array<ChunkRewriter | undefined>): ChunkRewriter | undefined {

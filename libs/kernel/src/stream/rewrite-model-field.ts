@@ -1,4 +1,4 @@
-import type { ChunkRewriter } from './observed-stream.js';
+import type { ChunkRewriter } from '@switchyard/plugin-sdk';
 
 const KEY = Buffer.from('"model"');
 /** A value longer than this is not a model name: the bytes are forwarded untouched. */

@@ -1,8 +1,8 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
-import { BudgetConfig } from './governance-config.js';
-import { IsWorkers } from './validators.js';
+import { BudgetConfig } from '@switchyard/plugin-sdk';
+import { IsWorkers } from '@switchyard/plugin-sdk';
 import { AdminKeyEntry } from './admin-key-entry.js';
 
 /**

@@ -1,11 +1,11 @@
 import 'reflect-metadata'; // @Type reads design:type metadata when the class is defined
 import { Type } from 'class-transformer';
 import { IsArray, IsObject, IsString, ValidateNested } from 'class-validator';
-import { BackendConfig } from './backend-config.js';
-import { GovernanceConfig, type PriceConfig } from './governance-config.js';
+import { BackendConfig } from '@switchyard/plugin-sdk';
+import { GovernanceConfig, type PriceConfig } from '@switchyard/plugin-sdk';
 import { JournalConfig } from './journal-config.js';
-import { LoggingConfig } from './logging-config.js';
-import { RouteConfig } from './route-config.js';
+import { LoggingConfig } from '@switchyard/plugin-sdk';
+import { RouteConfig } from '@switchyard/plugin-sdk';
 import { ServerConfig } from './server-config.js';
 import { StateConfig } from './state-config.js';
 import { TelemetryConfig } from './telemetry-config.js';
