@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'examples/**/dist/**', '.bench/**'] },
+  { ignores: ['**/dist/**', '**/test-dist/**', '**/node_modules/**', 'examples/**/dist/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

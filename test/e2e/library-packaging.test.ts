@@ -18,6 +18,7 @@ const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const TSC = path.join(REPO, 'node_modules/typescript/bin/tsc');
 
 const WORKSPACES = [
+  'libs/plugin-sdk',
   'libs/kernel',
   'libs/testing',
   'plugins/openai',
@@ -89,6 +90,7 @@ describe('npm pack → npm install → run', { timeout: 240_000 }, () => {
       packages: Record<string, { resolved?: string }>;
     };
     for (const name of [
+      '@switchyard/plugin-sdk',
       '@switchyard/kernel',
       '@switchyard/gateway',
       '@switchyard/plugin-openai',
@@ -119,7 +121,7 @@ describe('npm pack → npm install → run', { timeout: 240_000 }, () => {
     writeFileSync(
       path.join(app, 'check.ts'),
       `import { createSwitchyard, SwitchyardError, type ChatCompletionChunk, type SwitchyardStream } from '@switchyard/gateway';
-import type { ProviderPlugin } from '@switchyard/kernel';
+import type { ProviderPlugin } from '@switchyard/plugin-sdk';
 import { startFakeUpstream } from '@switchyard/testing';
 import echo from '@switchyard-example/plugin-echo';
 

@@ -1,6 +1,5 @@
 export * from './fake-upstream.js';
-export * from './sse.js';
-export * from './codec-harness.js';
+export * from '@switchyard/plugin-sdk/testing';
 export * from './rules/check-provider-request.js';
 export * from './rules/check-anthropic-messages-request.js';
 export * from './rules/check-openai-responses-request.js';

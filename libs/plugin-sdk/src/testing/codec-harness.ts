@@ -6,15 +6,9 @@
  *   const events = decodeSse(myCodec, fixtureEvents('my-provider/text.chunks.txt'));
  *   assert.deepEqual(events.at(-1), { type: 'finish', reason: 'stop', rawReason: 'stop' });
  */
-import {
-  createSseParser,
-  type CodecContext,
-  type IrStreamEvent,
-  type ProtocolCodec,
-  type SseEvent,
-  type StreamDecoder,
-  type StreamEncoder,
-} from '@switchyard/plugin-sdk';
+import type { IrStreamEvent } from '../ir/ir-stream-event.js';
+import type { CodecContext, ProtocolCodec, SseEvent, StreamDecoder, StreamEncoder } from '../plugin/protocol-codec.js';
+import { createSseParser } from '../stream/sse-events.js';
 
 /** A CodecContext for tests: `droppedFields` lists every field the codec said it could not express. */
 export interface TestCodecContext extends CodecContext {
@@ -83,7 +77,7 @@ export function encodeSse(
   return out + encoder.end();
 }
 
-/** The JSON payloads of SSE text, skipping OpenAI's `[DONE]`. */
+/** The JSON payloads of SSE text, skipping the `[DONE]` sentinel that ends some protocols' streams. */
 export function sseData<T = Record<string, unknown>>(sse: string | readonly string[]): T[] {
   return parseSseEvents(sse)
     .filter((e) => e.data !== '[DONE]')
