@@ -12,7 +12,7 @@ import mockPlugin, {
   type MockOptions,
 } from '@switchyard/plugin-mock';
 import { validate } from 'class-validator';
-import { collectText, parseSse, sseJson } from '../helpers/sse.js';
+import { collectText, parseSse, sseJson } from '../../../test/dist/helpers/sse.js';
 
 function adapter(options: MockOptions = {}): MockAdapter {
   const config = Object.assign(new MockBackendConfig(), { id: 'mock-test', type: 'mock' }, options);

@@ -9,7 +9,7 @@ import {
   encodeOpenAIChatResponse,
   encodeOpenAIFinishReason,
 } from '@switchyard/plugin-openai';
-import { readFixtureJson } from '../helpers/fake-upstream.js';
+import { readFixtureJson } from '../../../test/dist/helpers/fake-upstream.js';
 
 const ctx: CodecContext = { clientModel: 'virtual-x', requestId: 'req-r', dropped: () => {} };
 

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { BackendContext, UpstreamCall } from '@switchyard/kernel';
 import { MockBackendConfig, MockEventReadable, mockText, plugin, SingleChunkPlan, type MockOptions } from '@switchyard/plugin-mock';
-import { collectText, parseSse, sseJson } from '../helpers/sse.js';
+import { collectText, parseSse, sseJson } from '../../../test/dist/helpers/sse.js';
 
 function adapter(options: MockOptions = {}) {
   const config = Object.assign(new MockBackendConfig(), { id: 'mock-stream', type: 'mock' }, options);

@@ -15,7 +15,7 @@ import {
   googleGenerateContentCodec,
   sanitizeGeminiSchema,
 } from '@switchyard/plugin-vertex';
-import { codecContext, plain } from '../helpers/anthropic-codec.js';
+import { codecContext, plain } from '../../../test/dist/helpers/anthropic-codec.js';
 
 const user = (text: string): IrMessage => ({ role: 'user', parts: [{ type: 'text', text }] });
 const ir = (over: Partial<IrRequest>): IrRequest => ({

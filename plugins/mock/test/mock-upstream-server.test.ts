@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { mockText, startMockUpstream, type MockUpstream } from '@switchyard/plugin-mock/standalone';
-import { parseSse, sseJson } from '../helpers/sse.js';
+import { parseSse, sseJson } from '../../../test/dist/helpers/sse.js';
 
-const SERVER_JS = fileURLToPath(new URL('../../../plugins/mock/dist/serve-mock-upstream.js', import.meta.url));
+const SERVER_JS = fileURLToPath(new URL('../dist/serve-mock-upstream.js', import.meta.url));
 
 describe('standalone mock upstream', () => {
   let up: MockUpstream;

@@ -9,8 +9,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { BackendContext, UpstreamCall } from '@switchyard/kernel';
 import anthropicPlugin, { AnthropicAdapter, AnthropicBackendConfig } from '@switchyard/plugin-anthropic';
 import { validate } from 'class-validator';
-import { json, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { collectText } from '../helpers/sse.js';
+import { json, startFakeUpstream, type FakeUpstream } from '../../../test/dist/helpers/fake-upstream.js';
+import { collectText } from '../../../test/dist/helpers/sse.js';
 
 function adapter(options: Partial<AnthropicBackendConfig>): AnthropicAdapter {
   const config = Object.assign(new AnthropicBackendConfig(), { id: 'claude', type: 'anthropic' }, options);

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { IrMessage, IrRequest } from '@switchyard/kernel';
 import { anthropicMessagesCodec, fitAnthropicJsonSchema } from '@switchyard/plugin-anthropic';
 import { checkAnthropicMessagesRequest } from '@switchyard/testing';
-import { codecContext, plain } from '../helpers/anthropic-codec.js';
+import { codecContext, plain } from '../../../test/dist/helpers/anthropic-codec.js';
 
 const encode = (ir: Partial<IrRequest>, ctx = codecContext()) =>
   anthropicMessagesCodec.encodeRequest!(

@@ -8,8 +8,8 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createSseParser, type IrResponse, type IrStreamEvent } from '@switchyard/kernel';
 import { anthropicMessagesCodec } from '@switchyard/plugin-anthropic';
-import { fixtureFolder, readFixtureJson } from '../helpers/fake-upstream.js';
-import { anthropicFixtureSse, codecContext, decodeAnthropicSse, plain } from '../helpers/anthropic-codec.js';
+import { fixtureFolder, readFixtureJson } from '../../../test/dist/helpers/fake-upstream.js';
+import { anthropicFixtureSse, codecContext, decodeAnthropicSse, plain } from '../../../test/dist/helpers/anthropic-codec.js';
 
 const CLEAR_THINKING_SIGNATURE =
   'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv/VeJBNbejNWIWRBn+KPNEgz6HWtKx7p+QRgKsEoaDGjsiqfht7gTRFYHiyIwD1VSmNqHxv3wy8KEMP+LYb/TC4UH3H97tuoaADARFFcA0phdfxnzKQxFnc9lwY+dKlzUsaKSUAFeu1bDL5ikZJ1vL0Fkz6JjoFke0L/wOJRIUDUlDUOFJ1tZ3ea7g6LGE/5hwuvWgLwewdcm64d+43l7F57XrOmqNd6flI2K/oPr/4yzNgvi/EhT6Ca17BgB';

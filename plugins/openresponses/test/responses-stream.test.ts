@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError, type CodecContext, type IrStreamEvent } from '@switchyard/kernel';
 import { openaiResponsesCodec, openReasoning } from '@switchyard/plugin-openresponses';
-import { parseSse } from '../helpers/sse.js';
-import { assertResponsesEventOrder, responsesEvents, type ResponsesEvent } from '../helpers/responses-events.js';
+import { parseSse } from '../../../test/dist/helpers/sse.js';
+import { assertResponsesEventOrder, responsesEvents, type ResponsesEvent } from '../../../test/dist/helpers/responses-events.js';
 
 function ctx(): CodecContext & { droppedFields: string[] } {
   const droppedFields: string[] = [];

@@ -23,8 +23,8 @@ import {
   normaliseOllamaErrorReply,
   ollamaChatCodec,
 } from '@switchyard/plugin-ollama';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { fakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeUpstream, type FakeUpstream } from '../../../test/dist/helpers/fake-upstream.js';
+import { fakeOllama } from '../../../test/dist/helpers/fake-ollama.js';
 
 function ctx(dropped: string[] = []): CodecContext {
   return { clientModel: 'virtual', requestId: 'req-1', dropped: (f) => dropped.push(f) };

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSseParser, type CodecContext, type IrStreamEvent, type SseEvent } from '@switchyard/kernel';
 import { createOpenAIChatStreamDecoder, createOpenAIChatStreamEncoder } from '@switchyard/plugin-openai';
-import { readFixtureLines } from '../helpers/fake-upstream.js';
-import { parseSse } from '../helpers/sse.js';
+import { readFixtureLines } from '../../../test/dist/helpers/fake-upstream.js';
+import { parseSse } from '../../../test/dist/helpers/sse.js';
 
 const ctx = (includeUsage?: boolean): CodecContext => ({ clientModel: 'virtual-x', requestId: 'req-s', includeUsage, dropped: () => {} });
 

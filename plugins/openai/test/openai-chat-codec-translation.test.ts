@@ -10,8 +10,8 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { PluginRegistry, Translation, type CodecContext } from '@switchyard/kernel';
 import { plugin } from '@switchyard/plugin-openai';
-import { readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
-import { collectText, parseSse } from '../helpers/sse.js';
+import { readFixtureJson, readFixtureLines } from '../../../test/dist/helpers/fake-upstream.js';
+import { collectText, parseSse } from '../../../test/dist/helpers/sse.js';
 
 function translation(): Translation {
   const ctx: CodecContext = { clientModel: 'virtual-x', requestId: 'req-t', dropped: () => {} };

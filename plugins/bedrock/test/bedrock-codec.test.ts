@@ -30,8 +30,13 @@ import {
   shapeBedrockBody,
 } from '@switchyard/plugin-bedrock';
 import { plugin as anthropic } from '@switchyard/plugin-anthropic';
-import { converseStreamEvents, DEFAULT_REPLY, encodeBedrockEvent, encodeBedrockException } from '../helpers/fake-bedrock.js';
-import { collectText, parseSse } from '../helpers/sse.js';
+import {
+  converseStreamEvents,
+  DEFAULT_REPLY,
+  encodeBedrockEvent,
+  encodeBedrockException,
+} from '../../../test/dist/helpers/fake-bedrock.js';
+import { collectText, parseSse } from '../../../test/dist/helpers/sse.js';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 

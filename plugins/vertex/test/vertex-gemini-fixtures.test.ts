@@ -10,9 +10,9 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { mapUpstreamHttpError, SecretRedactor, type IrResponse, type IrStreamEvent } from '@switchyard/kernel';
 import { decodeGoogleError, googleGenerateContentCodec } from '@switchyard/plugin-vertex';
-import { fixtureFolder, fixturePath, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
-import { codecContext, plain } from '../helpers/anthropic-codec.js';
-import { decodeGeminiSse, geminiFixtureSse } from '../helpers/gemini-codec.js';
+import { fixtureFolder, fixturePath, readFixtureJson, readFixtureLines } from '../../../test/dist/helpers/fake-upstream.js';
+import { codecContext, plain } from '../../../test/dist/helpers/anthropic-codec.js';
+import { decodeGeminiSse, geminiFixtureSse } from '../../../test/dist/helpers/gemini-codec.js';
 import { readFileSync } from 'node:fs';
 
 /** The thoughtSignature of part `p` of chunk `line` of a streamed fixture. */

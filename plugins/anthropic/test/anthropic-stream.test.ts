@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import type { IrStreamEvent } from '@switchyard/kernel';
-import { fixtureFolder } from '../helpers/fake-upstream.js';
+import { fixtureFolder } from '../../../test/dist/helpers/fake-upstream.js';
 import {
   anthropicFixtureSse,
   codecContext,
@@ -17,7 +17,7 @@ import {
   encodeAnthropicSse,
   plain,
   sseEventsOf,
-} from '../helpers/anthropic-codec.js';
+} from '../../../test/dist/helpers/anthropic-codec.js';
 
 const streamFixtures = readdirSync(fixtureFolder('anthropic'))
   .filter((f) => f.endsWith('.chunks.txt'))

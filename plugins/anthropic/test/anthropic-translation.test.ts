@@ -16,9 +16,9 @@ import { PluginRegistry, Translation, type Protocol } from '@switchyard/kernel';
 import anthropic from '@switchyard/plugin-anthropic';
 import openai from '@switchyard/plugin-openai';
 import { checkAnthropicMessagesRequest } from '@switchyard/testing';
-import { fixtureEvents, fixtureFolder, readFixtureJson, readFixtureLines } from '../helpers/fake-upstream.js';
-import { collectText, parseSse } from '../helpers/sse.js';
-import { codecContext, sseEventsOf } from '../helpers/anthropic-codec.js';
+import { fixtureEvents, fixtureFolder, readFixtureJson, readFixtureLines } from '../../../test/dist/helpers/fake-upstream.js';
+import { collectText, parseSse } from '../../../test/dist/helpers/sse.js';
+import { codecContext, sseEventsOf } from '../../../test/dist/helpers/anthropic-codec.js';
 
 const registry = new PluginRegistry().register(openai).register(anthropic);
 

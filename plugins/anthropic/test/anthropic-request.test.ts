@@ -13,8 +13,8 @@ import {
   planAnthropicThinking,
   shapeAnthropicCountTokensBody,
 } from '@switchyard/plugin-anthropic';
-import { readFixtureJson } from '../helpers/fake-upstream.js';
-import { codecContext, plain } from '../helpers/anthropic-codec.js';
+import { readFixtureJson } from '../../../test/dist/helpers/fake-upstream.js';
+import { codecContext, plain } from '../../../test/dist/helpers/anthropic-codec.js';
 
 const decode = (body: Record<string, unknown>, ctx = codecContext()) => plain(anthropicMessagesCodec.decodeRequest!(body, ctx));
 const encode = (ir: Partial<IrRequest>, ctx = codecContext()) =>

@@ -13,8 +13,8 @@ import {
   googleGenerateContentCodec,
   parseGeminiJsonPath,
 } from '@switchyard/plugin-vertex';
-import { codecContext, plain } from '../helpers/anthropic-codec.js';
-import { decodeGeminiSse, geminiSse } from '../helpers/gemini-codec.js';
+import { codecContext, plain } from '../../../test/dist/helpers/anthropic-codec.js';
+import { decodeGeminiSse, geminiSse } from '../../../test/dist/helpers/gemini-codec.js';
 
 const decode = (body: unknown) => plain(googleGenerateContentCodec.decodeResponse!(body, codecContext()));
 const chunk = (parts: object[], extra: object = {}) => ({

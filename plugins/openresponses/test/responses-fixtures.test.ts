@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CodecContext, IrStreamEvent } from '@switchyard/kernel';
 import { openaiResponsesCodec } from '@switchyard/plugin-openresponses';
-import { fixtureEvents, readFixtureJson } from '../helpers/fake-upstream.js';
-import { parseSse } from '../helpers/sse.js';
-import { assertResponsesEventOrder, responsesEvents } from '../helpers/responses-events.js';
+import { fixtureEvents, readFixtureJson } from '../../../test/dist/helpers/fake-upstream.js';
+import { parseSse } from '../../../test/dist/helpers/sse.js';
+import { assertResponsesEventOrder, responsesEvents } from '../../../test/dist/helpers/responses-events.js';
 
 function ctx(): CodecContext & { droppedFields: string[] } {
   const droppedFields: string[] = [];

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GatewayError, SecretRedactor } from '@switchyard/kernel';
 import { AdcCredentials, StaticCredentials } from '@switchyard/plugin-vertex';
-import { json, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startFakeGoogleAuth, type FakeGoogleAuth } from '../helpers/vertex-e2e.js';
+import { json, startFakeUpstream, type FakeUpstream } from '../../../test/dist/helpers/fake-upstream.js';
+import { startFakeGoogleAuth, type FakeGoogleAuth } from '../../../test/dist/helpers/vertex-e2e.js';
 
 const signal = () => AbortSignal.timeout(20_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-adc-'));
