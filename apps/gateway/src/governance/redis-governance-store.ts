@@ -14,7 +14,7 @@ import type {
   UsageSnapshot,
 } from '@switchyard/kernel';
 import { RENEW_SCRIPT } from '../state/redis-scripts.js';
-import { computeBudgetPeriod, type PeriodBounds } from './compute-budget-period.js';
+import { budgetPeriodAt, type PeriodSpan } from './budget-period.js';
 import { GOV_ADMIT_SCRIPT, GOV_READ_SCRIPT, GOV_RECONCILE_SCRIPT, GOV_SETTLE_SCRIPT } from './redis-governance-scripts.js';
 
 export interface RedisGovernanceStoreOptions {
@@ -52,7 +52,7 @@ interface Counters {
 interface Mirror {
   keyId: string;
   hashKey: string;
-  period: PeriodBounds;
+  period: PeriodSpan;
   /** The period's tokens and micro-usd (reserved + used) as last read from Redis. */
   known: { tokens: number; usd: number };
   /** The period's whole hash as last read (for reports during an outage). */
@@ -207,7 +207,7 @@ export class RedisGovernanceStore implements GovernanceStore {
   }
 
   private mirrorOf(keyId: string, nowMs: number, limits: KeyLimits): Mirror {
-    const period = computeBudgetPeriod(limits.budget?.period ?? 'month', nowMs);
+    const period = budgetPeriodAt(limits.budget?.period ?? 'month', nowMs);
     const hashKey = `${this.keysOf(keyId).base}:p:${period.id}`;
     let m = this.mirrors.get(hashKey);
     if (!m) {
@@ -233,9 +233,9 @@ export class RedisGovernanceStore implements GovernanceStore {
     const head = `${prefix}{gov:`;
     const glob = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{gov:*}:p:*`;
     const now = Date.now();
-    const current = new Map<string, PeriodBounds>();
+    const current = new Map<string, PeriodSpan>();
     for (const p of ['day', 'week', 'month'] as const) {
-      const b = computeBudgetPeriod(p, now);
+      const b = budgetPeriodAt(p, now);
       current.set(b.id, b);
     }
     let cursor = '0';

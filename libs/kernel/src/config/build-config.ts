@@ -7,8 +7,7 @@ import { interpolateConfigValues } from './interpolate-config-values.js';
 import { isPlainObject } from './is-plain-object.js';
 import type { PathSegment } from './key-path.js';
 import { loadConfiguredPlugins } from './load-configured-plugins.js';
-import { normalizeAdminKeys } from './normalize-admin-keys.js';
-import { normalizeApiKeys, normalizeCollections } from './normalize-config.js';
+import { normalizeAdminKeys, normalizeApiKeys, normalizeCollections } from './normalize-config.js';
 import { collectSecrets } from './secret-positions.js';
 import { validateConfigTree } from './validate-config.js';
 

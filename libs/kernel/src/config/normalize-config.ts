@@ -50,11 +50,39 @@ export function normalizeCollections(root: Record<string, unknown>, issues: Conf
  * interpolation.
  */
 export function normalizeApiKeys(root: Record<string, unknown>, issues: ConfigIssues): void {
+  normalizeKeyList(root, 'api_keys', issues, {
+    shape: '{ name, key }',
+    isEmpty: (e) => e.key === '',
+    // Errors name the key as written and by its name: `server.api_keys[2] (team-a): …`.
+    labelWithName: true,
+  });
+}
+
+/**
+ * `server.admin_keys` entries as `{ key }` / `{ name, key | key_sha256 }` objects; empty keys are
+ * dropped (`["${SWITCHYARD_ADMIN_KEY:-}"]` with the variable unset means no admin endpoint).
+ * Runs after interpolation.
+ */
+export function normalizeAdminKeys(root: Record<string, unknown>, issues: ConfigIssues): void {
+  normalizeKeyList(root, 'admin_keys', issues, {
+    shape: '{ name, key | key_sha256 }',
+    isEmpty: (e) => e.key === '' && e.key_sha256 === undefined,
+    labelWithName: false,
+  });
+}
+
+/** A `server.<field>` list of key strings or objects, as objects; empty keys dropped, labels kept for errors. */
+function normalizeKeyList(
+  root: Record<string, unknown>,
+  field: 'api_keys' | 'admin_keys',
+  issues: ConfigIssues,
+  rules: { shape: string; isEmpty: (entry: Record<string, unknown>) => boolean; labelWithName: boolean },
+): void {
   const server = root.server;
-  if (!isPlainObject(server) || !('api_keys' in server)) return;
-  const entries = server.api_keys;
+  if (!isPlainObject(server) || !(field in server)) return;
+  const entries = server[field];
   if (entries === null) {
-    server.api_keys = [];
+    server[field] = [];
     return;
   }
   if (!Array.isArray(entries)) return; // the schema reports "must be an array"
@@ -65,15 +93,14 @@ export function normalizeApiKeys(root: Record<string, unknown>, issues: ConfigIs
       if (entry === '') return;
       kept.push({ key: entry });
     } else if (isPlainObject(entry)) {
-      if (entry.key === '') return;
+      if (rules.isEmpty(entry)) return;
       kept.push(entry);
     } else {
-      issues.addVerbatim(['server', 'api_keys', i], 'expected a key string or { name, key }');
+      issues.addVerbatim(['server', field, i], `expected a key string or ${rules.shape}`);
       return;
     }
-    // Errors name the key as written and by its name: `server.api_keys[2] (team-a): …`.
-    const name = isPlainObject(entry) && typeof entry.name === 'string' && entry.name !== '' ? ` (${entry.name})` : '';
-    issues.labels.set(['server', 'api_keys', at], formatKeyPath(['server', 'api_keys', i]) + name);
+    const named = rules.labelWithName && isPlainObject(entry) && typeof entry.name === 'string' && entry.name !== '';
+    issues.labels.set(['server', field, at], formatKeyPath(['server', field, i]) + (named ? ` (${entry.name as string})` : ''));
   });
-  server.api_keys = kept;
+  server[field] = kept;
 }

@@ -94,13 +94,12 @@ export async function forwardReply(
   if (translation || !isEventStream(contentType)) headers['content-type'] = 'text/event-stream; charset=utf-8';
   exchange.overheadMs = exchange.upstreamSentAt! - exchange.startedAt + (performance.now() - exchange.upstreamHeadersAt!);
   exchange.startStream(out.chunks$);
-  const envelope = runtime.registry.codec(req.protocol)?.errorEnvelope;
+  const ingress = runtime.registry.codec(req.protocol);
+  const envelope = ingress?.errorEnvelope;
   const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u), onStreamError) : null;
   const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
   // Passthrough streams of some protocols end in the protocol's own failure events (they may need the upstream's response id).
-  const passthroughFailure = translating
-    ? null
-    : (runtime.registry.codec(req.protocol)?.createPassthroughFailure?.({ clientModel }) ?? null);
+  const passthroughFailure = translating ? null : (ingress?.createPassthroughFailure?.({ clientModel }) ?? null);
   if (passthroughFailure) out.chunks$.subscribe((chunk) => passthroughFailure.observe(chunk));
   /** The stream's last words after a failure: the client protocol's error event(s), on an event boundary. */
   // The protocol's plugin writes these events: secrets are redacted in its bytes, as in the rest of the stream.

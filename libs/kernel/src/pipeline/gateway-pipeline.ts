@@ -84,7 +84,9 @@ export class GatewayPipeline implements RequestPipeline {
     else req.signal.addEventListener('abort', clientGone, { once: true });
     const entry: Interruptible = { interrupt: (error) => cut.abort(error) };
     const model = req.body.model;
-    const stream = requestsStream(runtime.registry.codec(req.protocol), req.body, req.operation);
+    // The ingress protocol's codec (its plugin's): stream or not, usage, field checks.
+    const ingress = runtime.registry.codec(req.protocol);
+    const stream = requestsStream(ingress, req.body, req.operation);
     const exchange = new Exchange(
       req.requestId,
       req.protocol,
@@ -100,7 +102,7 @@ export class GatewayPipeline implements RequestPipeline {
       this.open.delete(entry);
       runtime.release();
     });
-    exchange.usageReader = runtime.registry.codec(req.protocol)?.usage ?? null;
+    exchange.usageReader = ingress?.usage ?? null;
     if (this.wantBodies) exchange.requestBody = req.body;
     for (const o of this.observers) o.observe(exchange);
     try {
@@ -108,7 +110,7 @@ export class GatewayPipeline implements RequestPipeline {
         throw GatewayError.invalidRequest('model: required, a non-empty string naming the model', 'model');
       }
       // The ingress's own field checks (its plugin's codec), before routing: 400 before 404.
-      runtime.registry.codec(req.protocol)?.validateRequest?.(req.body, req.operation);
+      ingress?.validateRequest?.(req.body, req.operation);
       const decision = runtime.router.route(model, { protocol: req.protocol, body: req.body });
       exchange.decision = decision;
       // Client keys (issue #20): admitted (or refused) once, after routing, before the first attempt.
