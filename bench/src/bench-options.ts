@@ -5,6 +5,8 @@ import type { KeysMode } from './governed-key.js';
 export interface BenchOptions {
   seconds: number;
   warmupSeconds: number;
+  /** Before the first cell, seconds of load per request shape on every target (JIT and heap at steady state). */
+  prewarmSeconds: number;
   targets: Array<'direct' | 'switchyard' | 'nginx' | 'floor'>;
   /** Node binaries for Switchyard: versions ("24", "26") or paths; "" = the one running the bench. */
   nodes: string[];
@@ -30,6 +32,9 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [options]        (each option also reads the BENCH_* variable shown)
   --seconds N        measured seconds per cell            BENCH_SECONDS      (default 5)
   --warmup N         warm-up seconds per cell             BENCH_WARMUP       (default 1)
+  --prewarm N        before the first cell, N s of load   BENCH_PREWARM      (default 3)
+                     (c=16) per request shape on every target, so that cells measure
+                     steady state, not the JIT compiling the first requests (0 = off)
   --targets LIST     direct,switchyard,nginx[,floor]      BENCH_TARGETS      (default direct,switchyard,nginx;
                      floor = a bare node:http + undici proxy on the same Node)
   --node LIST        Node for Switchyard: 24, 26, 26.10.0 BENCH_NODE         (default: the bench's own node)
@@ -78,6 +83,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     options: {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
+      prewarm: { type: 'string' },
       targets: { type: 'string' },
       node: { type: 'string' },
       workers: { type: 'string' },
@@ -112,6 +118,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   return {
     seconds: positive(values.seconds ?? env.BENCH_SECONDS ?? '5', '--seconds'),
     warmupSeconds: positive(values.warmup ?? env.BENCH_WARMUP ?? '1', '--warmup', true),
+    prewarmSeconds: positive(values.prewarm ?? env.BENCH_PREWARM ?? '3', '--prewarm', true),
     targets: targets as BenchOptions['targets'],
     nodes: nodes.length ? nodes : [''],
     workers: [...new Set(workers)],

@@ -14,6 +14,7 @@ export interface RunInfo {
   nginx?: string;
   seconds: number;
   warmupSeconds: number;
+  prewarmSeconds: number;
   pinning: string;
 }
 
@@ -110,7 +111,7 @@ export function markdownReport(info: RunInfo, results: CellResult[], checks: Tar
     '',
     `- host: ${info.host}; 1-min load average ${info.loadAverage[0].toFixed(2)} at start, ${info.loadAverage[1].toFixed(2)} at end`,
     `- code: ${info.code}`,
-    `- load generator: Node ${info.loadGeneratorNode}, undici, closed loop; ${info.seconds} s measured after ${info.warmupSeconds} s warm-up per cell`,
+    `- load generator: Node ${info.loadGeneratorNode}, undici, closed loop; ${info.seconds} s measured after ${info.warmupSeconds} s warm-up per cell; before its first cell, every target ${info.prewarmSeconds} s of load (c=16) per request shape`,
     `- Switchyard on Node ${info.switchyardNodes.join(', ') || DASH}; nginx ${info.nginx ?? DASH}`,
     `- pinning: ${info.pinning}`,
     '',

@@ -36,3 +36,5 @@ function serve(port: number, upstreamUrl: string): void {
 
 const args = process.argv.slice(2);
 for (let i = 0; i + 1 < args.length; i += 2) serve(Number(args[i]), args[i + 1]!);
+// Exit through process.exit so that `--cpu-prof` (NODE_OPTIONS) writes the floor's profile too.
+process.on('SIGTERM', () => process.exit(0));

@@ -63,13 +63,20 @@ function runs(target: Target, scenario: Scenario): boolean {
   return (!scenario.only || scenario.only.includes(target.kind)) && target.endpoint(scenario.pacing) !== undefined;
 }
 
+/** The scenarios of `list` that `target` runs, one per request shape (client, pacing, stream, body). */
+function requestShapes(target: Target, list: Scenario[]): Scenario[] {
+  const seen = new Set<string>();
+  return list.filter((scenario) => {
+    const key = `${scenario.client ?? ''} ${scenario.pacing} ${scenario.stream} ${scenario.claudeCode ?? ''}`;
+    if (!runs(target, scenario) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** One request per target and request shape before measuring anything, to fail early and clearly. */
 async function preflight(target: Target, list: Scenario[]): Promise<void> {
-  const seen = new Set<string>();
-  for (const scenario of list.filter((s) => runs(target, s))) {
-    const key = `${scenario.client ?? ''} ${scenario.pacing} ${scenario.stream} ${scenario.claudeCode ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const scenario of requestShapes(target, list)) {
     const { origin, model, headers } = target.endpoint(scenario.pacing)!;
     const res = await fetch(`${origin}${pathOf(scenario)}`, {
       method: 'POST',
@@ -80,6 +87,33 @@ async function preflight(target: Target, list: Scenario[]): Promise<void> {
     const text = await res.text();
     const ok = res.status === 200 && text.includes(scenario.stream ? streamEndOf(scenario) : replyMarkOf(scenario));
     if (!ok) throw new Error(`${target.name} (${scenario.id}) answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+  }
+}
+
+/**
+ * Load on every request shape the target serves, unmeasured, before its first cell: a Node target
+ * compiles its hot path over the first ~20,000 requests (on this VM the gateway's CPU per request
+ * halves between the first and the tenth second of load), so without this the first cells of each
+ * target measure the JIT. Paced and burst shapes take their fast twin (same code, no idle time).
+ */
+async function prewarm(target: Target, list: Scenario[], seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  for (const scenario of requestShapes(target, list)) {
+    if (scenario.pacing === 'paced' || scenario.pacing === 'burst') continue;
+    const { origin, model, headers } = target.endpoint(scenario.pacing)!;
+    const load = await runLoad({
+      origin,
+      path: pathOf(scenario),
+      body: requestBody(scenario, model),
+      stream: scenario.stream,
+      streamEnd: streamEndOf(scenario),
+      headers,
+      concurrency: 16,
+      warmupMs: 0,
+      durationMs: seconds * 1000,
+    });
+    if (load.errors > 0)
+      throw new Error(`${target.name} (${scenario.id}) failed ${load.errors} requests while warming up: ${load.firstError}`);
   }
 }
 
@@ -275,6 +309,10 @@ async function main(): Promise<number> {
       await t.verify?.();
       if (t.pids().length) idleRssMiB[t.name] = rssOf(t.pids()) / 1024;
     }
+    for (const t of targets) {
+      log(`bench: warming ${t.name} up (${opts.prewarmSeconds} s per request shape)`);
+      await prewarm(t, list, opts.prewarmSeconds);
+    }
 
     const cells = cellsOf(list);
     log(
@@ -314,6 +352,7 @@ async function main(): Promise<number> {
       nginx: targets.find((t) => t.kind === 'nginx')?.version,
       seconds: opts.seconds,
       warmupSeconds: opts.warmupSeconds,
+      prewarmSeconds: opts.prewarmSeconds,
       pinning: pin.enabled ? `load generator + upstream on core ${pin.loadCore}, proxy on core ${pin.proxyCore} (taskset)` : 'off',
     };
     process.stdout.write('\n' + markdownTable(results) + '\n\n' + probeTable(results) + '\n\n' + checkLines(checks).join('\n') + '\n');
