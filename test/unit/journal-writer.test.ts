@@ -326,7 +326,7 @@ describe('JournalWriter', () => {
       );
       return sink.batches.length;
     };
-    assert.equal(await run(), 2, 'default 10 ms: the five later lines in one write');
+    assert.equal(await run(), 2, 'default 50 ms: the five later lines in one write');
     assert.equal(await run(0), 6, '0: one write per line');
   });
 });
