@@ -12,7 +12,7 @@ import { markdownReport, markdownTable, checkLines, probeTable, type RunInfo } f
 import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.js';
 import { cellResult, compareCell, type CellResult } from './cell-result.js';
 import { formatSummary } from './cpu-profile-summary.js';
-import { startHealthProbe } from './healthz-probe.js';
+import { spawnHealthProbe } from './healthz-probe.js';
 import { checkIssueTargets, memoryLines } from './issue-targets.js';
 import { runLoad } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
@@ -126,7 +126,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
   // Probe cells: the loop delay and /healthz over the measured phase, RSS half-way through it.
   const probing = cell.scenario.probe === true;
   const durationMs = Math.max(opts.seconds, cell.scenario.minSeconds ?? 0) * 1000;
-  let healthz: ReturnType<typeof startHealthProbe> | undefined;
+  const healthz = probing ? await spawnHealthProbe(origin) : undefined;
   let rssOpenKiB: number | undefined;
   let rssTimer: NodeJS.Timeout | undefined;
   const load = await runLoad({
@@ -143,7 +143,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
       before = { proxy: totalCpuMicros(target.pids()), load: loadCpu(), machine: machineBusyMicros() };
       if (!probing) return;
       target.loopDelay?.start();
-      healthz = startHealthProbe(origin);
+      healthz?.start();
       rssTimer = setTimeout(() => (rssOpenKiB = rssOf(target.pids())), durationMs / 2);
     },
   });

@@ -10,8 +10,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const dist = (f: string) => new URL(`../../../bench/dist/${f}`, import.meta.url).href;
-const { startHealthProbe } = (await import(dist('healthz-probe.js'))) as {
+const { startHealthProbe, spawnHealthProbe } = (await import(dist('healthz-probe.js'))) as {
   startHealthProbe(origin: string, intervalMs?: number, timeoutMs?: number): { stop(): Promise<number[]> };
+  spawnHealthProbe(origin: string, intervalMs?: number, timeoutMs?: number): Promise<{ start(): void; stop(): Promise<number[]> }>;
 };
 const { loopDelayNodeFlags } = (await import(dist('loop-delay.js'))) as { loopDelayNodeFlags(): string[] };
 
@@ -91,6 +92,31 @@ test('the /healthz probe opens a new connection per probe and times each answer'
     await new Promise((r) => setTimeout(r, 50));
     const failed = await dead.stop();
     assert.ok(failed.length >= 1 && failed.every((t) => t === 300), `refused: ${failed.join(', ')}`);
+  } finally {
+    server.close();
+  }
+});
+
+test('the /healthz probe process probes only between start and stop, with its own event loop', async () => {
+  let connections = 0;
+  const server: Server = createServer((_req, res) => res.end('ok'));
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const probe = await spawnHealthProbe(origin, 50);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(connections, 0, 'no probe before start()');
+    probe.start();
+    // This process's event loop blocked for 400 ms: the probe process goes on probing meanwhile.
+    await new Promise((r) => setTimeout(r, 50));
+    const t = Date.now();
+    while (Date.now() - t < 400);
+    await new Promise((r) => setTimeout(r, 100));
+    const times = await probe.stop();
+    assert.ok(times.length >= 3, `${times.length} probes`);
+    assert.equal(connections, times.length, 'one new connection per probe');
+    assert.ok(times.filter((ms) => ms < 200).length >= 3, `answers not held up by this process's blocked loop: ${times.join(', ')}`);
   } finally {
     server.close();
   }
