@@ -77,6 +77,25 @@ export function markdownTable(results: CellResult[]): string {
   return lines.join('\n');
 }
 
+/** Garbage collection of the one-process Node targets per cell: what stalls their event loop besides the work itself. */
+export function gcTable(results: CellResult[]): string {
+  const rows = results.filter((r) => r.gc);
+  if (rows.length === 0) return '';
+  const lines = [
+    '| scenario | c | target | scavenges | scavenge ms per s | mark-compacts | mark-compact ms per s | longest pause ms | GC ms per request |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    const gc = r.gc!;
+    const perS = (ms: number) => num((ms * 1000) / r.elapsedMs, 1);
+    const perReq = num(((gc.minor.ms + gc.major.ms) * 1000) / Math.max(1, r.completed), 1);
+    lines.push(
+      `| ${r.scenario} | ${r.concurrency} | ${r.target} | ${gc.minor.count} | ${perS(gc.minor.ms)} | ${gc.major.count} | ${perS(gc.major.ms)} | ${num(gc.maxMs, 1)} | ${perReq} µs |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** The probe cells: event-loop delay, /healthz times and RSS with the streams open. */
 export function probeTable(results: CellResult[]): string {
   const probed = results.filter((r) => r.loopDelayMs || r.healthzMs);
@@ -123,6 +142,14 @@ export function markdownReport(info: RunInfo, results: CellResult[], checks: Tar
     '',
     ...(probeTable(results)
       ? ['Open streams (event-loop delay read with perf_hooks.monitorEventLoopDelay inside the target):', '', probeTable(results), '']
+      : []),
+    ...(gcTable(results)
+      ? [
+          'Garbage collection in the Node targets over each measured phase (PerformanceObserver `gc` entries; a pause stops the event loop):',
+          '',
+          gcTable(results),
+          '',
+        ]
       : []),
     ...(results.some((r) => r.invalid)
       ? [`**Cells marked invalid ran with the load core ≥ 90 % busy: they measured the load generator, not the proxy.**`, '']

@@ -1,6 +1,6 @@
 /** One measured cell (scenario × concurrency × target) and the comparisons made from it. */
 import type { LoadResult } from './load-generator.js';
-import type { LoopDelay } from './loop-delay.js';
+import type { GcTotals, LoopDelay } from './loop-delay.js';
 import type { Cell } from './scenarios.js';
 import type { Target } from './targets.js';
 
@@ -42,6 +42,8 @@ export interface CellResult {
   eventsPerStream?: number;
   /** Probe cells: the proxy's event-loop delay over the measured phase (ms). */
   loopDelayMs?: LoopDelay;
+  /** One-process Node targets: garbage collection over the measured phase (pauses in ms). */
+  gc?: GcTotals;
   /** Probe cells: a new connection to /healthz every 100 ms, time to its answer (ms). */
   healthzMs?: Percentiles & { max: number; count: number };
   /** Probe cells: the proxy's RSS half-way through the measured phase, with `concurrency` streams open. */
@@ -73,6 +75,7 @@ export interface Usage {
   rssOpenKiB?: number;
   loopDelay?: LoopDelay;
   healthzMs?: number[];
+  gc?: GcTotals;
   loadCpuUs: number;
   /** All cores' busy time over the measured phase. */
   machineCpuUs: number;
@@ -105,6 +108,7 @@ export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: 
     ...(target.kind !== 'direct' && loadCorePct >= INVALID_LOAD_CORE_PCT ? { invalid: true } : {}),
     ...(load.eventsPerStream === undefined ? {} : { eventsPerStream: load.eventsPerStream }),
     ...(usage.loopDelay ? { loopDelayMs: usage.loopDelay } : {}),
+    ...(usage.gc ? { gc: usage.gc } : {}),
     ...(probe ? { healthzMs: { ...percentiles(probe), max: Math.max(...probe), count: probe.length } } : {}),
     ...(usage.rssOpenKiB === undefined ? {} : { rssOpenMiB: usage.rssOpenKiB / 1024 }),
   };

@@ -4,8 +4,30 @@
  * that its 10 ms timer costs nothing in the other cells. The first SIGUSR2 resets and starts the
  * histogram; the second stops it and prints one line
  * `{"benchLoopDelay":{"p50":…,"p99":…,"max":…,"samples":…}}` (milliseconds) on stdout.
+ *
+ * It also counts the process's garbage-collection pauses (a PerformanceObserver of `gc` entries,
+ * one entry per collection, always on): every SIGWINCH prints the totals since start and the
+ * longest pause since the previous SIGWINCH, `{"benchGc":{"minor":{"count":…,"ms":…},
+ * "major":{"count":…,"ms":…},"maxMs":…}}`; the bench takes one at the start and one at the end of
+ * every measured phase.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+
+const gc = { minor: { count: 0, ms: 0 }, major: { count: 0, ms: 0 }, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+    const bucket = kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major;
+    bucket.count++;
+    bucket.ms += entry.duration;
+    if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+process.on('SIGWINCH', () => {
+  process.stdout.write(JSON.stringify({ benchGc: gc }) + '\n');
+  gc.maxMs = 0;
+});
 
 const histogram = monitorEventLoopDelay({ resolution: 10 });
 let running = false;

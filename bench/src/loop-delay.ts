@@ -12,6 +12,24 @@ export interface LoopDelayProbe {
   start(): void;
   /** Stops the measurement and resolves with it (milliseconds). */
   stop(): Promise<LoopDelay>;
+  /** The process's garbage-collection totals so far (the longest pause: since the previous call). */
+  gc(): Promise<GcTotals>;
+}
+
+/** Garbage collection in a Node target: scavenges (minor) and mark-compacts (major, incl. incremental). */
+export interface GcTotals {
+  minor: { count: number; ms: number };
+  major: { count: number; ms: number };
+  maxMs: number;
+}
+
+/** The collections between two totals, and the longest pause in between. */
+export function gcBetween(before: GcTotals, after: GcTotals): GcTotals {
+  return {
+    minor: { count: after.minor.count - before.minor.count, ms: after.minor.ms - before.minor.ms },
+    major: { count: after.major.count - before.major.count, ms: after.major.ms - before.major.ms },
+    maxMs: after.maxMs,
+  };
 }
 
 /** Node flags that load the preload into a target. */
@@ -31,6 +49,17 @@ export function loopDelayProbe(proc: BenchProcess): LoopDelayProbe {
         }
       }, 10_000);
       process.kill(proc.pid, 'SIGUSR2');
+      return line;
+    },
+    gc: () => {
+      const line = proc.waitForLine((l) => {
+        try {
+          return (JSON.parse(l) as { benchGc?: GcTotals }).benchGc;
+        } catch {
+          return undefined;
+        }
+      }, 10_000);
+      process.kill(proc.pid, 'SIGWINCH');
       return line;
     },
   };

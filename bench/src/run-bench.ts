@@ -13,6 +13,7 @@ import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.js'
 import { cellResult, compareCell, type CellResult } from './cell-result.js';
 import { formatSummary } from './cpu-profile-summary.js';
 import { spawnHealthProbe } from './healthz-probe.js';
+import { gcBetween, type GcTotals } from './loop-delay.js';
 import { checkIssueTargets, memoryLines } from './issue-targets.js';
 import { runLoad } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
@@ -129,6 +130,9 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
   const healthz = probing ? await spawnHealthProbe(origin) : undefined;
   let rssOpenKiB: number | undefined;
   let rssTimer: NodeJS.Timeout | undefined;
+  // A one-process Node target's garbage collection over the measured phase (totals at its start and end).
+  const gcProbe = target.pids().length === 1 ? target.loopDelay : undefined;
+  let gcBefore: Promise<GcTotals> | undefined;
   const load = await runLoad({
     origin,
     path: pathOf(cell.scenario),
@@ -141,6 +145,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
     durationMs,
     onMeasureStart: () => {
       before = { proxy: totalCpuMicros(target.pids()), load: loadCpu(), machine: machineBusyMicros() };
+      gcBefore = gcProbe?.gc();
       if (!probing) return;
       target.loopDelay?.start();
       healthz?.start();
@@ -154,6 +159,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
   clearTimeout(rssTimer);
   const loopDelay = probing ? await target.loopDelay?.stop() : undefined;
   const healthzMs = await healthz?.stop();
+  const gc = gcBefore && gcProbe ? gcBetween(await gcBefore, await gcProbe.gc()) : undefined;
   return cellResult(cell, target, load, {
     proxyCpuUs: proxy,
     proxyRssKiB: pids.length ? rssOf(pids) : undefined,
@@ -162,6 +168,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
     rssOpenKiB,
     loopDelay,
     healthzMs,
+    gc,
   });
 }
 

@@ -121,3 +121,43 @@ test('the /healthz probe process probes only between start and stop, with its ow
     server.close();
   }
 });
+
+test('the preload counts garbage-collection pauses and reports them on SIGWINCH, the longest since the last report', async () => {
+  // Allocates garbage once told to (SIGHUP), so that scavenges happen between the two reports.
+  const script = `
+    let keep = [];
+    process.on('SIGHUP', () => { for (let i = 0; i < 2e6; i++) { keep.push({ i }); if (keep.length > 1000) keep = []; } process.stdout.write('churned\\n'); });
+    setInterval(() => {}, 1000);
+    process.stdout.write('ready\\n');`;
+  const child = spawn(process.execPath, [...loopDelayNodeFlags(), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  type Gc = { minor: { count: number; ms: number }; major: { count: number; ms: number }; maxMs: number };
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const waitFor = async (pred: () => boolean) => {
+    for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(pred(), `timed out; output: ${out}`);
+  };
+  const reports = (): Gc[] =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{"benchGc"'))
+      .map((l) => (JSON.parse(l) as { benchGc: Gc }).benchGc);
+  try {
+    await waitFor(() => out.includes('ready'));
+    child.kill('SIGWINCH');
+    await waitFor(() => reports().length === 1);
+    child.kill('SIGHUP');
+    await waitFor(() => out.includes('churned'));
+    child.kill('SIGWINCH');
+    await waitFor(() => reports().length === 2);
+    const [before, after] = reports() as [Gc, Gc];
+    assert.ok(after.minor.count > before.minor.count, `scavenges counted: ${JSON.stringify(reports())}`);
+    assert.ok(after.minor.ms > before.minor.ms && after.maxMs > 0, 'their pauses timed');
+    child.kill('SIGWINCH');
+    await waitFor(() => reports().length === 3);
+    const third = reports()[2]!;
+    assert.ok(third.maxMs === 0 || third.maxMs < after.maxMs, `the longest pause restarts after each report: ${third.maxMs}`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
