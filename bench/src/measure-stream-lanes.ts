@@ -147,6 +147,9 @@ function laneRequest(s: Scenario): LaneRequest {
 }
 
 let sequence = 0;
+/** Slices per round (see main). */
+const SLICES = 10;
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function oneStream(pipeline: Pipeline, req: LaneRequest, signal: AbortSignal): Promise<void> {
   const reply = await pipeline.handle({
@@ -216,7 +219,11 @@ async function main(): Promise<void> {
   // Warm-up (the JIT needs ~20k requests).
   for (const p of pipelines) for (const req of requests) await round(p, req, Math.max(n, 5000));
   const subjects = pipelines.flatMap((p, b) => requests.map((req, l) => ({ p, req, b, l })));
-  const results = await interleavedRounds(subjects.length, rounds, (i) => round(subjects[i]!.p, subjects[i]!.req, n));
+  // Each round is SLICES passes over the subjects (alternating order) of n / SLICES streams each, so
+  // that every subject of a round sees the same stretch of machine load; a round's figure is their mean.
+  const per = Math.max(1, Math.round(n / SLICES));
+  const slices = await interleavedRounds(subjects.length, rounds * SLICES, (i) => round(subjects[i]!.p, subjects[i]!.req, per));
+  const results = slices.map((xs) => Array.from({ length: rounds }, (_, r) => mean(xs.slice(r * SLICES, (r + 1) * SLICES))));
   process.stdout.write(`${n} streams per round, ${rounds} rounds, ${events} events per passthrough stream; µs CPU\n`);
   const at = (b: number, l: number): number[] => results[subjects.findIndex((s) => s.b === b && s.l === l)]!;
   const base = lanes.indexOf(PASSTHROUGH);
