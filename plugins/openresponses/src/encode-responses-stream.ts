@@ -181,7 +181,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   /** One event: `{ type, ...fields, sequence_number }` as JSON, written without the spread copy. */
   private event(type: string, fields: Json): string {
-    const json = JSON.stringify(fields);
+    return this.eventOf(type, JSON.stringify(fields));
+  }
+
+  /** An event from its fields' JSON (an object). */
+  private eventOf(type: string, json: string): string {
     const inner = json.length > 2 ? `${json.slice(1, -1)},` : '';
     return `event: ${type}\ndata: {"type":${JSON.stringify(type)},${inner}"sequence_number":${this.seq++}}\n\n`;
   }
@@ -196,7 +200,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (this.started) return '';
     this.started = true;
     const response = responseObject(this.ctx, { ids: this.ids, createdAt: this.createdAt, status: 'in_progress', output: [], usage: null });
-    return this.event('response.created', { response }) + this.event('response.in_progress', { response });
+    // Both carry the same response: its JSON is written once.
+    const json = JSON.stringify({ response });
+    return this.eventOf('response.created', json) + this.eventOf('response.in_progress', json);
   }
 
   private finalOutput(): Json[] {
