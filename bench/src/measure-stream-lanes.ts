@@ -22,7 +22,11 @@
  * (A baseline: a checkout of another commit, built (`npx tsc -b tsconfig.build.json`), whose
  * node_modules/@switchyard/* point at its own packages; its kernel and plugins are loaded from there.)
  * For a profile: `node --cpu-prof --cpu-prof-dir .bench/prof bench/dist/measure-stream-lanes.js --lanes responses-stream 20000 1`.
+ * `--alloc-prof <file.heapprofile>` samples what the measured rounds allocate (collected objects
+ * included, unlike `--heap-prof`), for DevTools or bench/dist/heap-profile-summary.js.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -186,6 +190,18 @@ async function round(pipeline: Pipeline, req: LaneRequest, n: number): Promise<n
   return (used.user + used.system) / n;
 }
 
+/** Allocation sampling of everything allocated from now on, collected or not (every 1 KiB on average). */
+async function startAllocationSampling(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return session;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const take = (flag: string): string | undefined => {
@@ -193,6 +209,7 @@ async function main(): Promise<void> {
     return at >= 0 ? args.splice(at, 2)[1] : undefined;
   };
   const baselineRoot = take('--baseline');
+  const allocProf = take('--alloc-prof');
   const lanes = take('--lanes')?.split(',') ?? LANES;
   const n = Number(args[0] ?? 2000);
   const rounds = Number(args[1] ?? 7);
@@ -222,8 +239,14 @@ async function main(): Promise<void> {
   // Each round is SLICES passes over the subjects (alternating order) of n / SLICES streams each, so
   // that every subject of a round sees the same stretch of machine load; a round's figure is their mean.
   const per = Math.max(1, Math.round(n / SLICES));
+  const session = allocProf ? await startAllocationSampling() : null;
   const slices = await interleavedRounds(subjects.length, rounds * SLICES, (i) => round(subjects[i]!.p, subjects[i]!.req, per));
   const results = slices.map((xs) => Array.from({ length: rounds }, (_, r) => mean(xs.slice(r * SLICES, (r + 1) * SLICES))));
+  if (session && allocProf) {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(allocProf, JSON.stringify(profile));
+    session.disconnect();
+  }
   process.stdout.write(`${n} streams per round, ${rounds} rounds, ${events} events per passthrough stream; µs CPU\n`);
   const at = (b: number, l: number): number[] => results[subjects.findIndex((s) => s.b === b && s.l === l)]!;
   const base = lanes.indexOf(PASSTHROUGH);
