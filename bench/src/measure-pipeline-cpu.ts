@@ -14,7 +14,8 @@
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import type { GatewayReply, ProviderPlugin, UpstreamCall, UpstreamReply } from '@switchyard/kernel';
+import type { ProviderPlugin, UpstreamCall, UpstreamReply } from '@switchyard/kernel';
+import { drain, interleavedRounds, summary } from './in-process-rounds.js';
 
 type Kernel = typeof import('@switchyard/kernel');
 interface Handler {
@@ -75,11 +76,6 @@ async function pipelineOf(kernel: Kernel): Promise<Handler> {
   return new kernel.GatewayPipeline({ current: () => runtime }, kernel.silentLogger());
 }
 
-async function drain(r: GatewayReply): Promise<void> {
-  if (Buffer.isBuffer(r.body) || typeof r.body === 'string') return;
-  for await (const _ of r.body as Readable);
-}
-
 /** µs of CPU per request over `n` sequential requests. */
 async function round(pipeline: Handler, model: string, stream: boolean, n: number): Promise<number> {
   const signal = new AbortController().signal;
@@ -98,11 +94,6 @@ async function round(pipeline: Handler, model: string, stream: boolean, n: numbe
   return (used.user + used.system) / n;
 }
 
-const summary = (xs: number[]): string => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return `median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} min ${sorted[0]!.toFixed(1)}`;
-};
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--baseline');
@@ -116,12 +107,7 @@ async function main(): Promise<void> {
   }
   for (const [, model, stream] of CASES) for (const [, p] of subjects) await round(p, model, stream, Math.min(n, 2000)); // warm-up
   for (const [name, model, stream] of CASES) {
-    const results = subjects.map((): number[] => []);
-    for (let r = 0; r < rounds; r++) {
-      // Alternate which subject goes first, so neither always runs on a warmer or a busier machine.
-      const order = r % 2 === 0 ? subjects.map((_, i) => i) : subjects.map((_, i) => subjects.length - 1 - i);
-      for (const i of order) results[i]!.push(await round(subjects[i]![1], model, stream, n));
-    }
+    const results = await interleavedRounds(subjects.length, rounds, (i) => round(subjects[i]![1], model, stream, n));
     const line = subjects.map(([label], i) => `${label}: ${summary(results[i]!)}`).join(' | ');
     process.stdout.write(`${name.padEnd(9)} ${line} µs CPU/request\n`);
   }

@@ -12,6 +12,7 @@ export * from './config/schema/validators.js';
 export * from './errors/index.js';
 export * from './governance/governance-store.js';
 export * from './governance/rate-limit-headers.js';
+export * from './ids/random-hex.js';
 export * from './ir/index.js';
 export * from './logger.js';
 export * from './models/list-admitted-models.js';

@@ -39,7 +39,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         return this.start(event.id);
       case 'text_delta':
         if (event.text.length === 0) return '';
-        return this.start() + this.openBlock('text') + this.delta({ type: 'text_delta', text: event.text });
+        return this.start() + this.openBlock('text') + this.delta('text_delta', 'text', event.text);
       case 'reasoning_delta':
         return this.reasoning(event);
       case 'reasoning_end':
@@ -64,7 +64,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
           this.ctx.dropped(`tool call ${event.index} arguments streamed after its block closed`);
           return '';
         }
-        return this.delta({ type: 'input_json_delta', partial_json: event.argumentsDelta });
+        return this.delta('input_json_delta', 'partial_json', event.argumentsDelta);
       case 'tool_call_end':
         return this.open?.kind === 'tool' && this.open.toolIndex === event.index ? this.closeBlock() : '';
       case 'usage':
@@ -132,8 +132,8 @@ export class AnthropicStreamEncoder implements StreamEncoder {
       });
       out += anthropicSseEvent({ type: 'content_block_stop', index });
     }
-    if (event.text) out += this.openBlock('thinking') + this.delta({ type: 'thinking_delta', thinking: event.text });
-    if (event.signature) out += this.openBlock('thinking') + this.delta({ type: 'signature_delta', signature: event.signature });
+    if (event.text) out += this.openBlock('thinking') + this.delta('thinking_delta', 'thinking', event.text);
+    if (event.signature) out += this.openBlock('thinking') + this.delta('signature_delta', 'signature', event.signature);
     return out;
   }
 
@@ -147,8 +147,13 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     return out + anthropicSseEvent({ type: 'content_block_start', index, content_block: contentBlock });
   }
 
-  private delta(delta: Json): string {
-    return anthropicSseEvent({ type: 'content_block_delta', index: this.open!.index, delta });
+  /**
+   * A content_block_delta of the open block: the bytes anthropicSseEvent writes for
+   * `{ type: 'content_block_delta', index, delta: { type, [field]: value } }`, built from a template
+   * (the deltas are most of a stream's events: no object, no spread, one JSON.stringify of the value).
+   */
+  private delta(type: 'text_delta' | 'input_json_delta' | 'thinking_delta' | 'signature_delta', field: string, value: string): string {
+    return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${this.open!.index},"delta":{"type":"${type}","${field}":${JSON.stringify(value)}}}\n\n`;
   }
 
   private closeBlock(): string {

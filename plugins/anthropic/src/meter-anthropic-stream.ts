@@ -5,6 +5,9 @@ type Json = Record<string, unknown>;
 
 const ANTHROPIC_CONTENT = new Set(['content_block_delta']);
 
+/** What the meter still reads once content flowed: the usage events and errors (built once, shared by every meter). */
+const MAY_MATTER = containsAny([Buffer.from('message_delta'), Buffer.from('message_start'), Buffer.from('error')]);
+
 /** Time to first content and usage of an Anthropic Messages stream (named events; usage on message_start and message_delta). */
 class AnthropicStreamMeter implements StreamMeter {
   firstContentAt: number | null = null;
@@ -24,7 +27,7 @@ class AnthropicStreamMeter implements StreamMeter {
     if (u) this.usage = usageFromAnthropic(u, this.usage);
   }
 
-  readonly mayMatter = containsAny([Buffer.from('message_delta'), Buffer.from('message_start'), Buffer.from('error')]);
+  readonly mayMatter = MAY_MATTER;
 }
 
 export function createAnthropicStreamMeter(): StreamMeter {

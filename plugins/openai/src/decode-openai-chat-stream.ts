@@ -56,7 +56,7 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
       if (created !== undefined) start.created = created;
       out.push(start);
     }
-    const choice = asObject(asArray(chunk.choices)?.find((c) => (asObject(c)?.index ?? 0) === 0));
+    const choice = firstChoice(asArray(chunk.choices));
     const delta = asObject(choice?.delta);
     if (delta) this.decodeDelta(delta, out);
     const reason = choice?.finish_reason;
@@ -94,8 +94,9 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
       this.reasoningOpen = true;
       out.push({ type: 'reasoning_delta', text: reasoning });
     }
-    for (const raw of asArray(delta.thinking_blocks) ?? []) {
-      const block = asObject(raw);
+    const blocks = asArray(delta.thinking_blocks);
+    for (let i = 0; blocks && i < blocks.length; i++) {
+      const block = asObject(blocks[i]);
       const signature = block?.type === 'thinking' ? asString(block.signature) : undefined;
       const redactedData = block?.type === 'redacted_thinking' ? asString(block.data) : undefined;
       if (signature) out.push({ type: 'reasoning_delta', signature });
@@ -109,8 +110,9 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
       this.endReasoning(out);
       out.push({ type: 'text_delta', text });
     }
-    for (const [position, raw] of (asArray(delta.tool_calls) ?? []).entries()) {
-      const tc = asObject(raw);
+    const calls = asArray(delta.tool_calls);
+    for (let position = 0; calls && position < calls.length; position++) {
+      const tc = asObject(calls[position]);
       if (tc) this.decodeToolCall(tc, asNumber(tc.index) ?? position, out);
     }
   }
@@ -159,6 +161,13 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
     this.endReasoning(out);
     for (const index of this.calls.keys()) this.endCall(index, out);
   }
+}
+
+/** The choice with index 0 (an entry without an index counts as 0), as an object; loops rather than a closure per chunk. */
+function firstChoice(choices: unknown[] | undefined): Json | undefined {
+  if (!choices) return undefined;
+  for (const c of choices) if ((asObject(c)?.index ?? 0) === 0) return asObject(c);
+  return undefined;
 }
 
 export const createOpenAIChatStreamDecoder = (_ctx: CodecContext): StreamDecoder => new OpenAIChatStreamDecoder();

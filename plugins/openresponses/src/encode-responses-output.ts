@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { CodecContext, IrFinishReason, IrUsage, ProviderMetadata } from '@switchyard/plugin-sdk';
+import { randomHex, type CodecContext, type IrFinishReason, type IrUsage, type ProviderMetadata } from '@switchyard/plugin-sdk';
 import { CUSTOM_TOOL_ARGUMENT } from './decode-responses-tools.js';
 import { asString, isObject, parseJson, type Json } from './responses-json.js';
 import { sealCallId } from './responses-call-ids.js';
@@ -9,7 +8,7 @@ import { requestStateOf } from './responses-request-state.js';
 /** Ids of one Response and its output items (`resp_…`, `msg_…`, `rs_…`, `fc_…`, `ctc_…`). */
 export class ResponsesIds {
   readonly responseId: string;
-  private readonly base = randomBytes(8).toString('hex');
+  private readonly base = randomHex(8);
   private n = 0;
 
   constructor(requestId: string) {

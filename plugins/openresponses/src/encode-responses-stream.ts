@@ -34,6 +34,18 @@ interface OpenItem {
   /** The item as output_item.added announced it. */
   added: Json;
   signature?: string;
+  /** Its delta events' bytes up to `"delta":` (deltaHead), built at its first delta. */
+  deltaHead?: string;
+}
+
+/**
+ * The bytes of an item's delta event up to the delta's value, as `event()` writes them for
+ * `{ item_id, output_index[, content_index: 0], delta }`: built once per item, since the deltas are
+ * most of a stream's events.
+ */
+function deltaHead(type: string, item: OpenItem, contentIndex: boolean): string {
+  const content = contentIndex ? ',"content_index":0' : '';
+  return `event: ${type}\ndata: {"type":"${type}","item_id":${JSON.stringify(item.id)},"output_index":${item.outputIndex}${content},"delta":`;
 }
 
 /**
@@ -89,16 +101,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         if (this.current?.kind !== 'message') out += this.closeCurrent() + this.openMessage();
         const item = this.current!;
         item.text += event.text;
-        return (
-          out +
-          this.event('response.output_text.delta', {
-            item_id: item.id,
-            output_index: item.outputIndex,
-            content_index: 0,
-            delta: event.text,
-            logprobs: [],
-          })
-        );
+        item.deltaHead ??= deltaHead('response.output_text.delta', item, true);
+        return `${out}${item.deltaHead}${JSON.stringify(event.text)},"logprobs":[],"sequence_number":${this.seq++}}\n\n`;
       }
       case 'reasoning_delta':
         return this.reasoning(event);
@@ -111,11 +115,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         if (!tool || event.argumentsDelta.length === 0) return '';
         tool.text += event.argumentsDelta;
         if (tool.kind !== 'function_call') return '';
-        return this.event('response.function_call_arguments.delta', {
-          item_id: tool.id,
-          output_index: tool.outputIndex,
-          delta: event.argumentsDelta,
-        });
+        tool.deltaHead ??= deltaHead('response.function_call_arguments.delta', tool, false);
+        return this.deltaTail(tool.deltaHead, event.argumentsDelta);
       }
       case 'tool_call_end':
         return this.closeTool(event.index);
@@ -178,8 +179,20 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return out + this.event('response.failed', { response });
   }
 
+  /** One event: `{ type, ...fields, sequence_number }` as JSON, written without the spread copy. */
   private event(type: string, fields: Json): string {
-    return `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: this.seq++ })}\n\n`;
+    return this.eventOf(type, JSON.stringify(fields));
+  }
+
+  /** An event from its fields' JSON (an object). */
+  private eventOf(type: string, json: string): string {
+    const inner = json.length > 2 ? `${json.slice(1, -1)},` : '';
+    return `event: ${type}\ndata: {"type":${JSON.stringify(type)},${inner}"sequence_number":${this.seq++}}\n\n`;
+  }
+
+  /** A delta event after its head (deltaHead): the delta, then the sequence number. */
+  private deltaTail(head: string, delta: string): string {
+    return `${head}${JSON.stringify(delta)},"sequence_number":${this.seq++}}\n\n`;
   }
 
   /** response.created and response.in_progress, once (also when the first IR event is not `start`). */
@@ -187,7 +200,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (this.started) return '';
     this.started = true;
     const response = responseObject(this.ctx, { ids: this.ids, createdAt: this.createdAt, status: 'in_progress', output: [], usage: null });
-    return this.event('response.created', { response }) + this.event('response.in_progress', { response });
+    // Both carry the same response: its JSON is written once.
+    const json = JSON.stringify({ response });
+    return this.eventOf('response.created', json) + this.eventOf('response.in_progress', json);
   }
 
   private finalOutput(): Json[] {
@@ -254,12 +269,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         });
       }
       item.text += event.text;
-      out += this.event('response.reasoning_text.delta', {
-        item_id: item.id,
-        output_index: item.outputIndex,
-        content_index: 0,
-        delta: event.text,
-      });
+      item.deltaHead ??= deltaHead('response.reasoning_text.delta', item, true);
+      out += this.deltaTail(item.deltaHead, event.text);
     }
     if (event.signature !== undefined) {
       if (this.current?.kind !== 'reasoning') out += this.closeCurrent() + this.openReasoning();

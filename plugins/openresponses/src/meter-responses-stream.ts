@@ -5,6 +5,14 @@ type Json = Record<string, unknown>;
 
 const RESPONSES_CONTENT = /^response\.(output_text|reasoning_text|reasoning_summary_text|function_call_arguments|refusal)\.delta$/;
 
+/** What the meter still reads once content flowed: the terminal events (usage) and errors (built once, shared by every meter). */
+const MAY_MATTER = containsAny([
+  Buffer.from('response.completed'),
+  Buffer.from('response.incomplete'),
+  Buffer.from('response.failed'),
+  Buffer.from('error'),
+]);
+
 /** Time to first content and usage of a Responses API stream (usage on its terminal event's response). */
 class ResponsesStreamMeter implements StreamMeter {
   firstContentAt: number | null = null;
@@ -20,12 +28,7 @@ class ResponsesStreamMeter implements StreamMeter {
     if (u) this.usage = usageFromResponses(u);
   }
 
-  readonly mayMatter = containsAny([
-    Buffer.from('response.completed'),
-    Buffer.from('response.incomplete'),
-    Buffer.from('response.failed'),
-    Buffer.from('error'),
-  ]);
+  readonly mayMatter = MAY_MATTER;
 }
 
 export function createResponsesStreamMeter(): StreamMeter {

@@ -1,20 +1,6 @@
-import { randomFillSync } from 'node:crypto';
+import { randomHex } from '@switchyard/plugin-sdk';
 
 const VALID = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
-/** Random bytes drawn 4 KiB at a time (one syscall per ~170 requests), handed out in slices. */
-const pool = Buffer.alloc(4096);
-let offset = pool.length;
-
-function randomHex(bytes: number): string {
-  if (offset + bytes > pool.length) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const hex = pool.toString('hex', offset, offset + bytes);
-  offset += bytes;
-  return hex;
-}
 
 /**
  * A W3C `traceparent` for the upstream call: the client's trace continues (new span id) when it

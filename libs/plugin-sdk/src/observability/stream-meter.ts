@@ -34,10 +34,14 @@ export function hasObjectMember(buf: Buffer, key: Buffer): boolean {
   return false;
 }
 
-/** A meter's `mayMatter` from the byte strings that mark what it still reads. */
+/**
+ * A meter's `mayMatter` from the byte strings that mark what it still reads: whether a chunk holds
+ * any of them. One regular-expression scan of the chunk read as latin1 (one character per byte, so
+ * a byte string is found exactly where its bytes are) instead of a `Buffer.indexOf` per needle: a
+ * native call each, about 4× the cost for a Responses event and its four needles.
+ */
 export function containsAny(needles: readonly Buffer[]): (chunk: Buffer) => boolean {
-  return (chunk) => {
-    for (const n of needles) if (chunk.indexOf(n) >= 0) return true;
-    return false;
-  };
+  if (needles.length === 0) return () => false;
+  const anyOf = new RegExp(needles.map((n) => n.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  return (chunk) => anyOf.test(chunk.toString('latin1'));
 }
