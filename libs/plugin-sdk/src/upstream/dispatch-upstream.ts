@@ -47,40 +47,54 @@ export function dispatchUpstream(
       reject(abortReason(signal));
       return;
     }
-    let controller: Dispatcher.DispatchController | null = null;
-    let body: UpstreamBody | null = null;
-    const onAbort = (): void => {
-      const reason = abortReason(signal);
-      if (body) body.destroy(reason);
-      else controller?.abort(reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const settled = (): void => signal.removeEventListener('abort', onAbort);
-    dispatcher.dispatch(options, {
-      onRequestStart(c) {
-        controller = c;
-        if (signal.aborted) c.abort(abortReason(signal));
-      },
-      onResponseStart(c, statusCode, headers) {
-        if (statusCode < 200) return; // 1xx: the final status follows
-        const b = (body = new UpstreamBody(c));
-        b.once('close', settled);
-        resolve({ status: statusCode, headers: headers as IncomingHeaders, body: b });
-      },
-      onResponseData(c, chunk) {
-        if (body && !body.push(chunk)) c.pause();
-      },
-      onResponseEnd() {
-        body?.push(null);
-      },
-      onResponseError(_c, err) {
-        if (!body) {
-          settled();
-          reject(signal.aborted ? abortReason(signal) : mapError(err));
-        } else if (!body.destroyed) {
-          body.destroy(err);
-        }
-      },
-    });
+    dispatcher.dispatch(options, replyHandler(signal, mapError, resolve, reject));
   });
+}
+
+/**
+ * The dispatch handler of one request. Built apart from `dispatchUpstream` so that its closures,
+ * which live as long as the reply's body (a stream: minutes), do not hold that function's scope,
+ * and with it the request body (issue #19: an 88 KB request body kept alive by every open stream).
+ */
+function replyHandler(
+  signal: AbortSignal,
+  mapError: (err: Error) => Error,
+  resolve: (reply: UpstreamReply) => void,
+  reject: (err: Error) => void,
+): Dispatcher.DispatchHandler {
+  let controller: Dispatcher.DispatchController | null = null;
+  let body: UpstreamBody | null = null;
+  const onAbort = (): void => {
+    const reason = abortReason(signal);
+    if (body) body.destroy(reason);
+    else controller?.abort(reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  const settled = (): void => signal.removeEventListener('abort', onAbort);
+  return {
+    onRequestStart(c) {
+      controller = c;
+      if (signal.aborted) c.abort(abortReason(signal));
+    },
+    onResponseStart(c, statusCode, headers) {
+      if (statusCode < 200) return; // 1xx: the final status follows
+      const b = (body = new UpstreamBody(c));
+      b.once('close', settled);
+      resolve({ status: statusCode, headers: headers as IncomingHeaders, body: b });
+    },
+    onResponseData(c, chunk) {
+      if (body && !body.push(chunk)) c.pause();
+    },
+    onResponseEnd() {
+      body?.push(null);
+    },
+    onResponseError(_c, err) {
+      if (!body) {
+        settled();
+        reject(signal.aborted ? abortReason(signal) : mapError(err));
+      } else if (!body.destroyed) {
+        body.destroy(err);
+      }
+    },
+  };
 }
