@@ -2,7 +2,8 @@
  * Issue #19: what an open stream keeps alive. Once a request went upstream, nothing reads its
  * body again, so a stream that stays open for minutes must not hold it: neither the pipeline's
  * closures (the client's parsed body and raw bytes) nor the upstream dispatch's (the serialised
- * body sent upstream; undici keeps its own bytes until the reply ends, which is undici's).
+ * body sent upstream; undici keeps its own bytes until the reply ends, which is undici's). And a
+ * reply body whose reader stalls holds a bounded amount; the rest waits in the socket.
  */
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
@@ -20,6 +21,7 @@ import {
   GatewayRuntime,
   PluginRegistry,
   silentLogger,
+  UPSTREAM_BODY_HIGH_WATER_MARK,
   type GatewayReply,
   type Protocol,
   type ProviderPlugin,
@@ -143,6 +145,40 @@ describe('an open stream does not keep its request body alive (issue #19)', () =
     } finally {
       // A failed assertion leaves the stream open: end it at once rather than wait for timeouts.
       held?.destroy();
+      await dispatcher.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('a reply body whose reader stalls buffers about its high-water mark (16 KiB); the rest waits in the socket', async () => {
+    const EVENT = `data: ${'x'.repeat(1016)}\n\n`; // 1 KiB
+    let timer: NodeJS.Timeout | undefined;
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // One 1 KiB event every 2 ms, like a token stream: each socket read carries about one event.
+      timer = setInterval(() => res.write(EVENT), 2);
+      res.once('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const dispatcher = new Agent();
+    try {
+      const reply = await dispatchUpstream(
+        dispatcher,
+        { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, path: '/', method: 'GET', headers: {} },
+        new AbortController().signal,
+        (err) => err,
+      );
+      // Nobody reads for 600 ms (about 300 KiB sent): the body fills to its mark, then pauses the connection.
+      await new Promise((r) => setTimeout(r, 600));
+      const held = reply.body.readableLength;
+      assert.ok(held >= UPSTREAM_BODY_HIGH_WATER_MARK, `the body buffered up to its mark (${held} bytes)`);
+      // A read that was already under way may add a few events; 64 KiB (the old mark) is far beyond.
+      assert.ok(held <= 24 * 1024, `the body holds ${held} bytes, about 16 KiB, not more`);
+      reply.body.destroy();
+    } finally {
+      clearInterval(timer);
       await dispatcher.destroy();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -2,6 +2,9 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { IncomingHeaders, UpstreamReply } from '../plugin/provider-plugin.js';
 
+/** What a reply body buffers for a reader that does not read (the reader's own stream buffers as much again). */
+export const UPSTREAM_BODY_HIGH_WATER_MARK = 16 * 1024;
+
 /** Why a request was dropped when the caller's signal carries no reason of its own. */
 function abortReason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
@@ -12,10 +15,13 @@ function abortReason(signal: AbortSignal): Error {
  * A reply body fed straight from undici's dispatch handler: chunks are pushed as the parser
  * produces them; when the consumer falls behind, the connection's read is paused and resumed on
  * demand (backpressure down to the socket). Destroying it before its end aborts the request.
+ * It only relays: when its reader stalls, it holds at most `UPSTREAM_BODY_HIGH_WATER_MARK` bytes
+ * (plus the chunk that crossed it) and the rest waits in the socket, not in a second buffer here
+ * (issue #19: memory per open stream; it was 64 KB, undici's default).
  */
 class UpstreamBody extends Readable {
   constructor(private readonly controller: Dispatcher.DispatchController) {
-    super({ highWaterMark: 64 * 1024 });
+    super({ highWaterMark: UPSTREAM_BODY_HIGH_WATER_MARK });
   }
 
   override _read(): void {
