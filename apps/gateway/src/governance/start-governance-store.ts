@@ -1,6 +1,4 @@
 import type { GovernanceStore, KernelLogger, SwitchyardConfig } from '@switchyard/kernel';
-import { connectRedis } from '../state/connect-redis.js';
-import { RedisGovernanceStore } from './redis-governance-store.js';
 
 /**
  * The governance store of a gateway process (issue #20; docs/governance.md "Shared state"): with
@@ -18,6 +16,11 @@ export async function startGovernanceStore(
 ): Promise<GovernanceStore> {
   const redis = config.state.redis;
   if (!redis) return local;
+  // Loaded only with state.redis: ioredis is ~40 modules a gateway without Redis never runs (issue #19: idle memory).
+  const [{ connectRedis }, { RedisGovernanceStore }] = await Promise.all([
+    import('../state/connect-redis.js'),
+    import('./redis-governance-store.js'),
+  ]);
   const client = await connectRedis(redis, options);
   return new RedisGovernanceStore({ client, prefix: redis.key_prefix, leaseSeconds: redis.lease_seconds, fallback: local, logger });
 }

@@ -1,5 +1,4 @@
 import { metrics } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
@@ -47,6 +46,8 @@ export async function startMeterProvider(
   }
   if (config.otlp.endpoint || otlpConfigured(env)) {
     const url = config.otlp.endpoint ? config.otlp.endpoint.replace(/\/+$/, '') + '/v1/metrics' : undefined;
+    // Loaded only when OTLP is on: the exporter and its protobuf transformer are ~100 modules (issue #19: idle memory).
+    const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter(url ? { url } : {}),

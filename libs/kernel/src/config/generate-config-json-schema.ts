@@ -1,6 +1,6 @@
 import 'reflect-metadata';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { PluginRegistry } from '../plugin/plugin-registry.js';
 import { AUTH_TYPES, BackendConfig } from '@switchyard/plugin-sdk';
 import { FORBIDDEN_PROFILE_KEYS, LIMITABLE_KEYS, PROFILE_KEY_TYPES } from '@switchyard/plugin-sdk';
@@ -150,6 +150,11 @@ export function generateConfigJsonSchema(registry?: PluginRegistry): Schema {
     authTypes.set(cls.name, accepted);
   }
 
+  // Required here, not imported: a running gateway never generates its schema, and the generator
+  // with its lodash helpers would stay loaded in every process (issue #19: idle memory).
+  const { validationMetadatasToSchemas } = createRequire(import.meta.url)(
+    'class-validator-jsonschema',
+  ) as typeof import('class-validator-jsonschema');
   const generated = validationMetadatasToSchemas({
     classTransformerMetadataStorage: transformerMetadata,
     refPointerPrefix: REF,

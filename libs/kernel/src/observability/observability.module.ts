@@ -1,6 +1,8 @@
 import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
-import { MetricService } from 'nestjs-otel';
+// Its own module, not the package's index: that loads host metrics (systeminformation), tracing and
+// wide events, none of which the gateway uses (issue #19: idle memory).
+import { MetricService } from 'nestjs-otel/lib/metrics/metric.service.js';
 import { localHistogramsOf } from './local-histograms.js';
 import { BackendMonitorService, ModelCatalogService } from '../kernel.module.js';
 import { PluginRegistry } from '../plugin/plugin-registry.js';

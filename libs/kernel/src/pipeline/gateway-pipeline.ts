@@ -79,9 +79,12 @@ export class GatewayPipeline implements RequestPipeline {
     // One signal for the upstream: the client going away or the gateway ending the request
     // (shutdown, retry deadline). A listener, not AbortSignal.any: that costs several µs per request.
     const cut = new AbortController();
-    const clientGone = (): void => cut.abort(req.signal.reason);
-    if (req.signal.aborted) clientGone();
-    else req.signal.addEventListener('abort', clientGone, { once: true });
+    // The closures made here live as long as the response (a stream: minutes): they hold the
+    // signal, never `req` and with it the request's body (issue #19).
+    const clientSignal = req.signal;
+    const clientGone = (): void => cut.abort(clientSignal.reason);
+    if (clientSignal.aborted) clientGone();
+    else clientSignal.addEventListener('abort', clientGone, { once: true });
     const entry: Interruptible = { interrupt: (error) => cut.abort(error) };
     const model = req.body.model;
     // The ingress protocol's codec (its plugin's): stream or not, usage, field checks.
@@ -98,7 +101,7 @@ export class GatewayPipeline implements RequestPipeline {
     this.open.add(entry);
     // Settled when the response has ended (its last byte, an error, or the client gone).
     void exchange.done.then(() => {
-      req.signal.removeEventListener('abort', clientGone);
+      clientSignal.removeEventListener('abort', clientGone);
       this.open.delete(entry);
       runtime.release();
     });
@@ -129,7 +132,9 @@ export class GatewayPipeline implements RequestPipeline {
         pipelineLogger: this.logger,
         cut,
       });
-      const replied = await forwardReply(sent, exchange, req, decision.realModel, decision.clientModel, entry, runtime, this.logger);
+      // A stream's forwarding keeps its request until the stream ends: not its body, which nothing reads any more.
+      const forwarded = stream ? withoutBody(req) : req;
+      const replied = await forwardReply(sent, exchange, forwarded, decision.realModel, decision.clientModel, entry, runtime, this.logger);
       if (admitted) Object.assign(replied.headers, admitted.headers);
       return replied;
     } catch (err) {
@@ -138,4 +143,16 @@ export class GatewayPipeline implements RequestPipeline {
       throw error;
     }
   }
+}
+
+/** No body: what a request's body is replaced with once it went upstream. */
+const NO_BODY: Record<string, unknown> = Object.freeze({});
+
+/**
+ * The request without its body and raw bytes, for what outlives sending it upstream (a stream's
+ * forwarding, for minutes): an open stream then does not keep the request body alive (issue
+ * #19: an 88 KB Claude-Code-sized body held twice, parsed and raw, by every open stream).
+ */
+function withoutBody(req: GatewayRequest): GatewayRequest {
+  return { ...req, body: NO_BODY, rawBody: undefined };
 }
