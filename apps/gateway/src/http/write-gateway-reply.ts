@@ -44,7 +44,14 @@ export async function proxyThroughPipeline(
     signal: controller.signal,
     logger: request.log as unknown as KernelLogger,
   });
-  if (result.stream) return sendStream(reply, result.status, result.headers, result.body as Readable);
+  if (result.stream) {
+    // Nothing reads the request body again, and a stream may stay open for minutes: Fastify's
+    // request would keep the parsed body and its bytes alive until the reply ends (issue #19:
+    // an 88 KB request's open stream held 127 KiB of heap, 34 KiB without them).
+    request.body = undefined;
+    request.rawBody = undefined;
+    return sendStream(reply, result.status, result.headers, result.body as Readable);
+  }
   reply.code(result.status);
   for (const name in result.headers) reply.header(name, result.headers[name]);
   return reply.send(result.body);
