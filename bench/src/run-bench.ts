@@ -21,7 +21,17 @@ import { startNodeFloor } from './floor-target.js';
 import { resolveNode } from './node-binary.js';
 import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
 import { freePort, pinSelf, spawnPinned, type BenchProcess, type Pinning } from './processes.js';
-import { cellsOf, pathOf, replyMarkOf, requestBody, scenarios, streamEndOf, type Cell, type Scenario } from './scenarios.js';
+import {
+  cellsOf,
+  pathOf,
+  replyMarkOf,
+  requestBody,
+  scenarioRequests,
+  scenarios,
+  streamEndOf,
+  type Cell,
+  type Scenario,
+} from './scenarios.js';
 import { startSwitchyard } from './switchyard-target.js';
 import { directTarget, startUpstream, type BenchUpstream, type Target } from './targets.js';
 
@@ -101,14 +111,8 @@ async function prewarm(target: Target, list: Scenario[], seconds: number): Promi
   if (seconds <= 0) return;
   for (const scenario of requestShapes(target, list)) {
     if (scenario.pacing === 'paced' || scenario.pacing === 'burst') continue;
-    const { origin, model, headers } = target.endpoint(scenario.pacing)!;
     const load = await runLoad({
-      origin,
-      path: pathOf(scenario),
-      body: requestBody(scenario, model),
-      stream: scenario.stream,
-      streamEnd: streamEndOf(scenario),
-      headers,
+      ...scenarioRequests(scenario, target.endpoint(scenario.pacing)!),
       concurrency: 16,
       warmupMs: 0,
       durationMs: seconds * 1000,
@@ -121,7 +125,8 @@ async function prewarm(target: Target, list: Scenario[], seconds: number): Promi
 const rssOf = (pids: number[]) => pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
 
 async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts: BenchOptions): Promise<CellResult> {
-  const { origin, model, headers } = target.endpoint(cell.scenario.pacing)!;
+  const endpoint = target.endpoint(cell.scenario.pacing)!;
+  const origin = endpoint.origin;
   let before = { proxy: 0, load: 0, machine: 0 };
   const loadCpu = () => selfCpuMicros() + cpuMicros(upstream.proc.pid);
   // Probe cells: the loop delay and /healthz over the measured phase, RSS half-way through it.
@@ -134,12 +139,7 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
   const gcProbe = target.pids().length === 1 ? target.loopDelay : undefined;
   let gcBefore: Promise<GcTotals> | undefined;
   const load = await runLoad({
-    origin,
-    path: pathOf(cell.scenario),
-    body: requestBody(cell.scenario, model),
-    stream: cell.scenario.stream,
-    streamEnd: streamEndOf(cell.scenario),
-    headers,
+    ...scenarioRequests(cell.scenario, endpoint),
     concurrency: cell.concurrency,
     warmupMs: Math.max(opts.warmupSeconds, cell.scenario.probe ? 1 : 0) * 1000,
     durationMs,

@@ -1,5 +1,6 @@
 /** What is measured: the request shapes, the upstream behaviour they need, and their concurrencies. */
 import { claudeCodeSizedBody, filler } from './large-request-body.js';
+import type { LoadSpec } from './load-generator.js';
 
 /**
  * Which port of the bench upstream serves the scenario: `fast` (OpenAI chat, at once), `paced`
@@ -178,4 +179,19 @@ export function requestBody(scenario: Scenario, model: string): Buffer {
     body.messages = [{ role: 'system', content: filler(need) }, ...(body.messages as unknown[])];
   }
   return Buffer.from(JSON.stringify(body));
+}
+
+/** What a load generator sends for `scenario` to a target's endpoint (the rest of a LoadSpec is the caller's). */
+export function scenarioRequests(
+  scenario: Scenario,
+  endpoint: { origin: string; model: string; headers?: Readonly<Record<string, string>> },
+): Pick<LoadSpec, 'origin' | 'path' | 'body' | 'stream' | 'streamEnd' | 'headers'> {
+  return {
+    origin: endpoint.origin,
+    path: pathOf(scenario),
+    body: requestBody(scenario, endpoint.model),
+    stream: scenario.stream,
+    streamEnd: streamEndOf(scenario),
+    headers: endpoint.headers,
+  };
 }

@@ -69,6 +69,8 @@ export interface SwitchyardOptions {
   scale?: ScaleSettings;
   /** More processes whose CPU counts as the target's (the bench's redis-server). */
   extraPids?: () => number[];
+  /** Another build's `apps/gateway/dist/main.js` (compare-builds); default this checkout's. */
+  main?: string;
 }
 
 /** `switchyard`, `switchyard w=2`, `switchyard limit=redis`, … */
@@ -95,7 +97,7 @@ export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opt
   }
   const args = [
     ...nodeFlags,
-    GATEWAY_MAIN,
+    opts.main ?? GATEWAY_MAIN,
     '--config',
     configFile,
     '--listen',
