@@ -10,7 +10,7 @@
  * instance metadata is disabled.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -18,7 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
-import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
+import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid, waitForJournalLine } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { anthropicClient, openaiClient } from '../helpers/anthropic-e2e.js';
 import { fakeBedrock, fakeBedrockControlPlane, fakeSecretFor, FAKE_KEY_PREFIX, type ConverseReply } from '../helpers/fake-bedrock.js';
@@ -468,13 +468,7 @@ describe('aws-bedrock backend (fake Bedrock runtime, SigV4 verified)', () => {
       assert.match(last.error.message, /throttlingException: Too many tokens, please wait\./);
       assert.ok(!reply.text.includes('message_stop'));
       // Recorded as the failure the client saw, not as the 200 the stream started with.
-      const line = await waitFor(() =>
-        readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l))
-          .find((r) => r.request_id === id),
-      );
+      const line = await waitForJournalLine(path.join(dir, 'journal.jsonl'), id);
       assert.equal(line.status, 502);
       assert.match(line.error, /throttlingException: Too many tokens/);
 

@@ -8,13 +8,13 @@
  * a target cannot serve the endpoint.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { assertOpenAIError, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
+import { assertOpenAIError, post, receivedWithId, rid, waitForJournalLine } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { openaiClient } from '../helpers/anthropic-e2e.js';
 import { fakeEmbedding, fakeOllama } from '../helpers/fake-ollama.js';
@@ -42,14 +42,7 @@ describe('embeddings and completions translated through the IR (fake Vertex AI, 
   const ollamaScript = fakeOllama([CODER, 'nomic-embed-text']);
 
   /** The journal line of a request (what the client saw: status, error, tokens). */
-  const journal = (id: string): Promise<any> =>
-    waitFor(() =>
-      readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-        .find((r) => r.request_id === id),
-    );
+  const journal = (id: string): Promise<any> => waitForJournalLine(path.join(dir, 'journal.jsonl'), id);
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'switchyard-embed-'));

@@ -7,14 +7,14 @@
  * mid-stream, and /v1/models from /api/tags.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid, waitFor } from '../helpers/e2e.js';
+import { assertAnthropicError, assertOpenAIError, get, post, receivedWithId, rid, waitForJournalLine } from '../helpers/e2e.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 import { anthropicClient, openaiClient } from '../helpers/anthropic-e2e.js';
 import { fakeEmbedding, fakeOllama } from '../helpers/fake-ollama.js';
@@ -48,14 +48,7 @@ describe('ollama backend (fake Ollama, native /api/chat with NDJSON streams)', (
   let dir: string;
   const script = fakeOllama([LLAMA, QWEN, 'nomic-embed-text']);
 
-  const journal = (id: string): Promise<any> =>
-    waitFor(() =>
-      readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-        .find((r) => r.request_id === id),
-    );
+  const journal = (id: string): Promise<any> => waitForJournalLine(path.join(dir, 'journal.jsonl'), id);
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'switchyard-ollama-'));

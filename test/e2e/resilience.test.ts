@@ -5,7 +5,6 @@
  * with a full queue answers 503 with retry-after; auto_route picks the vision target for an image.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -17,7 +16,7 @@ import {
   type FakeHandler,
   type FakeUpstream,
 } from '../helpers/fake-upstream.js';
-import { post, waitFor } from '../helpers/e2e.js';
+import { post, waitForJournalLine } from '../helpers/e2e.js';
 import { scrapeMetrics } from '../helpers/prometheus-text.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 
@@ -78,24 +77,7 @@ describe('resilience routing over HTTP (issue #10)', () => {
 
   const chat = (model: string, extra: Record<string, unknown> = {}) => ({ model, messages: [{ role: 'user', content: 'hi' }], ...extra });
 
-  const journalLine = async (id: string): Promise<Record<string, unknown>> =>
-    waitFor(
-      () => {
-        let text: string;
-        try {
-          text = readFileSync(journal, 'utf8');
-        } catch {
-          return undefined;
-        }
-        return text
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>)
-          .find((l) => l.request_id === id);
-      },
-      5000,
-      `journal line ${id}`,
-    );
+  const journalLine = (id: string): Promise<Record<string, unknown>> => waitForJournalLine(journal, id);
 
   it('a 503 from the first target: the second serves; the journal lists both attempts', async () => {
     nextPost(a, json(503, { error: { message: 'overloaded' } }));

@@ -7,12 +7,12 @@
  * event reaches the client with the gateway's backend key redacted (issue #14 item 6).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFakeUpstream, writeEvents, type FakeHandler, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { byRequestId, chatChunk, post, rid, waitFor } from '../helpers/e2e.js';
+import { byRequestId, chatChunk, post, rid, waitFor, waitForJournalLine } from '../helpers/e2e.js';
 import { scrapeMetrics } from '../helpers/prometheus-text.js';
 import { startGateway, type RunningGateway } from '../helpers/start-gateway.js';
 
@@ -88,19 +88,8 @@ describe('a stream that carries an error is recorded as a failure (issue #14 ite
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function journalLine(id: string): Promise<Line> {
-    return waitFor(
-      () => {
-        if (!existsSync(journalFile)) return null;
-        const lines = readFileSync(journalFile, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Line);
-        return lines.find((l) => l.request_id === id) ?? null;
-      },
-      5000,
-      `the journal line of ${id}`,
-    );
+  function journalLine(id: string): Promise<Line> {
+    return waitForJournalLine<Line>(journalFile, id);
   }
 
   /** Streams one request whose upstream reply is `events`; returns the client's text and the journal line. */

@@ -119,6 +119,28 @@ export async function waitFor<T>(
   }
 }
 
+/** Waits for the journal line (JSONL at `file`, which may not exist yet) of request `id`, and returns it parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a journal line is checked field by field
+export function waitForJournalLine<T = Record<string, any>>(file: string, id: string, timeoutMs = 5000): Promise<T> {
+  return waitFor(
+    () => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as T & { request_id?: unknown })
+        .find((l) => l.request_id === id);
+    },
+    timeoutMs,
+    `the journal line of ${id}`,
+  ) as Promise<T>;
+}
+
 /** Resolves like `promise`, or rejects after `ms` naming `what`. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
