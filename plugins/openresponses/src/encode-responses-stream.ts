@@ -102,7 +102,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const item = this.current!;
         item.text += event.text;
         item.deltaHead ??= deltaHead('response.output_text.delta', item, true);
-        return `${out}${item.deltaHead}${JSON.stringify(event.text)},"logprobs":[],"sequence_number":${this.seq++}}\n\n`;
+        return out + this.deltaTail(item.deltaHead, event.text, ',"logprobs":[]');
       }
       case 'reasoning_delta':
         return this.reasoning(event);
@@ -190,9 +190,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return `event: ${type}\ndata: {"type":${JSON.stringify(type)},${inner}"sequence_number":${this.seq++}}\n\n`;
   }
 
-  /** A delta event after its head (deltaHead): the delta, then the sequence number. */
-  private deltaTail(head: string, delta: string): string {
-    return `${head}${JSON.stringify(delta)},"sequence_number":${this.seq++}}\n\n`;
+  /** A delta event after its head (deltaHead): the delta, `more` members (JSON, with their leading comma), then the sequence number. */
+  private deltaTail(head: string, delta: string, more = ''): string {
+    return `${head}${JSON.stringify(delta)}${more},"sequence_number":${this.seq++}}\n\n`;
   }
 
   /** response.created and response.in_progress, once (also when the first IR event is not `start`). */
