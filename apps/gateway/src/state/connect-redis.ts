@@ -50,15 +50,14 @@ function checkUrl(url: string): void {
  * `connect_timeout_seconds` (Redis may still be starting next to the gateway). Unreachable
  * then, or credentials refused at once: a ConfigError naming `state.redis.url` (the password
  * never shown). With `required: false` (a worker of a gateway whose primary already checked
- * Redis) it returns at once: the client connects, and reconnects, in the background.
+ * Redis) it waits for the same time but never fails: a worker that served before its connection
+ * was up would take its slots from the per-machine fallback while its siblings take theirs from
+ * Redis, so the backend could see more than `max_concurrency` at once. Still unreachable then,
+ * the client keeps connecting, and reconnecting, in the background.
  */
 export async function connectRedis(config: RedisStateConfig, options: { required: boolean } = { required: true }): Promise<Redis> {
   checkUrl(config.url);
   const client = new Redis(config.url, sharedStateRedisOptions());
-  if (!options.required) {
-    client.connect().catch(() => undefined); // reconnects in the background; errors go to 'error' listeners
-    return client;
-  }
   const where = redactRedisUrl(config.url);
   let lastError: Error | null = null;
   const ready = new Promise<void>((resolve, reject) => {
@@ -97,6 +96,7 @@ export async function connectRedis(config: RedisStateConfig, options: { required
   try {
     await ready;
   } catch (err) {
+    if (!options.required) return client; // reconnects in the background; errors go to 'error' listeners
     client.disconnect();
     throw err;
   }
