@@ -81,9 +81,10 @@ export class ModelCatalogService extends ModelCatalog implements OnApplicationSh
     @Inject(KERNEL_OPTIONS) options: KernelOptions,
   ) {
     super(() => holder.current(), logger, options.config.server.models_refresh_seconds * 1000);
-    holder.current().knownModels = () => this.reportedNames();
+    const knownModels = (): readonly string[] => this.reportedNames();
+    holder.current().knownModels = knownModels;
     holder.onSwap((next) => {
-      next.knownModels = () => this.reportedNames();
+      next.knownModels = knownModels;
       this.retainOnly(new Set(next.backends.keys()));
     });
   }

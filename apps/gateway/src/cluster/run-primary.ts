@@ -74,14 +74,14 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     const targets = [...live.values()].filter((l) => l.listening);
     if (targets.length === 0) return Promise.resolve([]);
     return new Promise<MetricSnapshot[]>((resolve) => {
-      const entry = { want: new Set(targets.map((l) => l.worker.id)), got: [] as MetricSnapshot[], done: () => undefined as void };
-      const timer = setTimeout(() => entry.done(), COLLECT_TIMEOUT_MS);
-      entry.done = () => {
+      const got: MetricSnapshot[] = [];
+      const done = (): void => {
         clearTimeout(timer);
         collecting.delete(id);
-        resolve(entry.got);
+        resolve(got);
       };
-      collecting.set(id, entry);
+      const timer = setTimeout(done, COLLECT_TIMEOUT_MS);
+      collecting.set(id, { want: new Set(targets.map((l) => l.worker.id)), got, done });
       for (const l of targets) send(l.worker, { sy: 'collect', id });
     });
   });
