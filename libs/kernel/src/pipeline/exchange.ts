@@ -71,6 +71,8 @@ export class Exchange {
   requestBody: Record<string, unknown> | null = null;
   /** How usage and stream timing are read in the client's protocol (its codec's `usage`); null: not measured. */
   usageReader: ProtocolUsage | null = null;
+  /** The client protocol's gen_ai.operation.name (its codec's `operationName`); null: it names none. */
+  operationName: string | null = null;
   /** The configuration's prices when it has any (issue #20): journal spend_usd, switchyard_spend_usd_total. */
   priceOf: PriceLookup | null = null;
   readonly done: Promise<ExchangeEnd>;
