@@ -51,7 +51,7 @@ export class Exchange {
   upstreamSentAt: number | null = null;
   /** The gateway's own time (before the upstream call plus after its reply), ms. */
   overheadMs: number | null = null;
-  /** The gateway added `stream_options.include_usage` and strips that usage chunk for the client. */
+  /** The gateway asked the upstream for usage on the stream (the codec's `usage.requestStreamUsage`) and strips it for the client. */
   usageInjected = false;
   /** The backend's usage as seen by a translating stream (the client's protocol may leave it out). */
   upstreamUsage: IrUsage | null = null;
