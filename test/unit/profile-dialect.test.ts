@@ -88,6 +88,28 @@ describe('applyProfile with a ProfileDialect', () => {
     assert.deepEqual(result.dropped, [{ field: 'max_tokens', reason: 'acme takes at most 100' }]);
   });
 
+  test("the system prompt goes where the dialect's applySystemPrompt puts it; its reason when it cannot; without the hook it is dropped", () => {
+    const prompt = { system_prompt: { mode: 'append' as const, text: 'P' } };
+    const placing: ProfileDialect = {
+      ...acme,
+      applySystemPrompt: (body, { mode, text }) => (Array.isArray(body.turns) ? ((body.preamble = `${mode}:${text}`), true) : 'no turns'),
+    };
+    const placed = applyProfile({ ...chat, turns: [] }, prompt, { protocol: 'openai.chat', dialect: placing });
+    assert.equal(placed.body.preamble, 'append:P');
+    assert.equal(placed.applied.system_prompt, 'append');
+    assert.deepEqual(placed.dropped, []);
+    const refused = applyProfile(chat, prompt, { protocol: 'openai.chat', dialect: placing });
+    assert.deepEqual(refused.body, chat);
+    assert.equal(refused.applied.system_prompt, undefined);
+    assert.deepEqual(refused.dropped, [{ field: 'system_prompt', reason: 'no turns' }]);
+    for (const dialect of [acme, undefined]) {
+      const result = applyProfile(chat, prompt, { protocol: 'openai.chat', dialect });
+      assert.deepEqual(result.body, chat, 'the kernel writes no system prompt of its own');
+      assert.equal(result.applied.system_prompt, undefined);
+      assert.deepEqual(result.dropped, [{ field: 'system_prompt', reason: 'openai.chat has no system prompt' }]);
+    }
+  });
+
   test('the built-in client protocols carry their dialect; embeddings have none (no vocabulary, no thinking)', () => {
     for (const protocol of ['openai.chat', 'openai.completions', 'openai.responses', 'anthropic.messages'] as const) {
       assert.ok(builtinCodecs.codec(protocol)?.profile, protocol);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { buildConfig, ConfigError, hasMediaContent, ModelRouter } from '@switchyard/kernel';
+import { buildConfig, ConfigError, ModelRouter, type Protocol } from '@switchyard/kernel';
 import { builtinRegistry } from '../helpers/builtin-registry.js';
 
 const build = (yaml: string) => buildConfig(parse(yaml), { source: 'cfg.yaml', baseDir: '.', env: {}, registry: builtinRegistry() });
@@ -100,6 +100,11 @@ routes: [{ virtual_model: m, targets: [{ backend: local, real_model: m, wieght: 
     lines.join('\n'),
   );
 });
+
+/** What auto_route asks: the client protocol's codec reads the body (ProtocolCodec.hasMediaContent; none: text). */
+const codecs = builtinRegistry();
+const hasMediaContent = (body: Record<string, unknown>, protocol: Protocol): boolean =>
+  codecs.codec(protocol)?.hasMediaContent?.(body) === true;
 
 test('hasMediaContent scans only message content arrays', () => {
   assert.equal(hasMediaContent({ messages: [{ role: 'user', content: 'see image_url' }] }, 'openai.chat'), false);

@@ -20,7 +20,9 @@ import {
   type UpstreamCall,
   type UpstreamReply,
 } from '@switchyard/kernel';
-import { openaiChatProfile } from '@switchyard/plugin-openai';
+import { hasAnthropicMedia } from '@switchyard/plugin-anthropic';
+import { hasOpenAIChatMedia, openaiChatProfile } from '@switchyard/plugin-openai';
+import { hasResponsesMedia } from '@switchyard/plugin-openresponses';
 
 type Responder = (call: UpstreamCall) => Promise<UpstreamReply> | UpstreamReply;
 
@@ -75,8 +77,13 @@ async function harness(yaml: string): Promise<Harness> {
       close: async () => undefined,
     }),
   };
-  // The openai.chat profile rules (vocabulary slots, thinking) are the openai plugin's (ProtocolCodec.profile).
-  const registry = new PluginRegistry().register(plugin).registerCodec({ protocol: 'openai.chat', profile: openaiChatProfile });
+  // The openai.chat profile rules (vocabulary slots, thinking) are the openai plugin's (ProtocolCodec.profile);
+  // which content is media (auto_route) is each client protocol's plugin's (ProtocolCodec.hasMediaContent).
+  const registry = new PluginRegistry()
+    .register(plugin)
+    .registerCodec({ protocol: 'openai.chat', profile: openaiChatProfile, hasMediaContent: hasOpenAIChatMedia })
+    .registerCodec({ protocol: 'anthropic.messages', hasMediaContent: hasAnthropicMedia })
+    .registerCodec({ protocol: 'openai.responses', hasMediaContent: hasResponsesMedia });
   const { config } = await buildConfig(parse(yaml), { source: 'test.yaml', baseDir: '.', env: {}, registry });
   const runtime = new GatewayRuntime({ config, registry, logger: silentLogger() });
   const pipeline = new GatewayPipeline({ current: () => runtime }, silentLogger());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BackendConfig, GatewayError, ModelRouter, RouteConfig } from '@switchyard/kernel';
+import { BackendConfig, GatewayError, ModelRouter, RouteConfig, type ProtocolCodec } from '@switchyard/kernel';
 
 function backend(id: string, models?: string[], extra: Partial<BackendConfig> = {}): BackendConfig {
   return Object.assign(new BackendConfig(), { id, type: 'openai', models, ...extra });
@@ -94,5 +94,38 @@ describe('routing order (SPEC §2)', () => {
     assert.equal(r.route('coder').profile, r.route('coder').profile);
     assert.equal(r.route('plain').profile, null);
     assert.equal(r.route('m').profile, null);
+  });
+});
+
+describe("auto_route asks the client protocol's codec whether the body carries media (ProtocolCodec.hasMediaContent)", () => {
+  const r = new ModelRouter({
+    backends: [backend('t', ['text-*']), backend('v', ['vision-*'])],
+    routes: [Object.assign(new RouteConfig(), { virtual_model: 'auto', auto_route: { text: 'text-m', vision: 'vision-m' } })],
+    passthroughUnrouted: false,
+    singleBackend: false,
+  });
+  const body = { model: 'auto', parts: [{ kind: 'picture' }] };
+  const seen: Record<string, unknown>[] = [];
+  const acme: ProtocolCodec = {
+    protocol: 'acme.chat',
+    hasMediaContent: (b) => (seen.push(b), Array.isArray(b.parts) && b.parts.some((p: { kind?: string }) => p.kind === 'picture')),
+  };
+
+  it("the codec's answer picks the slot: media → vision, none → text; the body is what the codec reads", () => {
+    const vision = r.route('auto', { codec: acme, body });
+    assert.deepEqual([vision.backendId, vision.realModel, vision.autoRoute?.kind], ['v', 'vision-m', 'vision']);
+    assert.equal(seen.at(-1), body);
+    assert.equal(r.route('auto', { codec: acme, body: { model: 'auto', parts: [] } }).autoRoute?.kind, 'text');
+  });
+
+  it('a codec without the hook, no codec, or no content: the text slot, whatever the body holds', () => {
+    const mediaInEveryShape = {
+      ...body,
+      messages: [{ role: 'user', content: [{ type: 'image_url' }, { type: 'image' }] }],
+      input: [{ type: 'input_image' }],
+    };
+    assert.equal(r.route('auto', { codec: { protocol: 'acme.chat' }, body: mediaInEveryShape }).autoRoute?.kind, 'text');
+    assert.equal(r.route('auto', { codec: undefined, body: mediaInEveryShape }).autoRoute?.kind, 'text');
+    assert.equal(r.route('auto').backendId, 't');
   });
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 export * from './codec/check-request-fields.js';
 export * from './codec/json-readers.js';
+export * from './codec/scan-media-parts.js';
 export * from './codec/media-sources.js';
 export * from './codec/thinking-from-effort.js';
 export * from './config/schema/backend-config.js';
@@ -22,6 +23,7 @@ export * from './plugin/embedding-codec.js';
 export * from './plugin/protocol-codec.js';
 export * from './plugin/provider-plugin.js';
 export * from './profile/apply-limits.js';
+export * from './profile/join-prompt-text.js';
 export * from './profile/map-profile-vocabulary.js';
 export * from './profile/profile-dialect.js';
 export * from './profile/profile-types.js';

@@ -14,6 +14,7 @@ import { createAnthropicStreamMeter } from './meter-anthropic-stream.js';
 import { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
 import { readAnthropicMaxOutputTokens } from './read-anthropic-max-output-tokens.js';
 import { encodeAnthropicRateLimitHeaders } from './encode-anthropic-rate-limit-headers.js';
+import { hasAnthropicMedia } from './has-anthropic-media.js';
 
 /**
  * The anthropic.messages codec, both sides. Client side (an Anthropic client reaching another
@@ -37,4 +38,8 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   errorEnvelope: anthropicErrorEnvelope,
   maxOutputTokens: readAnthropicMaxOutputTokens,
   rateLimitHeaders: encodeAnthropicRateLimitHeaders,
+  // OpenTelemetry GenAI: "chat", a chat completion operation
+  // (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-operation-name).
+  operationName: 'chat',
+  hasMediaContent: hasAnthropicMedia,
 };

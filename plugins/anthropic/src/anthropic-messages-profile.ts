@@ -17,6 +17,7 @@ import {
 } from '@switchyard/plugin-sdk';
 import { ANTHROPIC_DEFAULT_THINKING_BUDGET, requiresAdaptiveThinking } from './anthropic-thinking-rules.js';
 import { fitAnthropicThinkingBudget, stripAnthropicThinkingConflicts } from './fit-anthropic-thinking.js';
+import { applyAnthropicSystemPrompt } from './apply-anthropic-system-prompt.js';
 
 const objectOr = (value: unknown): Json => (isObject(value) ? value : {});
 
@@ -112,4 +113,5 @@ export const anthropicMessagesProfile: ProfileDialect = {
     fitAnthropicThinkingBudget(run);
     stripAnthropicThinkingConflicts(run);
   },
+  applySystemPrompt: applyAnthropicSystemPrompt,
 };

@@ -7,6 +7,8 @@ export { AnthropicAdapter } from './anthropic-adapter.js';
 export { AnthropicBackendConfig } from './anthropic-backend-config.js';
 export { DefaultMaxTokensKey, DEFAULT_MAX_TOKENS_DESCRIPTION } from './declare-anthropic-max-tokens-key.js';
 export { anthropicMessagesCodec } from './anthropic-messages-codec.js';
+export { applyAnthropicSystemPrompt } from './apply-anthropic-system-prompt.js';
+export { hasAnthropicMedia } from './has-anthropic-media.js';
 export { anthropicErrorEnvelope } from './anthropic-error-envelope.js';
 export { decodeAnthropicError } from './decode-anthropic-error.js';
 export * from './anthropic-api-paths.js';

@@ -22,6 +22,8 @@ export { OPENAI_API_PATHS, OPENAI_DEFAULT_BASE_URL } from './openai-api-paths.js
 export { parseOpenAIModelList } from './list-openai-models.js';
 export { openaiChatCodec } from './openai-chat-codec.js';
 export { adaptOpenAIChatThinking, openaiChatProfile, openaiCompletionsProfile } from './openai-chat-profile.js';
+export { applyOpenAIChatSystemPrompt, isOpenAIInstruction } from './apply-openai-chat-system-prompt.js';
+export { hasOpenAIChatMedia } from './has-openai-chat-media.js';
 export { decodeOpenAIError } from './decode-openai-error.js';
 export { decodeOpenAIChatRequest } from './decode-openai-chat-request.js';
 export { encodeOpenAIChatRequest } from './encode-openai-chat-request.js';

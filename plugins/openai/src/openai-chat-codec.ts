@@ -12,6 +12,7 @@ import { openaiChatProfile } from './openai-chat-profile.js';
 import { openaiStreamingUsage } from './openai-usage-hooks.js';
 import { openaiErrorEnvelope } from './openai-error-envelope.js';
 import { readOpenAIChatMaxOutputTokens } from './read-openai-max-output-tokens.js';
+import { hasOpenAIChatMedia } from './has-openai-chat-media.js';
 
 /**
  * The `openai.chat` codec, both sides: an OpenAI client reaching another protocol's backend
@@ -36,4 +37,8 @@ export const openaiChatCodec: ProtocolCodec = {
   // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
   // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
   rateLimitHeaders: xRateLimitHeaders,
+  // OpenTelemetry GenAI: "chat", chat completion operation such as OpenAI Chat API
+  // (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-operation-name).
+  operationName: 'chat',
+  hasMediaContent: hasOpenAIChatMedia,
 };

@@ -13,6 +13,7 @@ import {
   type ThinkingTarget,
   type VocabularySlot,
 } from '@switchyard/plugin-sdk';
+import { applyOpenAIChatSystemPrompt } from './apply-openai-chat-system-prompt.js';
 
 /**
  * The route profile's rules for `openai.chat` and `openai.completions` bodies (ProtocolCodec.profile). Thinking
@@ -144,7 +145,12 @@ function chatSlot(key: FieldKey, thinking: ThinkingTarget): VocabularySlot {
   return directSlot(thinking === 'reasoning_effort' ? 'max_completion_tokens' : 'max_tokens', CHAT_MAX_TOKENS);
 }
 
-export const openaiChatProfile: ProfileDialect = { ...chatThinking, slot: chatSlot, adaptThinking: adaptOpenAIChatThinking };
+export const openaiChatProfile: ProfileDialect = {
+  ...chatThinking,
+  slot: chatSlot,
+  adaptThinking: adaptOpenAIChatThinking,
+  applySystemPrompt: applyOpenAIChatSystemPrompt,
+};
 
-/** openai.completions: the vocabulary's own names. */
+/** openai.completions: the vocabulary's own names; a prompt has no place for a system prompt (no `applySystemPrompt`). */
 export const openaiCompletionsProfile: ProfileDialect = { ...chatThinking, slot: (key) => directSlot(key) };

@@ -87,6 +87,9 @@ export const openaiCompletionsCodec: ProtocolCodec = {
   decodeRequest: decodeOpenAICompletionsRequest,
   encodeResponse: encodeOpenAICompletionsResponse,
   createStreamEncoder: createOpenAICompletionsStreamEncoder,
+  // OpenTelemetry GenAI: "text_completion", text completions operation such as OpenAI Completions API (Legacy)
+  // (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-operation-name).
+  operationName: 'text_completion',
 };
 export const openaiEmbeddingsCodec: ProtocolCodec = {
   protocol: 'openai.embeddings',
@@ -100,4 +103,7 @@ export const openaiEmbeddingsCodec: ProtocolCodec = {
   // Create embeddings has no `stream` parameter and always answers one JSON body
   // (https://platform.openai.com/docs/api-reference/embeddings/create): a stray `stream: true` streams nothing.
   requestsStream: () => false,
+  // OpenTelemetry GenAI: "embeddings", embeddings operation such as OpenAI Create embeddings API
+  // (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-operation-name).
+  operationName: 'embeddings',
 };

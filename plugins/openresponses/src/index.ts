@@ -6,6 +6,8 @@ export default plugin;
 export { OpenResponsesAdapter } from './openresponses-adapter.js';
 export { openaiResponsesCodec } from './openresponses-codec.js';
 export { openaiResponsesProfile } from './openai-responses-profile.js';
+export { applyResponsesSystemPrompt } from './apply-responses-system-prompt.js';
+export { hasResponsesMedia } from './has-responses-media.js';
 export * from './openresponses-api-paths.js';
 export { parseOpenResponsesModelList } from './list-openresponses-models.js';
 export { decodeResponsesRequest } from './decode-responses-request.js';

@@ -10,6 +10,7 @@ import {
   type ThinkingForm,
   type VocabularySlot,
 } from '@switchyard/plugin-sdk';
+import { applyResponsesSystemPrompt } from './apply-responses-system-prompt.js';
 
 const objectOr = (value: unknown): Json => (isObject(value) ? value : {});
 const readEffortThinking = (body: Json) => effortMeansOn(own(objectOr(own(body, 'reasoning')), 'effort'));
@@ -56,4 +57,5 @@ export const openaiResponsesProfile: ProfileDialect = {
     else delete run.body.reasoning;
     return effort !== null;
   },
+  applySystemPrompt: applyResponsesSystemPrompt,
 };

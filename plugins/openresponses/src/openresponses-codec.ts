@@ -13,6 +13,7 @@ import { readResponsesReplyUsage } from './read-responses-usage.js';
 import { createResponsesStreamMeter } from './meter-responses-stream.js';
 import { createResponsesPassthroughFailure } from './track-responses-passthrough-failure.js';
 import { readResponsesMaxOutputTokens } from './read-responses-max-output-tokens.js';
+import { hasResponsesMedia } from './has-responses-media.js';
 
 /**
  * The openai.responses codec, both sides. Client side (a /v1/responses client reaching a backend
@@ -41,4 +42,8 @@ export const openaiResponsesCodec: ProtocolCodec = {
   // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, reset as a duration ("1s", "6m0s"):
   // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
   rateLimitHeaders: xRateLimitHeaders,
+  // OpenTelemetry GenAI: "chat", a chat completion operation (a Responses request generates the next turn)
+  // (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-operation-name).
+  operationName: 'chat',
+  hasMediaContent: hasResponsesMedia,
 };

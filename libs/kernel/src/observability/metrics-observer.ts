@@ -1,19 +1,13 @@
 import type { Attributes } from '@opentelemetry/api';
 import { UPSTREAM_STREAM_ERROR, type GatewayError } from '@switchyard/plugin-sdk';
 import type { Exchange, ExchangeObserver } from '../pipeline/exchange.js';
-import type { Protocol } from '@switchyard/plugin-sdk';
 import { priceUsage } from '../governance/price-usage.js';
 import { CounterTable } from './counter-table.js';
 import { measurementOf, type Measurement } from './exchange-measurement.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 
-const OPERATION: Record<Protocol, string> = {
-  'openai.chat': 'chat',
-  'openai.completions': 'text_completion',
-  'openai.embeddings': 'embeddings',
-  'openai.responses': 'chat',
-  'anthropic.messages': 'chat',
-};
+/** gen_ai.operation.name of a request whose client protocol's codec names no operation (ProtocolCodec.operationName). */
+export const OTHER_OPERATION = '_OTHER';
 
 /** A bounded name for gen_ai.request.model: only names the gateway lists, else `_OTHER`. */
 export type ModelNameFilter = (name: string) => boolean;
@@ -64,7 +58,7 @@ export class MetricsObserver implements ExchangeObserver {
   }
 
   observe(exchange: Exchange): void {
-    const operation = OPERATION[exchange.protocol];
+    const operation = exchange.operationName ?? OTHER_OPERATION;
     const attrs = (): Attributes => ({ 'gen_ai.operation.name': operation });
     this.active.add(operation, attrs, 1);
     void measurementOf(exchange).then((m) => {
@@ -84,7 +78,7 @@ export class MetricsObserver implements ExchangeObserver {
     const requestModel = d && (d.virtualModel !== null || this.isListedModel(d.clientModel)) ? d.clientModel : '_OTHER';
     const provider = exchange.backendType ? this.providerName(exchange.backendType) : undefined;
     const err = errorType(m.end.status, m.end.error);
-    const operation = OPERATION[exchange.protocol];
+    const operation = exchange.operationName ?? OTHER_OPERATION;
     const responseModel = d ? (requestModel === '_OTHER' ? '_OTHER' : d.realModel) : '';
     // Exactly the attribute values: equal keys are equal attribute sets (observed counters need that).
     const key = `${operation}\u0000${requestModel}\u0000${m.end.status}\u0000${d ? `${responseModel}\u0000${d.backendId}\u0000${d.virtualModel ?? ''}` : '-'}\u0000${provider ?? ''}\u0000${err ?? ''}`;

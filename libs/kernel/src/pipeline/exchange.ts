@@ -51,7 +51,7 @@ export class Exchange {
   upstreamSentAt: number | null = null;
   /** The gateway's own time (before the upstream call plus after its reply), ms. */
   overheadMs: number | null = null;
-  /** The gateway added `stream_options.include_usage` and strips that usage chunk for the client. */
+  /** The gateway asked the upstream for usage on the stream (the codec's `usage.requestStreamUsage`) and strips it for the client. */
   usageInjected = false;
   /** The backend's usage as seen by a translating stream (the client's protocol may leave it out). */
   upstreamUsage: IrUsage | null = null;
@@ -71,6 +71,8 @@ export class Exchange {
   requestBody: Record<string, unknown> | null = null;
   /** How usage and stream timing are read in the client's protocol (its codec's `usage`); null: not measured. */
   usageReader: ProtocolUsage | null = null;
+  /** The client protocol's gen_ai.operation.name (its codec's `operationName`); null: it names none. */
+  operationName: string | null = null;
   /** The configuration's prices when it has any (issue #20): journal spend_usd, switchyard_spend_usd_total. */
   priceOf: PriceLookup | null = null;
   readonly done: Promise<ExchangeEnd>;

@@ -106,6 +106,7 @@ export class GatewayPipeline implements RequestPipeline {
       runtime.release();
     });
     exchange.usageReader = ingress?.usage ?? null;
+    exchange.operationName = ingress?.operationName ?? null;
     if (this.wantBodies) exchange.requestBody = req.body;
     for (const o of this.observers) o.observe(exchange);
     try {
@@ -114,7 +115,7 @@ export class GatewayPipeline implements RequestPipeline {
       }
       // The ingress's own field checks (its plugin's codec), before routing: 400 before 404.
       ingress?.validateRequest?.(req.body, req.operation);
-      const decision = runtime.router.route(model, { protocol: req.protocol, body: req.body });
+      const decision = runtime.router.route(model, { codec: ingress, body: req.body });
       exchange.decision = decision;
       // Client keys (issue #20): admitted (or refused) once, after routing, before the first attempt.
       const admitting = this.admission?.admit(req, decision, exchange, runtime);

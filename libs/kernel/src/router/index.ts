@@ -1,2 +1,1 @@
 export * from './model-router.js';
-export * from './media-content.js';

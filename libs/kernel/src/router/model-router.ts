@@ -1,11 +1,10 @@
 import type { BackendConfig } from '@switchyard/plugin-sdk';
 import type { RouteConfig, RouteStrategy } from '@switchyard/plugin-sdk';
-import type { Protocol } from '@switchyard/plugin-sdk';
+import type { ProtocolCodec } from '@switchyard/plugin-sdk';
 import { GatewayError } from '@switchyard/plugin-sdk';
 import { profileOf } from '../profile/profile-of.js';
 import type { RouteProfile } from '@switchyard/plugin-sdk';
 import { compileModelGlob, isLiteralGlob } from '@switchyard/plugin-sdk';
-import { hasMediaContent } from './media-content.js';
 
 export type RouteVia = 'virtual_model' | 'glob' | 'passthrough_unrouted';
 
@@ -51,7 +50,8 @@ export interface AutoRouteDecision {
 
 /** What the router may read of the request body (auto_route). */
 export interface RouteContent {
-  protocol: Protocol;
+  /** The client protocol's codec, whose `hasMediaContent` reads the body (absent: the body is text). */
+  codec: ProtocolCodec | undefined;
   body: Record<string, unknown>;
 }
 
@@ -128,7 +128,7 @@ export class ModelRouter {
   route(model: string, content?: RouteContent): RouteDecision {
     const route = this.virtual.get(model);
     if (route?.auto_route) {
-      const kind = content && hasMediaContent(content.body, content.protocol) ? 'vision' : 'text';
+      const kind = content?.codec?.hasMediaContent?.(content.body) === true ? 'vision' : 'text';
       const target = route.auto_route[kind];
       const inner = this.direct(target, this.virtual.get(target)?.auto_route ? undefined : this.virtual.get(target));
       return { ...inner, clientModel: model, autoRoute: { virtualModel: model, kind, target } };

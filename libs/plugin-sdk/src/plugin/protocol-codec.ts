@@ -188,6 +188,21 @@ export interface ProtocolCodec {
    * sub-operation such as count_tokens never streams).
    */
   requestsStream?(body: Record<string, unknown>, operation?: string): boolean;
+  /**
+   * The OpenTelemetry GenAI `gen_ai.operation.name` of a client request of this (ingress) protocol, in
+   * metrics: the well-known value that applies (`chat`, `text_completion`, `embeddings`,
+   * `generate_content`, …), else a custom one
+   * (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-operation-name).
+   * Absent: `_OTHER`.
+   */
+  readonly operationName?: string;
+  /**
+   * Whether a client request body of this (ingress) protocol carries image, audio, video or file
+   * content: an `auto_route` virtual model then takes its `vision` target (SPEC §2). Called once per
+   * request to an auto route, after `validateRequest`: keep it a scan of the content parts' types
+   * (`hasMediaPart`, `messagesHaveMedia`), nothing decoded or copied. Absent: never media (`text`).
+   */
+  hasMediaContent?(body: Record<string, unknown>): boolean;
 }
 
 /** What a plugin reads from an upstream's error reply (ProtocolCodec.decodeError). */

@@ -1,7 +1,7 @@
 import type { JsonObject } from './json-values.js';
 import type { FieldKey, VocabularySlot } from './map-profile-vocabulary.js';
 import type { ProfileRun } from './profile-run.js';
-import type { ThinkingTarget } from './profile-types.js';
+import type { SystemPrompt, ThinkingTarget } from './profile-types.js';
 
 /**
  * How one body form says `enable_thinking` / `thinking_budget` (a protocol may have several: a chat body's
@@ -53,6 +53,14 @@ export interface ProfileDialect {
    * undefined: the default): changes the body in place. Absent: the encoder's form is sent as it is.
    */
   adaptThinking?(body: Record<string, unknown>, dialect: ThinkingTarget | undefined): void;
+  /**
+   * Writes the route's system prompt where this protocol's body carries the caller's instructions, as
+   * `prompt.mode` says (before, after or instead of them; `joinPromptText` joins two texts). `body` is the
+   * run's copy: replace the arrays and objects that change, never change them. Returns `true` when written,
+   * else why it cannot be (the kernel reports it in `dropped`). Called last, after `fit`, once per request.
+   * Absent: the protocol has no system prompt (reported in `dropped`).
+   */
+  applySystemPrompt?(body: JsonObject, prompt: SystemPrompt): true | string;
 }
 
 /** The form of a protocol without a ProfileDialect: thinking cannot be said. */

@@ -9,12 +9,18 @@ import type { ProfileDialect } from './profile-dialect.js';
  */
 export type ThinkingTarget = ThinkingDialect;
 
+/** A route's `system_prompt` (SPEC §2 profiles): the text, and whether it goes before, after or instead of the caller's. */
+export interface SystemPrompt {
+  mode: SystemPromptMode;
+  text: string;
+}
+
 /** The profile part of a route: what `applyProfile` needs, nothing else. */
 export interface RouteProfile {
   defaults?: Profile;
   clamp?: Profile;
   limits?: Record<string, LimitBound>;
-  system_prompt?: { mode: SystemPromptMode; text: string };
+  system_prompt?: SystemPrompt;
 }
 
 /** Where the body goes: its protocol (the ingress protocol) and, for chat-style bodies, the thinking form. */

@@ -12,7 +12,7 @@ import anthropic, {
   requiresAdaptiveThinking,
 } from '@switchyard/plugin-anthropic';
 import vertex from '@switchyard/plugin-vertex';
-import { applyProfile } from '../helpers/apply-builtin-profile.js';
+import { applyProfile } from '../../../test/dist/helpers/apply-builtin-profile.js';
 
 describe('Profiles: thinking helpers', () => {
   const models: [string | undefined, boolean][] = [
