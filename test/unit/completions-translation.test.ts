@@ -100,7 +100,7 @@ describe('openai.completions → ollama.generate', () => {
       { model: 'm', response: 'lo', done: false },
       { model: 'm', response: '', done: true, done_reason: 'length', prompt_eval_count: 2, eval_count: 2 },
     ]);
-    const sse = await collectText(Readable.from([bytes.subarray(0, 20), bytes.subarray(20)]).pipe(t.stream()));
+    const sse = await collectText(t.stream().attach(Readable.from([bytes.subarray(0, 20), bytes.subarray(20)])));
     const chunks = dataOf(sse);
     assert.ok(sse.endsWith('data: [DONE]\n\n'));
     assert.deepEqual(
@@ -116,7 +116,7 @@ describe('openai.completions → ollama.generate', () => {
     for (const objects of [[{ response: 'x', done: false }, { error: 'boom' }], [{ response: 'x', done: false }]]) {
       const t = translate(OLLAMA_GENERATE);
       t.request({ model: 'coder', prompt: 'a', stream: true }, 'm', true);
-      const sse = await collectText(Readable.from([ndjson(objects)]).pipe(t.stream()));
+      const sse = await collectText(t.stream().attach(Readable.from([ndjson(objects)])));
       assert.match(sse, /"error"/);
       assert.doesNotMatch(sse, /\[DONE\]/);
     }

@@ -101,7 +101,7 @@ async function translate(lane: Lane, reads: Buffer[]): Promise<string> {
   const translation = Translation.between(registry, lane.client, lane.wire, ctx);
   translation.request(structuredClone(lane.body), 'bench-mock', true);
   const out: Buffer[] = [];
-  for await (const chunk of Readable.from(reads, { objectMode: false }).pipe(translation.stream())) out.push(chunk as Buffer);
+  for await (const chunk of translation.stream().attach(Readable.from(reads, { objectMode: false }))) out.push(chunk as Buffer);
   return maskRandomIds(Buffer.concat(out).toString('utf8'));
 }
 

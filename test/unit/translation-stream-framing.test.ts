@@ -72,7 +72,7 @@ describe('Translation with a codec-owned stream framing', () => {
   it("feeds the reply's bytes to the codec's framer, events split across reads", async () => {
     const bytes = Buffer.from('start {}\ntext "Hel"\ntext "lo"\nstop {}\n');
     const chunks = [bytes.subarray(0, 7), bytes.subarray(7, 20), bytes.subarray(20)];
-    const text = await collectText(Readable.from(chunks).pipe(translation(lineFraming).stream()));
+    const text = await collectText(translation(lineFraming).stream().attach(Readable.from(chunks)));
     const events = parseSse(text);
     assert.equal(events.at(-1)!.data, '[DONE]');
     const chunksOut = events.slice(0, -1).map((e) => JSON.parse(e.data) as any);
@@ -81,12 +81,18 @@ describe('Translation with a codec-owned stream framing', () => {
   });
 
   it("a framer's error fails the translating stream", async () => {
-    const stream = Readable.from([Buffer.from('start {}\nbroken\n')]).pipe(translation(lineFraming).stream());
+    const stream = translation(lineFraming)
+      .stream()
+      .attach(Readable.from([Buffer.from('start {}\nbroken\n')]));
     await assert.rejects(collectText(stream), /malformed line "broken"/);
   });
 
   it('without a framing the same bytes go through the SSE parser (no event comes out of them)', async () => {
-    const text = await collectText(Readable.from([Buffer.from('start {}\ntext "Hi"\n')]).pipe(translation().stream()));
+    const text = await collectText(
+      translation()
+        .stream()
+        .attach(Readable.from([Buffer.from('start {}\ntext "Hi"\n')])),
+    );
     assert.ok(!text.includes('Hi'));
   });
 });

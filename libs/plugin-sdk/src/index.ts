@@ -34,6 +34,7 @@ export * from './secrets/secret-redactor.js';
 export * from './stream/destroy-when-idle.js';
 export * from './stream/ndjson-framing.js';
 export * from './stream/observed-stream.js';
+export * from './stream/relay-readable.js';
 export * from './stream/passthrough-failure.js';
 export * from './stream/sse-events.js';
 export * from './stream/watch-stream-errors.js';

@@ -30,7 +30,7 @@ async function throughStream(t: Translation, bytes: Buffer): Promise<string> {
   // Uneven slices: events and UTF-8 characters split across reads.
   const slices: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += 97) slices.push(bytes.subarray(at, at + 97));
-  return collectText(Readable.from(slices).pipe(t.stream()));
+  return collectText(t.stream().attach(Readable.from(slices)));
 }
 
 async function sdkFinalMessage(sse: string): Promise<Anthropic.Message> {

@@ -303,7 +303,7 @@ describe('ConverseStream framing and decoding', () => {
     const registry = new PluginRegistry().register(anthropic).register(bedrock);
     const t = Translation.between(registry, 'anthropic.messages', 'aws.bedrock-converse', context());
     const bytes = streamBytes();
-    const text = await collectText(Readable.from([bytes.subarray(0, 50), bytes.subarray(50)]).pipe(t.stream()));
+    const text = await collectText(t.stream().attach(Readable.from([bytes.subarray(0, 50), bytes.subarray(50)])));
     const events = parseSse(text).map((e) => e.event);
     assert.deepEqual(events.slice(0, 2), ['message_start', 'content_block_start']);
     assert.equal(events.at(-1), 'message_stop');

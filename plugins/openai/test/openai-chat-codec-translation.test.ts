@@ -26,7 +26,7 @@ const wire = (name: string) =>
   );
 
 async function translateStream(t: Translation, bytes: Buffer): Promise<any[]> {
-  const text = await collectText(Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]).pipe(t.stream()));
+  const text = await collectText(t.stream().attach(Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)])));
   const events = parseSse(text);
   assert.equal(events.at(-1)!.data, '[DONE]');
   return events.slice(0, -1).map((e) => JSON.parse(e.data));

@@ -97,7 +97,7 @@ export async function forwardReply(
   const ingress = runtime.registry.codec(req.protocol);
   const envelope = ingress?.errorEnvelope;
   const translating = translation ? translation.stream((u) => (exchange.upstreamUsage = u), onStreamError) : null;
-  const source: Readable = translating ? reply.body.pipe(translating) : reply.body;
+  const source: Readable = translating ? translating.attach(reply.body) : reply.body;
   // Passthrough streams of some protocols end in the protocol's own failure events (they may need the upstream's response id).
   const passthroughFailure = translating ? null : (ingress?.createPassthroughFailure?.({ clientModel }) ?? null);
   if (passthroughFailure) out.chunks$.subscribe((chunk) => passthroughFailure.observe(chunk));

@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { GatewayError } from '@switchyard/plugin-sdk';
 import type { IrRequest } from '@switchyard/plugin-sdk';
 import type { IrStreamEvent } from '@switchyard/plugin-sdk';
@@ -17,7 +16,7 @@ import type {
   WireProtocol,
 } from '@switchyard/plugin-sdk';
 import type { Protocol } from '@switchyard/plugin-sdk';
-import { createSseParser, MAX_SSE_EVENT_BYTES } from '@switchyard/plugin-sdk';
+import { createSseParser, MAX_SSE_EVENT_BYTES, RelayReadable } from '@switchyard/plugin-sdk';
 import { EmbeddingTranslation } from './embedding-translation.js';
 
 type ClientSide = Required<Pick<ProtocolCodec, 'decodeRequest' | 'encodeResponse' | 'createStreamEncoder'>>;
@@ -114,8 +113,9 @@ export class Translation {
   }
 
   /**
-   * A Transform from the backend's stream bytes (SSE, or the codec's own framing) to the client's
-   * SSE, event by event. `onUsage` sees the
+   * A stream from the backend's stream bytes (SSE, or the codec's own framing) to the client's
+   * SSE, event by event: `attach` it to the backend's body (a RelayReadable, not a Transform: see
+   * there why). `onUsage` sees the
    * backend's usage even when the client's protocol leaves it out (a chat client that did not
    * ask for usage), so metrics and the journal still count tokens. `onError` sees each error event
    * sent to the client (the upstream's own, or one the decoder made of a malformed event).
@@ -132,8 +132,8 @@ export class Translation {
   }
 }
 
-/** The byte Transform of a translated stream (Translation.stream). */
-export class TranslatingStream extends Transform {
+/** The bytes of a translated stream (Translation.stream), read from the backend's body once attached. */
+export class TranslatingStream extends RelayReadable {
   private readonly parser: StreamFramer;
   private out = '';
   /**
@@ -187,30 +187,32 @@ export class TranslatingStream extends Transform {
 
   private flushOut(): void {
     if (this.out.length > 0) {
-      this.push(Buffer.from(this.out));
+      this.send(Buffer.from(this.out));
       this.out = '';
     }
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+  /** A malformed stream (the framer or decoder threw) ends this one with that error. */
+  protected relay(chunk: Buffer): void {
+    if (this.destroyed) return;
     try {
       this.parser.feed(chunk);
       this.flushOut();
-      done();
     } catch (err) {
-      done(err as Error);
+      this.destroy(err as Error);
     }
   }
 
-  override _flush(done: TransformCallback): void {
+  protected relayEnd(): void {
+    if (this.destroyed) return;
     try {
       this.parser.end();
       this.emitAll(this.decoder.end());
       this.out += this.encoder.end();
       this.flushOut();
-      done();
+      this.push(null);
     } catch (err) {
-      done(err as Error);
+      this.destroy(err as Error);
     }
   }
 }

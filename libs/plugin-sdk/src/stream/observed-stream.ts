@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
+import { RelayReadable } from './relay-readable.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -13,18 +13,16 @@ export type ChunkRewriter = (chunk: Buffer) => Buffer;
 /**
  * The byte path of a stream: the source's chunks go to the client as they arrive, with Node's
  * backpressure (when the client reads slowly, `push` returns false, the source is paused, and the
- * upstream read stops; the client reading again resumes it). A Readable fed from the source's
- * `data` events rather than a Transform behind `pipe`: one stream hop per chunk instead of two.
- * Observers get a side copy through `chunks$`: they see each chunk after it was handed on and
- * cannot slow or alter it.
+ * upstream read stops; the client reading again resumes it). A RelayReadable: one stream hop per
+ * chunk, no Writable side. Observers get a side copy through `chunks$`: they see each chunk after
+ * it was handed on and cannot slow or alter it.
  */
-export class ObservedStream extends Readable {
+export class ObservedStream extends RelayReadable {
   private readonly side = new Subject<Buffer>();
   readonly chunks$: Observable<Buffer> = this.side.asObservable();
   private bytes = 0;
   /** The last four bytes sent, big-endian (for atEventBoundary). */
   private last4 = 0x0d0a0d0a;
-  private source: Readable | null = null;
   private finished = false;
 
   constructor(private readonly rewrite?: ChunkRewriter) {
@@ -40,56 +38,39 @@ export class ObservedStream extends Readable {
     return (this.last4 & 0xffff) === 0x0a0a || this.last4 === 0x0d0a0d0a;
   }
 
-  /** Starts forwarding `source` (its end ends this stream). */
-  attach(source: Readable): this {
-    this.source = source;
-    source.on('data', this.onData);
-    source.once('end', this.onEnd);
-    return this;
-  }
-
-  /** Stops forwarding (the source is left as it is). */
-  detach(): void {
-    const source = this.source;
-    if (!source) return;
-    this.source = null;
-    source.off('data', this.onData);
-    source.off('end', this.onEnd);
-  }
-
   /** Takes a chunk as if the source had sent it (tests, in-process producers). */
   write(chunk: Buffer): boolean {
-    this.onData(chunk);
+    this.relay(chunk);
     return this.readableLength < this.readableHighWaterMark;
   }
 
   /** Ends the stream after what was sent (flushing what a rewriter held). */
   end(): void {
-    this.onEnd();
+    this.relayEnd();
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  protected relay(chunk: Buffer): void {
     if (this.finished) return;
     const out = this.rewrite ? this.rewrite(chunk) : chunk;
-    if (out.length > 0 && !this.sent(out)) this.source?.pause();
+    if (out.length > 0) this.sent(out);
     if (this.side.observed) this.side.next(chunk);
-  };
+  }
 
-  private readonly onEnd = (): void => {
+  protected relayEnd(): void {
     if (this.finished) return;
     if (this.rewrite) {
       const rest = this.rewrite(EMPTY);
       if (rest.length > 0) this.sent(rest);
     }
     this.close(null);
-  };
+  }
 
-  private sent(out: Buffer): boolean {
+  private sent(out: Buffer): void {
     this.bytes += out.length;
     const n = out.length;
     if (n >= 4) this.last4 = out.readUInt32BE(n - 4);
     else for (let i = 0; i < n; i++) this.last4 = ((this.last4 << 8) | out[i]!) >>> 0;
-    return this.push(out);
+    this.send(out);
   }
 
   private close(finalEvent: string | null): void {
@@ -100,11 +81,6 @@ export class ObservedStream extends Readable {
     this.side.complete();
   }
 
-  override _read(): void {
-    const source = this.source;
-    if (source?.isPaused()) source.resume();
-  }
-
   /** Ends the stream with a final event (an error in the client's protocol) after what was sent; the source is detached. */
   finishWith(finalEvent: string | null): void {
     if (this.finished || this.destroyed) return;
@@ -113,8 +89,7 @@ export class ObservedStream extends Readable {
 
   override _destroy(err: Error | null, cb: (error: Error | null) => void): void {
     this.finished = true;
-    this.detach();
     if (!this.side.closed) this.side.complete();
-    cb(err);
+    super._destroy(err, cb);
   }
 }
