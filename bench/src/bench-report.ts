@@ -82,15 +82,17 @@ export function gcTable(results: CellResult[]): string {
   const rows = results.filter((r) => r.gc);
   if (rows.length === 0) return '';
   const lines = [
-    '| scenario | c | target | scavenges | scavenge ms per s | mark-compacts | mark-compact ms per s | longest pause ms | GC ms per request |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | c | target | scavenges | survived % | scavenge ms per s | mark-compacts | mark-compact ms per s | longest pause ms | GC ms per request |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const gc = r.gc!;
     const perS = (ms: number) => num((ms * 1000) / r.elapsedMs, 1);
     const perReq = num(((gc.minor.ms + gc.major.ms) * 1000) / Math.max(1, r.completed), 1);
+    const young = gc.minor.youngBytes ?? 0;
+    const survived = young > 0 ? num(((gc.minor.survivedBytes ?? 0) * 100) / young, 1) : DASH;
     lines.push(
-      `| ${r.scenario} | ${r.concurrency} | ${r.target} | ${gc.minor.count} | ${perS(gc.minor.ms)} | ${gc.major.count} | ${perS(gc.major.ms)} | ${num(gc.maxMs, 1)} | ${perReq} µs |`,
+      `| ${r.scenario} | ${r.concurrency} | ${r.target} | ${gc.minor.count} | ${survived} | ${perS(gc.minor.ms)} | ${gc.major.count} | ${perS(gc.major.ms)} | ${num(gc.maxMs, 1)} | ${perReq} µs |`,
     );
   }
   return lines.join('\n');

@@ -7,13 +7,16 @@
  *
  * It also counts the process's garbage-collection pauses (a PerformanceObserver of `gc` entries,
  * one entry per collection, always on): every SIGWINCH prints the totals since start and the
- * longest pause since the previous SIGWINCH, `{"benchGc":{"minor":{"count":…,"ms":…},
- * "major":{"count":…,"ms":…},"maxMs":…}}`; the bench takes one at the start and one at the end of
- * every measured phase.
+ * longest pause since the previous SIGWINCH, `{"benchGc":{"minor":{"count":…,"ms":…,"youngBytes":…,
+ * "survivedBytes":…},"major":{"count":…,"ms":…},"maxMs":…}}`; the bench takes one at the start and
+ * one at the end of every measured phase. `youngBytes` is what the young generation held when its
+ * scavenges began, `survivedBytes` what they kept (copied, or promoted to the old generation),
+ * from V8's GCProfiler: the share that survives is what makes scavenges long (issue #19).
  */
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { GCProfiler } from 'node:v8';
 
-const gc = { minor: { count: 0, ms: 0 }, major: { count: 0, ms: 0 }, maxMs: 0 };
+const gc = { minor: { count: 0, ms: 0, youngBytes: 0, survivedBytes: 0 }, major: { count: 0, ms: 0 }, maxMs: 0 };
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
@@ -24,7 +27,32 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
+interface SpaceUse {
+  spaceName: string;
+  spaceUsedSize: number;
+}
+const used = (spaces: SpaceUse[], name: string): number => spaces.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
+let profiler = new GCProfiler();
+profiler.start();
+
+/** Adds the scavenges the profiler saw since it started to the totals, and starts it again. */
+function takeSurvival(): void {
+  const data = profiler.stop() as
+    | { statistics: Array<{ gcType: string; beforeGC: { heapSpaceStatistics: SpaceUse[] }; afterGC: { heapSpaceStatistics: SpaceUse[] } }> }
+    | undefined;
+  profiler = new GCProfiler();
+  profiler.start();
+  for (const s of data?.statistics ?? []) {
+    if (s.gcType !== 'Scavenge') continue;
+    const before = s.beforeGC.heapSpaceStatistics;
+    const after = s.afterGC.heapSpaceStatistics;
+    gc.minor.youngBytes += used(before, 'new_space');
+    gc.minor.survivedBytes += used(after, 'new_space') + Math.max(0, used(after, 'old_space') - used(before, 'old_space'));
+  }
+}
+
 process.on('SIGWINCH', () => {
+  takeSurvival();
   process.stdout.write(JSON.stringify({ benchGc: gc }) + '\n');
   gc.maxMs = 0;
 });

@@ -18,7 +18,8 @@ export interface LoopDelayProbe {
 
 /** Garbage collection in a Node target: scavenges (minor) and mark-compacts (major, incl. incremental). */
 export interface GcTotals {
-  minor: { count: number; ms: number };
+  /** `youngBytes`: the young generation's contents when scavenges began; `survivedBytes`: what they kept (copied or promoted). */
+  minor: { count: number; ms: number; youngBytes?: number; survivedBytes?: number };
   major: { count: number; ms: number };
   maxMs: number;
 }
@@ -26,7 +27,12 @@ export interface GcTotals {
 /** The collections between two totals, and the longest pause in between. */
 export function gcBetween(before: GcTotals, after: GcTotals): GcTotals {
   return {
-    minor: { count: after.minor.count - before.minor.count, ms: after.minor.ms - before.minor.ms },
+    minor: {
+      count: after.minor.count - before.minor.count,
+      ms: after.minor.ms - before.minor.ms,
+      youngBytes: (after.minor.youngBytes ?? 0) - (before.minor.youngBytes ?? 0),
+      survivedBytes: (after.minor.survivedBytes ?? 0) - (before.minor.survivedBytes ?? 0),
+    },
     major: { count: after.major.count - before.major.count, ms: after.major.ms - before.major.ms },
     maxMs: after.maxMs,
   };

@@ -122,15 +122,28 @@ test('the /healthz probe process probes only between start and stop, with its ow
   }
 });
 
-test('the preload counts garbage-collection pauses and reports them on SIGWINCH, the longest since the last report', async () => {
-  // Allocates garbage once told to (SIGHUP), so that scavenges happen between the two reports.
+test('the preload counts garbage-collection pauses and what survives the scavenges, and reports them on SIGWINCH, the longest pause since the last report', async () => {
+  // Allocates once told to (SIGHUP): the first time garbage that dies young, the second time
+  // objects it keeps, so that scavenges happen between the reports with little or most surviving.
   const script = `
     let keep = [];
-    process.on('SIGHUP', () => { for (let i = 0; i < 2e6; i++) { keep.push({ i }); if (keep.length > 1000) keep = []; } process.stdout.write('churned\\n'); });
+    const kept = [];
+    let n = 0;
+    process.on('SIGHUP', () => {
+      n++;
+      if (n === 1) for (let i = 0; i < 2e6; i++) { keep.push({ i }); if (keep.length > 1000) keep = []; }
+      else for (let i = 0; i < 1e6; i++) kept.push({ i });
+      process.stdout.write('churned' + n + '\\n');
+    });
     setInterval(() => {}, 1000);
     process.stdout.write('ready\\n');`;
   const child = spawn(process.execPath, [...loopDelayNodeFlags(), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  type Gc = { minor: { count: number; ms: number }; major: { count: number; ms: number }; maxMs: number };
+  type Gc = {
+    minor: { count: number; ms: number; youngBytes: number; survivedBytes: number };
+    major: { count: number; ms: number };
+    maxMs: number;
+  };
+  const survival = (a: Gc, b: Gc): number => (b.minor.survivedBytes - a.minor.survivedBytes) / (b.minor.youngBytes - a.minor.youngBytes);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const waitFor = async (pred: () => boolean) => {
@@ -147,7 +160,7 @@ test('the preload counts garbage-collection pauses and reports them on SIGWINCH,
     child.kill('SIGWINCH');
     await waitFor(() => reports().length === 1);
     child.kill('SIGHUP');
-    await waitFor(() => out.includes('churned'));
+    await waitFor(() => out.includes('churned1'));
     child.kill('SIGWINCH');
     await waitFor(() => reports().length === 2);
     const [before, after] = reports() as [Gc, Gc];
@@ -157,6 +170,14 @@ test('the preload counts garbage-collection pauses and reports them on SIGWINCH,
     await waitFor(() => reports().length === 3);
     const third = reports()[2]!;
     assert.ok(third.maxMs === 0 || third.maxMs < after.maxMs, `the longest pause restarts after each report: ${third.maxMs}`);
+    assert.ok(survival(before, after) < 0.2, `garbage that dies young: ${survival(before, after)} survived`);
+    child.kill('SIGHUP');
+    await waitFor(() => out.includes('churned2'));
+    child.kill('SIGWINCH');
+    await waitFor(() => reports().length === 4);
+    const fourth = reports()[3]!;
+    assert.ok(fourth.minor.count > third.minor.count, 'scavenges while objects are kept');
+    assert.ok(survival(third, fourth) > 0.5, `objects kept: ${survival(third, fourth)} survived`);
   } finally {
     child.kill('SIGKILL');
   }
