@@ -4,7 +4,7 @@
  * pinning and load generator) but with every build seeing the same stretch of machine load.
  * Each build runs in its own process, warmed up first; each round measures every build once, in
  * turn. Prints each round and, per build, the median and minimum CPU µs per request (and, for a
- * streamed scenario, the median of the rounds' TTFT p99).
+ * streamed scenario, the medians of the rounds' TTFT p50 and p99).
  *
  *   node bench/dist/compare-builds.js --gateway /base/apps/gateway/dist/main.js,apps/gateway/dist/main.js \
  *     [--scenario chat] [--concurrency 16] [--seconds 3] [--rounds 5] [--warmup 5]
@@ -70,6 +70,7 @@ try {
     return {
       cpuUs: (cpuMicros(pid) - before) / Math.max(1, load.completed),
       p50: sorted[sorted.length >> 1] ?? NaN,
+      ttftP50: scenario.stream ? (ttft[ttft.length >> 1] ?? NaN) : NaN,
       ttftP99: scenario.stream ? (ttft[Math.min(ttft.length - 1, Math.floor(ttft.length * 0.99))] ?? NaN) : NaN,
     };
   };
@@ -77,13 +78,15 @@ try {
   for (const t of targets) await measure(t, Number(values.warmup) * 1000, 1);
   const cpu: number[][] = targets.map(() => []);
   const ttftP99: number[][] = targets.map(() => []);
+  const ttftP50: number[][] = targets.map(() => []);
   for (let round = 1; round <= Number(values.rounds); round++) {
     const line: string[] = [];
     for (const [i, t] of targets.entries()) {
       const r = await measure(t, 500, Number(values.seconds));
       cpu[i]!.push(r.cpuUs);
       ttftP99[i]!.push(r.ttftP99);
-      const tail = scenario.stream ? `, TTFT p99 ${r.ttftP99.toFixed(2)} ms` : '';
+      ttftP50[i]!.push(r.ttftP50);
+      const tail = scenario.stream ? `, TTFT p50 ${r.ttftP50.toFixed(2)} p99 ${r.ttftP99.toFixed(2)} ms` : '';
       line.push(`build ${i + 1}: ${r.cpuUs.toFixed(0)} µs/req, p50 ${r.p50.toFixed(2)} ms${tail}`);
     }
     process.stdout.write(`round ${round}: ${line.join('; ')}\n`);
@@ -92,7 +95,10 @@ try {
   for (const [i, list] of cpu.entries()) {
     const sorted = [...list].sort((a, b) => a - b);
     const tails = [...ttftP99[i]!].sort((a, b) => a - b);
-    const tail = scenario.stream ? `; TTFT p99 median ${tails[tails.length >> 1]!.toFixed(2)} ms` : '';
+    const firsts = [...ttftP50[i]!].sort((a, b) => a - b);
+    const tail = scenario.stream
+      ? `; TTFT p50 median ${firsts[firsts.length >> 1]!.toFixed(3)} ms, p99 median ${tails[tails.length >> 1]!.toFixed(2)} ms`
+      : '';
     process.stdout.write(
       `  build ${i + 1} (${mains[i]}): median ${sorted[sorted.length >> 1]!.toFixed(0)}, min ${sorted[0]!.toFixed(0)}${tail}\n`,
     );
