@@ -1,9 +1,10 @@
 import { GatewayError } from '@switchyard/plugin-sdk';
 import type { KernelLogger } from '@switchyard/plugin-sdk';
 import { CLIENT_CLOSED_REQUEST, Exchange, type ExchangeObserver } from './exchange.js';
-import { forwardReply, type Interruptible } from './forward-reply.js';
+import { forwardReply } from './forward-reply.js';
 import type { GatewayReply, GatewayRequest, RequestPipeline } from './gateway-request.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
+import { OpenRequests } from './open-requests.js';
 import { requestsStream } from './requests-stream.js';
 import { sendToTargets } from './send-to-targets.js';
 import { TargetBalancer, type BackendDownCheck } from './target-balancer.js';
@@ -25,8 +26,8 @@ export class GatewayPipeline implements RequestPipeline {
   readonly balancer = new TargetBalancer();
   /** An observer records bodies (journal include_bodies): set `exchange.requestBody`. */
   private wantBodies = false;
-  /** Requests in flight, each with how to end it now (see interruptAll). */
-  private readonly open = new Set<Interruptible>();
+  /** Requests in flight, each with how to end it now (see interruptAll; not a Set: see open-requests.ts). */
+  private readonly open = new OpenRequests();
   /** Client-key admission (issue #20), between routing and the first attempt. */
   private admission: AdmissionGate | null = null;
 
@@ -61,7 +62,7 @@ export class GatewayPipeline implements RequestPipeline {
    * upstream fails with `error` as its response. Returns how many were interrupted.
    */
   interruptAll(error: GatewayError): number {
-    const open = [...this.open];
+    const open = this.open.toArray();
     for (const entry of open) entry.interrupt(error);
     return open.length;
   }
@@ -85,7 +86,6 @@ export class GatewayPipeline implements RequestPipeline {
     const clientGone = (): void => cut.abort(clientSignal.reason);
     if (clientSignal.aborted) clientGone();
     else clientSignal.addEventListener('abort', clientGone, { once: true });
-    const entry: Interruptible = { interrupt: (error) => cut.abort(error) };
     const model = req.body.model;
     // The ingress protocol's codec (its plugin's): stream or not, usage, field checks.
     const ingress = runtime.registry.codec(req.protocol);
@@ -98,11 +98,11 @@ export class GatewayPipeline implements RequestPipeline {
       req.rawBody?.length ?? 0,
       req.clientKeyId ?? null,
     );
-    this.open.add(entry);
+    const entry = this.open.add((error) => cut.abort(error));
     // Settled when the response has ended (its last byte, an error, or the client gone).
     void exchange.done.then(() => {
       clientSignal.removeEventListener('abort', clientGone);
-      this.open.delete(entry);
+      this.open.remove(entry);
       runtime.release();
     });
     exchange.usageReader = ingress?.usage ?? null;

@@ -8,3 +8,4 @@ export * from './translation.js';
 export * from './adapt-thinking-dialect.js';
 export * from './target-balancer.js';
 export * from './requests-stream.js';
+export * from './open-requests.js';
