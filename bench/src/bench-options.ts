@@ -12,6 +12,8 @@ export interface BenchOptions {
   nodes: string[];
   /** `server.workers` values: one Switchyard per value (issue #18); default [1]. */
   workers: number[];
+  /** V8 young generation per Switchyard target, MB per semi-space (0: Node's default). */
+  youngMb: number[];
   /** Extra Switchyard targets with max_concurrency on the backend: its slot taken in-process and/or through Redis. */
   limits: Array<'local' | 'redis'>;
   /** Issue #20: `limited` adds a Switchyard target whose requests use a client key with every limit on. */
@@ -43,6 +45,8 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
   --workers LIST     server.workers of Switchyard: 1,2    BENCH_WORKERS      (default 1); several = one
                      Switchyard per value. With a value above 1 nothing is pinned: the workers share the
                      cores with the load generator and the upstream
+  --young-mb LIST    V8 young generation of Switchyard,   BENCH_YOUNG_MB     (default 0: Node's own);
+                     MB per semi-space (--max-semi-space-size): 0,8 = one Switchyard per value
   --limits LIST      local,redis: more Switchyard targets BENCH_LIMITS       (default none)
                      whose backend has max_concurrency (never reached), its slot taken in-process
                      (local) or through a redis-server the bench starts (redis; its CPU counts)
@@ -88,6 +92,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       node: { type: 'string' },
       workers: { type: 'string' },
       limits: { type: 'string' },
+      'young-mb': { type: 'string' },
       keys: { type: 'string' },
       scenarios: { type: 'string' },
       concurrency: { type: 'string' },
@@ -109,6 +114,11 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     if (!Number.isInteger(n) || n < 1) throw new Error(`--workers: each value must be a whole number >= 1, got "${w}"`);
     return n;
   });
+  const youngMb = list(values['young-mb'] ?? env.BENCH_YOUNG_MB ?? '0').map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--young-mb: each value must be a whole number of MB >= 0, got "${v}"`);
+    return n;
+  });
   const limits = list(values.limits ?? env.BENCH_LIMITS);
   for (const l of limits) if (l !== 'local' && l !== 'redis') throw new Error(`--limits: unknown value "${l}" (local, redis)`);
   const keys = list(values.keys ?? env.BENCH_KEYS ?? 'none');
@@ -122,6 +132,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     targets: targets as BenchOptions['targets'],
     nodes: nodes.length ? nodes : [''],
     workers: [...new Set(workers)],
+    youngMb: [...new Set(youngMb)],
     limits: limits as BenchOptions['limits'],
     keys: keys as KeysMode[],
     scenarios: scenarios.length ? scenarios : undefined,

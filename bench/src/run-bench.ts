@@ -260,15 +260,17 @@ async function main(): Promise<number> {
     if (opts.targets.includes('direct')) targets.push(directTarget(upstream));
     for (const node of nodes) {
       for (const workers of opts.workers) {
-        targets.push(
-          await startSwitchyard(upstream, pin, {
-            node,
-            labelVersion: nodes.length > 1 || node.version !== process.versions.node,
-            workDir,
-            cpuProfDir,
-            scale: { workers },
-          }),
-        );
+        for (const youngMb of opts.youngMb) {
+          targets.push(
+            await startSwitchyard(upstream, pin, {
+              node,
+              labelVersion: nodes.length > 1 || node.version !== process.versions.node,
+              workDir,
+              cpuProfDir,
+              scale: youngMb ? { workers, youngMb } : { workers },
+            }),
+          );
+        }
       }
     }
     // Issue #18: the same gateway with a backend limit, held in-process or through Redis.

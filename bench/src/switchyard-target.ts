@@ -22,6 +22,8 @@ export interface ScaleSettings {
   redisUrl?: string;
   /** Issue #20: requests carry a client key with every limit on. */
   keys?: 'limited';
+  /** V8's young generation: `--max-semi-space-size` in MB (undefined: Node's default). */
+  youngMb?: number;
 }
 
 /**
@@ -79,7 +81,8 @@ function targetName(base: string, scale: ScaleSettings = {}): string {
     base +
     ((scale.workers ?? 1) > 1 ? ` w=${scale.workers}` : '') +
     (scale.limit ? ` limit=${scale.limit}` : '') +
-    (scale.keys ? ` keys=${scale.keys}` : '')
+    (scale.keys ? ` keys=${scale.keys}` : '') +
+    (scale.youngMb ? ` young=${scale.youngMb}MB` : '')
   );
 }
 
@@ -89,6 +92,7 @@ export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opt
   const journalPath = join(opts.workDir, `journal-${port}.jsonl`);
   writeFileSync(configFile, JSON.stringify(switchyardConfig(upstream, port, metricsPort, opts.scale, journalPath), null, 2) + '\n');
   const nodeFlags: string[] = loopDelayNodeFlags();
+  if (opts.scale?.youngMb) nodeFlags.push(`--max-semi-space-size=${opts.scale.youngMb}`);
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     // With workers, every process writes its own profile (Node's default name holds the pid).

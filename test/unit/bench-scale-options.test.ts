@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 // The bench is built after the tests (tsconfig.build.json): load its output at run time.
 interface Options {
   workers: number[];
+  youngMb: number[];
   limits: string[];
 }
 interface Config {
@@ -31,6 +32,14 @@ test('--workers and --limits (or BENCH_WORKERS, BENCH_LIMITS); defaults: one wor
   assert.deepEqual(parseBenchOptions(['--limits', 'local,redis'], {}).limits, ['local', 'redis']);
   assert.throws(() => parseBenchOptions(['--workers', '0'], {}), /--workers: each value must be a whole number >= 1, got "0"/);
   assert.throws(() => parseBenchOptions(['--limits', 'memcached'], {}), /--limits: unknown value "memcached"/);
+});
+
+test("--young-mb (or BENCH_YOUNG_MB): one Switchyard per young-generation size; default 0, Node's own (issue #19)", () => {
+  assert.deepEqual(parseBenchOptions([], {}).youngMb, [0]);
+  assert.deepEqual(parseBenchOptions(['--young-mb', '0,8'], {}).youngMb, [0, 8]);
+  assert.deepEqual(parseBenchOptions([], { BENCH_YOUNG_MB: '4' }).youngMb, [4]);
+  assert.throws(() => parseBenchOptions(['--young-mb=-1'], {}), /--young-mb: each value must be a whole number of MB >= 0, got "-1"/);
+  assert.throws(() => parseBenchOptions(['--young-mb', 'big'], {}), /--young-mb/);
 });
 
 test("each target's configuration: workers, and the limit in-process or through Redis", () => {
