@@ -46,27 +46,7 @@ export function loopDelayNodeFlags(): string[] {
 export function loopDelayProbe(proc: BenchProcess): LoopDelayProbe {
   return {
     start: () => process.kill(proc.pid, 'SIGUSR2'),
-    stop: () => {
-      const line = proc.waitForLine((l) => {
-        try {
-          return (JSON.parse(l) as { benchLoopDelay?: LoopDelay }).benchLoopDelay;
-        } catch {
-          return undefined;
-        }
-      }, 10_000);
-      process.kill(proc.pid, 'SIGUSR2');
-      return line;
-    },
-    gc: () => {
-      const line = proc.waitForLine((l) => {
-        try {
-          return (JSON.parse(l) as { benchGc?: GcTotals }).benchGc;
-        } catch {
-          return undefined;
-        }
-      }, 10_000);
-      process.kill(proc.pid, 'SIGWINCH');
-      return line;
-    },
+    stop: () => proc.report<LoopDelay>('SIGUSR2', 'benchLoopDelay', 10_000),
+    gc: () => proc.report<GcTotals>('SIGWINCH', 'benchGc', 10_000),
   };
 }

@@ -75,16 +75,8 @@ interface Reading {
   collected: MemoryReading;
 }
 
-async function readMemory(proc: BenchProcess): Promise<Reading> {
-  const line = proc.waitForLine((l) => {
-    try {
-      return (JSON.parse(l) as { benchMemory?: Reading }).benchMemory;
-    } catch {
-      return undefined;
-    }
-  }, 30_000);
-  process.kill(proc.pid, 'SIGWINCH');
-  return line;
+function readMemory(proc: BenchProcess): Promise<Reading> {
+  return proc.report<Reading>('SIGWINCH', 'benchMemory', 30_000);
 }
 
 /** Writes a heap snapshot (Node's --heapsnapshot-signal) and renames it `<name>.heapsnapshot`. */

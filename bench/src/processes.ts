@@ -72,6 +72,22 @@ export class BenchProcess {
     });
   }
 
+  /**
+   * Sends `signal` and resolves with the value of the next stdout line that is a JSON object with
+   * a `key` member (what the preloads print when signalled: `{"benchGc": …}`).
+   */
+  report<T>(signal: NodeJS.Signals, key: string, timeoutMs: number): Promise<T> {
+    const line = this.waitForLine((l) => {
+      try {
+        return (JSON.parse(l) as Record<string, T | undefined>)[key];
+      } catch {
+        return undefined;
+      }
+    }, timeoutMs);
+    process.kill(this.pid, signal);
+    return line;
+  }
+
   /** SIGTERM, then SIGKILL after `graceMs`. */
   async stop(graceMs = 5000): Promise<void> {
     if (!this.running) return;

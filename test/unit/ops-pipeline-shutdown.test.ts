@@ -7,21 +7,18 @@
 import assert from 'node:assert/strict';
 import { PassThrough, type Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
 import {
-  buildConfig,
   GatewayError,
-  GatewayPipeline,
-  GatewayRuntime,
-  PluginRegistry,
-  silentLogger,
+  type GatewayPipeline,
   type GatewayReply,
+  type GatewayRuntime,
   type Protocol,
-  type ProviderPlugin,
   type UpstreamCall,
+  type UpstreamReply,
 } from '@switchyard/kernel';
 import { anthropicErrorEnvelope } from '@switchyard/plugin-anthropic';
 import { openaiErrorEnvelope } from '@switchyard/plugin-openai';
+import { scriptedPipeline } from '../helpers/scripted-pipeline.js';
 
 interface Harness {
   pipeline: GatewayPipeline;
@@ -37,37 +34,24 @@ async function harness(): Promise<Harness> {
   const upstreams: PassThrough[] = [];
   const waiting: UpstreamCall[] = [];
   let closes = 0;
-  const plugin: ProviderPlugin = {
-    type: 'scripted',
-    nativeProtocols: ['openai.chat', 'anthropic.messages'],
-    createAdapter: (config) => ({
-      backendId: config.id,
-      wireProtocolFor: (ingress: Protocol) => ingress,
-      async send(call: UpstreamCall) {
-        if (call.model === 'wait') {
-          waiting.push(call);
-          await new Promise((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason as Error)));
-        }
-        const body = new PassThrough();
-        upstreams.push(body);
-        return { status: 200, headers: { 'content-type': 'text/event-stream' }, body };
-      },
-      close: async () => void closes++,
-    }),
+  const send = async (call: UpstreamCall): Promise<UpstreamReply> => {
+    if (call.model === 'wait') {
+      waiting.push(call);
+      await new Promise((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason as Error)));
+    }
+    const body = new PassThrough();
+    upstreams.push(body);
+    return { status: 200, headers: { 'content-type': 'text/event-stream' }, body };
   };
   // The client protocols' error envelopes come from their plugins' codecs (issue #16).
-  const registry = new PluginRegistry()
-    .register(plugin)
-    .registerCodec({ protocol: 'openai.chat', errorEnvelope: openaiErrorEnvelope })
-    .registerCodec({ protocol: 'anthropic.messages', errorEnvelope: anthropicErrorEnvelope });
-  const { config } = await buildConfig(parse('backends: [{ id: s, type: scripted, models: ["*"] }]'), {
-    source: 'test.yaml',
-    baseDir: '.',
-    env: {},
-    registry,
-  });
-  const runtime = new GatewayRuntime({ config, registry, logger: silentLogger() });
-  const pipeline = new GatewayPipeline({ current: () => runtime }, silentLogger());
+  const { pipeline, runtime } = await scriptedPipeline(
+    send,
+    [
+      { protocol: 'openai.chat', errorEnvelope: openaiErrorEnvelope },
+      { protocol: 'anthropic.messages', errorEnvelope: anthropicErrorEnvelope },
+    ],
+    { protocols: ['openai.chat', 'anthropic.messages'], close: async () => void closes++ },
+  );
   return { pipeline, runtime, upstreams, waiting, closes: () => closes };
 }
 

@@ -13,20 +13,9 @@ import { describe, it } from 'node:test';
 import { getHeapSnapshot, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent } from 'undici';
-import { parse } from 'yaml';
-import {
-  buildConfig,
-  dispatchUpstream,
-  GatewayPipeline,
-  GatewayRuntime,
-  PluginRegistry,
-  silentLogger,
-  UPSTREAM_BODY_HIGH_WATER_MARK,
-  type GatewayReply,
-  type Protocol,
-  type ProviderPlugin,
-} from '@switchyard/kernel';
+import { dispatchUpstream, UPSTREAM_BODY_HIGH_WATER_MARK, type GatewayReply, type UpstreamReply } from '@switchyard/kernel';
 import { openaiErrorEnvelope } from '@switchyard/plugin-openai';
+import { scriptedPipeline } from '../helpers/scripted-pipeline.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -43,29 +32,12 @@ async function collected(ref: WeakRef<object>): Promise<boolean> {
 describe('an open stream does not keep its request body alive (issue #19)', () => {
   it('the pipeline holds neither the parsed body nor the raw bytes while the stream is open', async () => {
     const upstreams: PassThrough[] = [];
-    const plugin: ProviderPlugin = {
-      type: 'scripted',
-      nativeProtocols: ['openai.chat'],
-      createAdapter: (config) => ({
-        backendId: config.id,
-        wireProtocolFor: (ingress: Protocol) => ingress,
-        async send() {
-          const body = new PassThrough();
-          upstreams.push(body);
-          return { status: 200, headers: { 'content-type': 'text/event-stream' }, body };
-        },
-        close: async () => undefined,
-      }),
+    const send = async (): Promise<UpstreamReply> => {
+      const body = new PassThrough();
+      upstreams.push(body);
+      return { status: 200, headers: { 'content-type': 'text/event-stream' }, body };
     };
-    const registry = new PluginRegistry().register(plugin).registerCodec({ protocol: 'openai.chat', errorEnvelope: openaiErrorEnvelope });
-    const { config } = await buildConfig(parse('backends: [{ id: s, type: scripted, models: ["*"] }]'), {
-      source: 'test.yaml',
-      baseDir: '.',
-      env: {},
-      registry,
-    });
-    const runtime = new GatewayRuntime({ config, registry, logger: silentLogger() });
-    const pipeline = new GatewayPipeline({ current: () => runtime }, silentLogger());
+    const { pipeline } = await scriptedPipeline(send, [{ protocol: 'openai.chat', errorEnvelope: openaiErrorEnvelope }]);
 
     // Built in a function of its own: nothing in this test's scope holds the body.
     const start = async (): Promise<{ reply: GatewayReply; body: WeakRef<object>; raw: WeakRef<object> }> => {
