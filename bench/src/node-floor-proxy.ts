@@ -8,7 +8,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Pool } from 'undici';
 
 function serve(port: number, upstreamUrl: string): void {
-  const pool = new Pool(new URL(upstreamUrl).origin, { connections: 256, keepAliveTimeout: 120_000 });
+  // No cap on connections (undici's default), as the gateway's Agent: a cap below the burst cell's
+  // 500 streams queued half of them inside the floor.
+  const pool = new Pool(new URL(upstreamUrl).origin, { keepAliveTimeout: 120_000 });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
