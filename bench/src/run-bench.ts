@@ -35,7 +35,7 @@ import {
 import { startSwitchyard } from './switchyard-target.js';
 import { directTarget, startUpstream, type BenchUpstream, type Target } from './targets.js';
 import { generatorFor, nonStreamingGenerator, runWrk, wrkVersion, type LoadGenerator, type WrkLoadResult } from './wrk-load.js';
-import { preflightWithWrk } from './wrk-preflight.js';
+import { checkCellCount, preflightWithWrk } from './wrk-preflight.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const log = (line: string) => process.stderr.write(line + '\n');
@@ -172,6 +172,8 @@ async function measure(
       rssTimer = setTimeout(() => (rssOpenKiB = rssOf(target.pids())), durationMs / 2);
     },
   };
+  // wrk cells on a target that counts requests: its count must follow wrk's (read outside the measured window).
+  const countedBefore = generator === 'wrk' ? await target.requestsCounted?.() : undefined;
   const load = await drive(spec, generator, pin);
   const machine = machineBusyMicros() - before.machine;
   const pids = target.pids();
@@ -183,6 +185,7 @@ async function measure(
   const loopDelay = probing ? await target.loopDelay?.stop() : undefined;
   const healthzMs = await healthz?.stop();
   const gc = gcBefore && gcProbe ? gcBetween(await gcBefore, await gcProbe.gc()) : undefined;
+  if (countedBefore !== undefined && 'generator' in load) await checkCellCount(target, countedBefore, load.answered);
   return cellResult(cell, target, load, {
     proxyCpuUs: proxy,
     proxyRssKiB: pids.length ? rssOf(pids) : undefined,

@@ -45,6 +45,8 @@ export interface WrkLoadResult {
   latency: { p50: number; p90: number; p99: number; max: number; mean: number };
   /** CPU of the wrk process over the measured run (µs): the load core's share that is not the bench's own. */
   generatorCpuUs: number;
+  /** Answers wrk read in the warm-up and the measured run together (what the target should have counted). */
+  answered: number;
 }
 
 /** Seconds for wrk's `-d` (whole seconds, at least 1). */
@@ -145,7 +147,7 @@ export function parseWrkOutput(stdout: string): WrkSummary {
 }
 
 /** Maps wrk's summary into a cell's load result: an answer with an error status or a socket error is an error, never a completed request. */
-export function wrkLoadResult(s: WrkSummary, generatorCpuUs: number): WrkLoadResult {
+export function wrkLoadResult(s: WrkSummary, generatorCpuUs: number, warmupRequests = 0): WrkLoadResult {
   const e = s.errors;
   const errors = e.status + e.connect + e.read + e.write + e.timeout;
   const ms = (us: number) => us / 1000;
@@ -167,6 +169,7 @@ export function wrkLoadResult(s: WrkSummary, generatorCpuUs: number): WrkLoadRes
       mean: ms(s.latencyUs.mean),
     },
     generatorCpuUs,
+    answered: warmupRequests + s.requests,
   };
 }
 
@@ -215,10 +218,10 @@ async function withScript<T>(text: string, use: (path: string) => Promise<T>): P
 export async function runWrk(spec: LoadSpec, pin: Pinning): Promise<WrkLoadResult> {
   if (spec.stream) throw new Error('wrk drives non-streaming cells only (streams need the Node generator)');
   return withScript(wrkScript(spec), async (script) => {
-    if (spec.warmupMs > 0) await runWrkOnce(pin, spec, wrkSeconds(spec.warmupMs), script);
+    const warmup = spec.warmupMs > 0 ? await runWrkOnce(pin, spec, wrkSeconds(spec.warmupMs), script) : undefined;
     spec.onMeasureStart?.();
     const { summary, cpuUs } = await runWrkOnce(pin, spec, wrkSeconds(spec.durationMs), script);
-    return wrkLoadResult(summary, cpuUs);
+    return wrkLoadResult(summary, cpuUs, warmup?.summary.requests);
   });
 }
 

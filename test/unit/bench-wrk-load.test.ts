@@ -27,6 +27,7 @@ interface WrkLoad {
   elapsedMs: number;
   latency: Stats;
   generatorCpuUs: number;
+  answered: number;
 }
 interface Spec {
   origin: string;
@@ -45,7 +46,7 @@ const wrkLoad = (await import(dist('wrk-load.js'))) as {
   luaString(v: Buffer | string): string;
   wrkScript(spec: { body: Buffer; headers?: Record<string, string> }, replyMark?: string): string;
   parseWrkOutput(stdout: string): Summary;
-  wrkLoadResult(s: Summary, cpuUs: number): WrkLoad;
+  wrkLoadResult(s: Summary, cpuUs: number, warmupRequests?: number): WrkLoad;
   wrkArgs(c: number, seconds: number, script: string, url: string): string[];
   wrkSeconds(ms: number): number;
   runWrk(spec: Spec, pin: typeof pinOff): Promise<WrkLoad>;
@@ -59,8 +60,9 @@ const wrkLoad = (await import(dist('wrk-load.js'))) as {
   generatorFor(nonStreaming: 'node' | 'wrk', stream: boolean): 'node' | 'wrk';
   wrkVersion(): string | undefined;
 };
-const { wrkPreflightProblem } = (await import(dist('wrk-preflight.js'))) as {
+const { wrkPreflightProblem, checkCellCount } = (await import(dist('wrk-preflight.js'))) as {
   wrkPreflightProblem(s: Summary, concurrency: number, counted?: number): string | undefined;
+  checkCellCount(target: { name: string; requestsCounted(): Promise<number> }, before: number, answered: number): Promise<void>;
 };
 const { parseBenchOptions } = (await import(dist('bench-options.js'))) as {
   parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): { load: string };
@@ -177,8 +179,10 @@ test("wrk's result line is found after its own report, and must be complete", ()
 });
 
 test('a wrk run maps into the cell result: answers with an error status and socket errors are errors, never completed requests', () => {
-  const load = wrkLoad.wrkLoadResult(wrkLoad.parseWrkOutput(LINE), 400_000);
+  const load = wrkLoad.wrkLoadResult(wrkLoad.parseWrkOutput(LINE), 400_000, 500);
   assert.equal(load.completed, 991);
+  assert.equal(load.answered, 1500, 'the warm-up run and the measured run reached the target');
+  assert.equal(load.generatorCpuUs, 400_000);
   assert.equal(load.errors, 12);
   assert.match(load.firstError!, /9 answers with HTTP status ≥ 400.*read 1.*timeout 2/);
   assert.equal(load.elapsedMs, 2000);
@@ -229,8 +233,8 @@ test("the wrk preflight's verdict: no request, a non-200, a 200 without the repl
   };
   assert.equal(wrkPreflightProblem(ok, 2), undefined);
   assert.equal(wrkPreflightProblem(ok, 2, 1000), undefined);
-  assert.equal(wrkPreflightProblem(ok, 2, 1002), undefined);
-  assert.match(wrkPreflightProblem(ok, 2, 1003)!, /counted 1003 requests while wrk completed 1000/);
+  assert.equal(wrkPreflightProblem(ok, 2, 1004), undefined);
+  assert.match(wrkPreflightProblem(ok, 2, 1005)!, /counted 1005 requests while wrk completed 1000/);
   assert.match(wrkPreflightProblem(ok, 2, 0)!, /counted 0 requests/);
   assert.match(wrkPreflightProblem({ ...ok, requests: 0 }, 2)!, /no request/);
   assert.match(
@@ -239,6 +243,21 @@ test("the wrk preflight's verdict: no request, a non-200, a 200 without the repl
   );
   assert.match(wrkPreflightProblem({ ...ok, check: { non200: 0, unmarked: 5, firstStatus: 0 } }, 2)!, /5 of 1000 HTTP 200 answers lacked/);
   assert.match(wrkPreflightProblem({ ...ok, errors: { ...ok.errors, read: 1 } }, 2)!, /read 1/);
+});
+
+test('a wrk cell must be counted by the target: at least the requests wrk completed in both runs (the count may lag a little)', async () => {
+  /** A target whose count reads `counts` one after the other (the last one from then on). */
+  const target = (counts: number[]) => ({
+    name: 'switchyard',
+    requestsCounted: async () => (counts.length > 1 ? counts.shift()! : counts[0]!),
+  });
+  await checkCellCount(target([1600]), 100, 1500);
+  await checkCellCount(target([1630]), 100, 1500); // the previous load's stragglers
+  await checkCellCount(target([1200, 1599, 1600]), 100, 1500); // metrics lag the answers
+  await assert.rejects(
+    checkCellCount(target([1599]), 100, 1500),
+    /switchyard: the target counted 1499 requests while wrk completed 1500 in a cell/,
+  );
 });
 
 test('--load node|wrk|auto (BENCH_LOAD); auto takes wrk when it is installed; streams always take the Node generator', () => {
@@ -321,7 +340,8 @@ test('wrk sends the exact body and headers, reports its requests, and counts err
     assert.ok(load.latency.p50 > 0 && load.latency.p50 <= load.latency.p99);
     assert.ok(load.generatorCpuUs >= 0);
     // Warm-up and measured run both reached the server; every request carried the body byte for byte.
-    assert.ok(srv.count() >= load.completed, `the server saw ${srv.count()} requests, wrk completed ${load.completed}`);
+    assert.ok(load.answered > load.completed, 'the warm-up run answered too');
+    assert.ok(srv.count() >= load.answered, `the server saw ${srv.count()} requests, wrk completed ${load.answered}`);
     for (const r of srv.seen) {
       assert.equal(r.method, 'POST');
       assert.equal(r.url, '/v1/chat/completions');
@@ -350,3 +370,26 @@ test('wrk sends the exact body and headers, reports its requests, and counts err
     await failing.close();
   }
 });
+
+test(
+  'wrk sends a 300 KB body full of quotes and line breaks byte for byte (the body-256k and 88 KB cells)',
+  { timeout: 30_000 },
+  async (t) => {
+    if (!hasWrk) return t.skip('wrk not installed');
+    const big = Buffer.from(JSON.stringify({ model: 'bench', messages: [{ role: 'system', content: 'say "x"\n\u00e9 '.repeat(25_000) }] }));
+    assert.ok(big.length > 300_000);
+    const srv = await recordingServer((_req, res) => res.writeHead(200).end('{"choices":[]}'));
+    try {
+      const checked = await wrkLoad.checkWithWrk(
+        { origin: srv.origin, path: '/v1/chat/completions', body: big, concurrency: 1 },
+        pinOff,
+        '"choices"',
+      );
+      assert.equal(wrkPreflightProblem(checked, 1), undefined);
+      assert.ok(srv.seen.length > 0);
+      for (const r of srv.seen) assert.ok(r.body.equals(big), `a body of ${r.body.length} bytes, not the ${big.length} sent`);
+    } finally {
+      await srv.close();
+    }
+  },
+);
