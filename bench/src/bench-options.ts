@@ -1,6 +1,7 @@
 /** The benchmark's knobs: command-line flags, each with an environment variable as fallback. */
 import { parseArgs } from 'node:util';
 import type { KeysMode } from './governed-key.js';
+import type { LoadOption } from './wrk-load.js';
 
 export interface BenchOptions {
   seconds: number;
@@ -20,6 +21,8 @@ export interface BenchOptions {
   keys: KeysMode[];
   scenarios: string[] | undefined;
   concurrency: number[];
+  /** Generator of the non-streaming cells: wrk, the Node generator, or wrk when it is on PATH (streams: always Node). */
+  load: LoadOption;
   cpuProf: boolean;
   pin: boolean;
   /** Exit 1 when a target fails. */
@@ -57,6 +60,10 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
                      anthropic[-stream],to-anthropic[-stream],responses[-stream] (translated lanes, c=16),
                      chat-88k,anthropic-88k (Claude-Code-sized, c=16), burst,burst-anthropic (500 streams)
   --concurrency LIST for chat and stream scenarios        BENCH_CONCURRENCY  (default 1,16,64)
+  --load G           node|wrk|auto: what drives the       BENCH_LOAD         (default auto: wrk when on PATH)
+                     non-streaming cells (streamed cells always take the Node generator, which
+                     measures TTFT); with it, the load core was >= 90 % busy against nginx and
+                     the floor at c >= 16
   --cpu-prof         run Switchyard with --cpu-prof into .bench/cpu-prof-<stamp>/   BENCH_CPU_PROF=1
   --no-pin           do not pin processes with taskset    BENCH_PIN=0
   --strict           exit 1 when a target FAILs           BENCH_STRICT=1
@@ -96,6 +103,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       keys: { type: 'string' },
       scenarios: { type: 'string' },
       concurrency: { type: 'string' },
+      load: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'no-pin': { type: 'boolean' },
       strict: { type: 'boolean' },
@@ -125,6 +133,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   for (const k of keys) if (k !== 'none' && k !== 'limited') throw new Error(`--keys: unknown value "${k}" (none, limited)`);
   const concurrency = list(values.concurrency ?? env.BENCH_CONCURRENCY ?? '1,16,64').map((c) => Math.floor(positive(c, '--concurrency')));
   const scenarios = list(values.scenarios ?? env.BENCH_SCENARIOS);
+  const load = values.load ?? env.BENCH_LOAD ?? 'auto';
+  if (load !== 'node' && load !== 'wrk' && load !== 'auto') throw new Error(`--load: unknown value "${load}" (node, wrk, auto)`);
   return {
     seconds: positive(values.seconds ?? env.BENCH_SECONDS ?? '5', '--seconds'),
     warmupSeconds: positive(values.warmup ?? env.BENCH_WARMUP ?? '1', '--warmup', true),
@@ -137,6 +147,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     keys: keys as KeysMode[],
     scenarios: scenarios.length ? scenarios : undefined,
     concurrency,
+    load,
     cpuProf: values['cpu-prof'] ?? ['1', 'true'].includes(env.BENCH_CPU_PROF ?? ''),
     pin: !(values['no-pin'] ?? env.BENCH_PIN === '0'),
     strict: values.strict ?? ['1', 'true'].includes(env.BENCH_STRICT ?? ''),

@@ -10,6 +10,8 @@ export interface RunInfo {
   /** The commit the gateway was built from (and whether tracked files differed from it). */
   code: string;
   loadGeneratorNode: string;
+  /** `--load` and what it resolved to: wrk's version when it drove the non-streaming cells. */
+  load: { option: string; nonStreaming: 'node' | 'wrk'; wrk?: string };
   switchyardNodes: string[];
   nginx?: string;
   seconds: number;
@@ -44,7 +46,9 @@ const HEADER = [
   'req/s ÷ nginx',
   'CPU ÷ nginx',
   'load core %',
+  'upstream %',
   'other %',
+  'load gen',
 ];
 
 function row(r: CellResult): string[] {
@@ -67,7 +71,9 @@ function row(r: CellResult): string[] {
     num(r.vsNginx?.rps, 2),
     num(r.vsNginx?.cpu, 2),
     num(r.loadCorePct, 0) + (r.invalid ? ' ✗ invalid' : ''),
+    num(r.upstreamCorePct, 0),
     num(r.otherCpuPct, 0),
+    r.generator,
   ];
 }
 
@@ -122,6 +128,14 @@ export function checkLines(checks: TargetCheck[]): string[] {
   return checks.map((c) => `${c.status} ${c.target}: ${c.description} (${c.detail})`);
 }
 
+/** Which program drove which cells. */
+export function loadGenerators(info: Pick<RunInfo, 'load' | 'loadGeneratorNode'>): string {
+  const node = `Node ${info.loadGeneratorNode}, undici, closed loop`;
+  return info.load.nonStreaming === 'wrk'
+    ? `${info.load.wrk ?? 'wrk'} (-t1, closed loop, warm-up as a separate run) for the non-streaming cells, ${node} for the streamed ones`
+    : `${node} for every cell`;
+}
+
 export function markdownReport(info: RunInfo, results: CellResult[], checks: TargetCheck[]): string {
   const noisy = results.filter((r) => r.otherCpuPct >= 10).length;
   const errors = results
@@ -132,13 +146,13 @@ export function markdownReport(info: RunInfo, results: CellResult[], checks: Tar
     '',
     `- host: ${info.host}; 1-min load average ${info.loadAverage[0].toFixed(2)} at start, ${info.loadAverage[1].toFixed(2)} at end`,
     `- code: ${info.code}`,
-    `- load generator: Node ${info.loadGeneratorNode}, undici, closed loop; ${info.seconds} s measured after ${info.warmupSeconds} s warm-up per cell; before its first cell, every target ${info.prewarmSeconds} s of load (c=16) per request shape`,
+    `- load generator (\`--load ${info.load.option}\`, column "load gen"): ${loadGenerators(info)}; ${info.seconds} s measured after ${info.warmupSeconds} s warm-up per cell; before its first cell, every target ${info.prewarmSeconds} s of load (c=16) per request shape`,
     `- Switchyard on Node ${info.switchyardNodes.join(', ') || DASH}; nginx ${info.nginx ?? DASH}`,
     `- pinning: ${info.pinning}`,
     '',
     'Latencies in ms at the client; TTFT = first body byte; `+` columns = target minus direct (per percentile);',
     'CPU = proxy utime+stime over the measured phase ÷ requests; RSS after the cell; load core % = CPU of load generator + upstream',
-    '(% of one core); other % = CPU used meanwhile by processes outside the bench (noise; should be near 0).',
+    '(% of one core), upstream % = the upstream part of it; other % = CPU used meanwhile by processes outside the bench (noise; should be near 0).',
     '',
     markdownTable(results),
     '',

@@ -3,6 +3,7 @@ import type { LoadResult } from './load-generator.js';
 import type { GcTotals, LoopDelay } from './loop-delay.js';
 import type { Cell } from './scenarios.js';
 import type { Target } from './targets.js';
+import type { LoadGenerator, WrkLoadResult } from './wrk-load.js';
 
 export interface Percentiles {
   p50: number;
@@ -18,6 +19,8 @@ export interface CellResult {
   concurrency: number;
   target: string;
   kind: Target['kind'];
+  /** The program that drove the cell: the Node generator (per-request latencies) or wrk (its percentiles). */
+  generator: LoadGenerator;
   completed: number;
   errors: number;
   firstError?: string;
@@ -31,6 +34,8 @@ export interface CellResult {
   rssMiB?: number;
   /** CPU of the load generator and the upstream over the measured phase, in % of one core. */
   loadCorePct: number;
+  /** The upstream's share of loadCorePct (the rest is the load generator's): which of the two fills the load core. */
+  upstreamCorePct?: number;
   /** CPU used by anything else on the machine meanwhile, in % of one core (noise; should be near 0). */
   otherCpuPct: number;
   /**
@@ -77,13 +82,21 @@ export interface Usage {
   healthzMs?: number[];
   gc?: GcTotals;
   loadCpuUs: number;
+  /** The upstream's part of loadCpuUs. */
+  upstreamCpuUs?: number;
   /** All cores' busy time over the measured phase. */
   machineCpuUs: number;
 }
 
-export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: Usage): CellResult {
-  const lat = percentiles(load.latencyMs);
+/** Latency percentiles and mean: from the Node generator's per-request latencies, or as wrk computed them. */
+function latencyOf(load: LoadResult | WrkLoadResult): Percentiles & { mean: number } {
+  if ('generator' in load) return { p50: load.latency.p50, p99: load.latency.p99, mean: load.latency.mean };
   const mean = load.latencyMs.reduce((a, b) => a + b, 0) / Math.max(1, load.latencyMs.length);
+  return { ...percentiles(load.latencyMs), mean };
+}
+
+export function cellResult(cell: Cell, target: Target, load: LoadResult | WrkLoadResult, usage: Usage): CellResult {
+  const generator = 'generator' in load ? load.generator : 'node';
   const loadCorePct = (usage.loadCpuUs / 1000 / load.elapsedMs) * 100;
   const probe = usage.healthzMs?.length ? usage.healthzMs : undefined;
   return {
@@ -94,19 +107,21 @@ export function cellResult(cell: Cell, target: Target, load: LoadResult, usage: 
     concurrency: cell.concurrency,
     target: target.name,
     kind: target.kind,
+    generator,
     completed: load.completed,
     errors: load.errors,
     firstError: load.firstError,
     elapsedMs: load.elapsedMs,
     rps: (load.completed * 1000) / load.elapsedMs,
-    latencyMs: { ...lat, mean },
-    ttftMs: cell.scenario.stream ? percentiles(load.ttftMs) : undefined,
+    latencyMs: latencyOf(load),
+    ttftMs: cell.scenario.stream && 'ttftMs' in load ? percentiles(load.ttftMs) : undefined,
     cpuUsPerReq: usage.proxyCpuUs === undefined ? undefined : usage.proxyCpuUs / Math.max(1, load.completed + load.errors),
     rssMiB: usage.proxyRssKiB === undefined ? undefined : usage.proxyRssKiB / 1024,
     loadCorePct,
+    ...(usage.upstreamCpuUs === undefined ? {} : { upstreamCorePct: (usage.upstreamCpuUs / 1000 / load.elapsedMs) * 100 }),
     otherCpuPct: Math.max(0, ((usage.machineCpuUs - usage.loadCpuUs - (usage.proxyCpuUs ?? 0)) / 1000 / load.elapsedMs) * 100),
     ...(target.kind !== 'direct' && loadCorePct >= INVALID_LOAD_CORE_PCT ? { invalid: true } : {}),
-    ...(load.eventsPerStream === undefined ? {} : { eventsPerStream: load.eventsPerStream }),
+    ...('eventsPerStream' in load && load.eventsPerStream !== undefined ? { eventsPerStream: load.eventsPerStream } : {}),
     ...(usage.loopDelay ? { loopDelayMs: usage.loopDelay } : {}),
     ...(usage.gc ? { gc: usage.gc } : {}),
     ...(probe ? { healthzMs: { ...percentiles(probe), max: Math.max(...probe), count: probe.length } } : {}),

@@ -31,6 +31,17 @@ export function cpuMicros(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck();
 }
 
+/**
+ * cutime + cstime of `pid`: the CPU of its children that have exited and been reaped (waited
+ * for), in microseconds. Read before and after a child's run, the difference is that child's CPU.
+ */
+export function childrenCpuMicros(pid: number): number {
+  const f = statFields(pid);
+  if (!f) return 0;
+  // stat fields 16 (cutime) and 17 (cstime), 1-based.
+  return ((Number(f[13]) + Number(f[14])) * 1e6) / clkTck();
+}
+
 export function totalCpuMicros(pids: readonly number[]): number {
   let sum = 0;
   for (const pid of pids) sum += cpuMicros(pid);

@@ -15,7 +15,7 @@ import { formatSummary } from './cpu-profile-summary.js';
 import { spawnHealthProbe } from './healthz-probe.js';
 import { gcBetween, type GcTotals } from './loop-delay.js';
 import { checkIssueTargets, memoryLines } from './issue-targets.js';
-import { runLoad } from './load-generator.js';
+import { runLoad, type LoadResult, type LoadSpec } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
 import { startNodeFloor } from './floor-target.js';
 import { resolveNode } from './node-binary.js';
@@ -34,6 +34,8 @@ import {
 } from './scenarios.js';
 import { startSwitchyard } from './switchyard-target.js';
 import { directTarget, startUpstream, type BenchUpstream, type Target } from './targets.js';
+import { generatorFor, nonStreamingGenerator, runWrk, wrkVersion, type LoadGenerator, type WrkLoadResult } from './wrk-load.js';
+import { checkCellCount, preflightWithWrk } from './wrk-preflight.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const log = (line: string) => process.stderr.write(line + '\n');
@@ -101,22 +103,28 @@ async function preflight(target: Target, list: Scenario[]): Promise<void> {
   }
 }
 
+/** Drives `spec` with `generator`: wrk (non-streaming cells, when `--load` chose it) or the Node generator. */
+function drive(spec: LoadSpec, generator: LoadGenerator, pin: Pinning): Promise<LoadResult | WrkLoadResult> {
+  return generator === 'wrk' ? runWrk(spec, pin) : runLoad(spec);
+}
+
 /**
  * Load on every request shape the target serves, unmeasured, before its first cell: a Node target
  * compiles its hot path over the first ~20,000 requests (on this VM the gateway's CPU per request
  * halves between the first and the tenth second of load), so without this the first cells of each
  * target measure the JIT. Paced and burst shapes take their fast twin (same code, no idle time).
  */
-async function prewarm(target: Target, list: Scenario[], seconds: number): Promise<void> {
+async function prewarm(target: Target, list: Scenario[], seconds: number, nonStreaming: LoadGenerator, pin: Pinning): Promise<void> {
   if (seconds <= 0) return;
   for (const scenario of requestShapes(target, list)) {
     if (scenario.pacing === 'paced' || scenario.pacing === 'burst') continue;
-    const load = await runLoad({
+    const spec = {
       ...scenarioRequests(scenario, target.endpoint(scenario.pacing)!),
       concurrency: 16,
       warmupMs: 0,
       durationMs: seconds * 1000,
-    });
+    };
+    const load = await drive(spec, generatorFor(nonStreaming, scenario.stream), pin);
     if (load.errors > 0)
       throw new Error(`${target.name} (${scenario.id}) failed ${load.errors} requests while warming up: ${load.firstError}`);
   }
@@ -124,10 +132,17 @@ async function prewarm(target: Target, list: Scenario[], seconds: number): Promi
 
 const rssOf = (pids: number[]) => pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
 
-async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts: BenchOptions): Promise<CellResult> {
+async function measure(
+  cell: Cell,
+  target: Target,
+  upstream: BenchUpstream,
+  opts: BenchOptions,
+  generator: LoadGenerator,
+  pin: Pinning,
+): Promise<CellResult> {
   const endpoint = target.endpoint(cell.scenario.pacing)!;
   const origin = endpoint.origin;
-  let before = { proxy: 0, load: 0, machine: 0 };
+  let before = { proxy: 0, load: 0, upstream: 0, machine: 0 };
   const loadCpu = () => selfCpuMicros() + cpuMicros(upstream.proc.pid);
   // Probe cells: the loop delay and /healthz over the measured phase, RSS half-way through it.
   const probing = cell.scenario.probe === true;
@@ -138,32 +153,44 @@ async function measure(cell: Cell, target: Target, upstream: BenchUpstream, opts
   // A one-process Node target's garbage collection over the measured phase (totals at its start and end).
   const gcProbe = target.pids().length === 1 ? target.loopDelay : undefined;
   let gcBefore: Promise<GcTotals> | undefined;
-  const load = await runLoad({
+  const spec: LoadSpec = {
     ...scenarioRequests(cell.scenario, endpoint),
     concurrency: cell.concurrency,
     warmupMs: Math.max(opts.warmupSeconds, cell.scenario.probe ? 1 : 0) * 1000,
     durationMs,
     onMeasureStart: () => {
-      before = { proxy: totalCpuMicros(target.pids()), load: loadCpu(), machine: machineBusyMicros() };
+      before = {
+        proxy: totalCpuMicros(target.pids()),
+        load: loadCpu(),
+        upstream: cpuMicros(upstream.proc.pid),
+        machine: machineBusyMicros(),
+      };
       gcBefore = gcProbe?.gc();
       if (!probing) return;
       target.loopDelay?.start();
       healthz?.start();
       rssTimer = setTimeout(() => (rssOpenKiB = rssOf(target.pids())), durationMs / 2);
     },
-  });
+  };
+  // wrk cells on a target that counts requests: its count must follow wrk's (read outside the measured window).
+  const countedBefore = generator === 'wrk' ? await target.requestsCounted?.() : undefined;
+  const load = await drive(spec, generator, pin);
   const machine = machineBusyMicros() - before.machine;
   const pids = target.pids();
   const proxy = pids.length ? totalCpuMicros(pids) - before.proxy : undefined;
-  const loadCpuUs = loadCpu() - before.load;
+  // wrk is a process of its own on the load core: its CPU counts with the bench's and the upstream's.
+  const loadCpuUs = loadCpu() - before.load + ('generator' in load ? load.generatorCpuUs : 0);
+  const upstreamCpuUs = cpuMicros(upstream.proc.pid) - before.upstream;
   clearTimeout(rssTimer);
   const loopDelay = probing ? await target.loopDelay?.stop() : undefined;
   const healthzMs = await healthz?.stop();
   const gc = gcBefore && gcProbe ? gcBetween(await gcBefore, await gcProbe.gc()) : undefined;
+  if (countedBefore !== undefined && 'generator' in load) await checkCellCount(target, countedBefore, load.answered);
   return cellResult(cell, target, load, {
     proxyCpuUs: proxy,
     proxyRssKiB: pids.length ? rssOf(pids) : undefined,
     loadCpuUs,
+    upstreamCpuUs,
     machineCpuUs: machine,
     rssOpenKiB,
     loopDelay,
@@ -197,7 +224,8 @@ function progress(r: CellResult): string {
   const err = r.errors ? ` ERRORS ${r.errors}: ${r.firstError}` : '';
   const loop = r.loopDelayMs ? ` loop delay p99 ${r.loopDelayMs.p99.toFixed(1)} ms` : '';
   const healthz = r.healthzMs ? ` /healthz p99 ${r.healthzMs.p99.toFixed(1)} ms` : '';
-  const core = ` load core ${r.loadCorePct.toFixed(0)}%${r.invalid ? ' INVALID' : ''}`;
+  const upstreamPct = r.upstreamCorePct === undefined ? '' : ` (upstream ${r.upstreamCorePct.toFixed(0)}%)`;
+  const core = ` load core ${r.loadCorePct.toFixed(0)}%${upstreamPct}${r.invalid ? ' INVALID' : ''} [${r.generator}]`;
   return `  ${r.target.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} p99 ${r.latencyMs.p99.toFixed(2)} ms${ttft}${cpu}${loop}${healthz}${core}${noise}${err}`;
 }
 
@@ -240,6 +268,11 @@ async function main(): Promise<number> {
   const nodes = opts.targets.includes('switchyard') ? opts.nodes.map((n) => resolveNode(n, join(REPO, '.bench'))) : [];
   if (nodes.length && !existsSync(join(REPO, 'apps/gateway/dist/main.js'))) throw new Error('build first: tsc -b tsconfig.build.json');
 
+  const wrk = opts.load === 'node' ? undefined : wrkVersion();
+  const nonStreaming = nonStreamingGenerator(opts.load, wrk);
+  log(
+    `bench: non-streaming cells driven by ${nonStreaming === 'wrk' ? wrk : 'the Node generator'} (--load ${opts.load}), streamed cells by the Node generator`,
+  );
   const code = codeVersion();
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const cpuProfDir = opts.cpuProf ? join(outDir, `cpu-prof-${stamp}`) : undefined;
@@ -316,11 +349,17 @@ async function main(): Promise<number> {
     for (const t of targets) {
       await preflight(t, list);
       await t.verify?.();
+      if (nonStreaming === 'wrk')
+        await preflightWithWrk(
+          t,
+          requestShapes(t, list).filter((s) => !s.stream),
+          pin,
+        );
       if (t.pids().length) idleRssMiB[t.name] = rssOf(t.pids()) / 1024;
     }
     for (const t of targets) {
       log(`bench: warming ${t.name} up (${opts.prewarmSeconds} s per request shape)`);
-      await prewarm(t, list, opts.prewarmSeconds);
+      await prewarm(t, list, opts.prewarmSeconds, nonStreaming, pin);
     }
 
     const cells = cellsOf(list);
@@ -340,7 +379,7 @@ async function main(): Promise<number> {
         let best: CellResult | undefined;
         for (let attempt = 0; attempt <= opts.retryNoisy && !(best && best.otherCpuPct < NOISY_PCT); attempt++) {
           if (opts.waitQuietSeconds > 0) await waitQuiet(ours, opts.waitQuietSeconds);
-          const r = await measure(cell, target, upstream, opts);
+          const r = await measure(cell, target, upstream, opts, generatorFor(nonStreaming, cell.scenario.stream), pin);
           log(progress(r) + (attempt ? ` [attempt ${attempt + 1}]` : ''));
           if (!best || r.otherCpuPct < best.otherCpuPct) best = r;
         }
@@ -357,6 +396,7 @@ async function main(): Promise<number> {
       loadAverage: [loadAtStart, loadavg()[0]!],
       code,
       loadGeneratorNode: process.versions.node,
+      load: { option: opts.load, nonStreaming, ...(wrk ? { wrk } : {}) },
       switchyardNodes: nodes.map((n) => n.version),
       nginx: targets.find((t) => t.kind === 'nginx')?.version,
       seconds: opts.seconds,

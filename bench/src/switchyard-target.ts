@@ -125,6 +125,7 @@ export async function startSwitchyard(upstream: BenchUpstream, pin: Pinning, opt
     loopDelay: loopDelayProbe(proc),
     verify: () => verifyObserved(`http://127.0.0.1:${metricsPort}/metrics`, journalPath),
     stop: () => proc.stop(10_000),
+    requestsCounted: () => requestsCounted(`http://127.0.0.1:${metricsPort}/metrics`),
   };
 }
 
@@ -138,4 +139,17 @@ async function verifyObserved(metricsUrl: string, journalPath: string): Promise<
   const metrics = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) })).text();
   if (!/^switchyard_requests_total\{[^}]*"bench"/m.test(metrics))
     throw new Error(`switchyard: ${metricsUrl} does not count the preflight requests of virtual model "bench"`);
+}
+
+/** The sum of `switchyard_requests_total` over its series. */
+async function requestsCounted(metricsUrl: string): Promise<number> {
+  return sumOfCounter(await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) })).text(), 'switchyard_requests_total');
+}
+
+/** The sum of a metric's series in Prometheus text. */
+export function sumOfCounter(text: string, name: string): number {
+  const series = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`);
+  let sum = 0;
+  for (const line of text.split('\n')) sum += Number(series.exec(line)?.[1] ?? 0);
+  return sum;
 }

@@ -29,6 +29,8 @@ export interface Target {
   /** Checks after the preflight that the target runs as documented (e.g. Switchyard's journal and metrics are on). */
   verify?(): Promise<void>;
   stop(): Promise<void>;
+  /** Requests the target has counted so far (Switchyard: the sum of `switchyard_requests_total`), to check that a load generator's requests reach it. */
+  requestsCounted?(): Promise<number>;
 }
 
 export type BenchUpstream = Record<Pacing, string> & { proc: BenchProcess };
