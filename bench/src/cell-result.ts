@@ -141,7 +141,7 @@ export function compareCell(results: CellResult[]): void {
         r.addedMs.ttftP99 = r.ttftMs.p99 - direct.ttftMs.p99;
       }
     }
-    if ((r.kind === 'switchyard' || r.kind === 'floor') && nginx) {
+    if ((r.kind === 'switchyard' || r.kind === 'floor' || r.kind === 'fastify') && nginx) {
       r.vsNginx = { rps: r.rps / nginx.rps };
       if (r.cpuUsPerReq !== undefined && nginx.cpuUsPerReq) r.vsNginx.cpu = r.cpuUsPerReq / nginx.cpuUsPerReq;
     }

@@ -214,6 +214,29 @@ function allC(cells: CellResult[]): number[] {
   return [...new Set(cells.map((c) => c.concurrency))];
 }
 
+/**
+ * The Fastify floor (`--targets …,fastify`: the gateway's HTTP framework and one JSON pass, no
+ * gateway logic) against the Node floor, per non-streaming chat cell: reported, no target. It
+ * says how much of the chat CPU target the framework alone takes.
+ */
+export function fastifyFloorLines(results: CellResult[]): TargetCheck[] {
+  const chat = results.filter((r) => r.kind === 'fastify' && r.scenario === 'chat');
+  const items = chat.flatMap((me) => {
+    const floor = results.find((r) => r.kind === 'floor' && r.scenario === 'chat' && r.concurrency === me.concurrency);
+    const m = floor ? cpuRatio(Number.POSITIVE_INFINITY, 'the floor ')(me, floor) : undefined;
+    return m ? [`${cellName(me)}: ${m.text}${me.invalid || floor!.invalid ? ' (invalid cell)' : ''}`] : [];
+  });
+  if (!items.length) return [];
+  return [
+    {
+      target: chat[0]!.target,
+      description: 'non-streaming chat CPU per request against the Node floor',
+      status: 'INFO' as const,
+      detail: items.join('; '),
+    },
+  ];
+}
+
 /** RSS per idle process (after the preflight) and per 1,000 open streams (the probe cells), reported, no target. */
 export function memoryLines(results: CellResult[], idleRssMiB: Record<string, number>): TargetCheck[] {
   return Object.entries(idleRssMiB).map(([target, idle]) => {

@@ -14,10 +14,11 @@ import { cellResult, compareCell, type CellResult } from './cell-result.js';
 import { formatSummary } from './cpu-profile-summary.js';
 import { spawnHealthProbe } from './healthz-probe.js';
 import { gcBetween, type GcTotals } from './loop-delay.js';
-import { checkIssueTargets, memoryLines } from './issue-targets.js';
+import { checkIssueTargets, fastifyFloorLines, memoryLines } from './issue-targets.js';
 import { runLoad, type LoadResult, type LoadSpec } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
-import { startNodeFloor } from './floor-target.js';
+import { startFastifyFloor, startNodeFloor } from './floor-target.js';
+
 import { resolveNode } from './node-binary.js';
 import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
 import { freePort, pinSelf, spawnPinned, type BenchProcess, type Pinning } from './processes.js';
@@ -345,6 +346,8 @@ async function main(): Promise<number> {
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
     if (opts.targets.includes('floor'))
       targets.push(await startNodeFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
+    if (opts.targets.includes('fastify'))
+      targets.push(await startFastifyFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
     const idleRssMiB: Record<string, number> = {};
     for (const t of targets) {
       await preflight(t, list);
@@ -389,7 +392,7 @@ async function main(): Promise<number> {
       results.push(...row);
     }
 
-    const checks = [...checkIssueTargets(results), ...memoryLines(results, idleRssMiB)];
+    const checks = [...checkIssueTargets(results), ...fastifyFloorLines(results), ...memoryLines(results, idleRssMiB)];
     const info: RunInfo = {
       date: new Date().toISOString(),
       host: hostInfo(),

@@ -13,7 +13,7 @@ export type Pacing = 'fast' | 'paced' | 'burst' | 'anthropic';
 export type ClientProtocol = 'openai.chat' | 'anthropic.messages' | 'openai.responses';
 
 /** Target kinds (see targets.ts), repeated here to keep this module free of imports. */
-export type TargetKind = 'direct' | 'switchyard' | 'nginx' | 'floor';
+export type TargetKind = 'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify';
 
 export interface Scenario {
   id: string;
@@ -121,7 +121,7 @@ export function scenarios(concurrency: number[]): Scenario[] {
       label: `${BURST_STREAMS} open streams, ${CHUNKS} chunks ${BURST_GAP_MS} ms apart`,
       stream: true,
       pacing: 'burst',
-      only: ['switchyard', 'floor'],
+      only: ['switchyard', 'floor', 'fastify'],
       probe: true,
       minSeconds: 5,
       concurrency: [BURST_STREAMS],

@@ -17,7 +17,7 @@ export interface Endpoint {
 export interface Target {
   /** Column label: `direct`, `nginx`, `node-floor`, `switchyard` or `switchyard@<node version>`. */
   name: string;
-  kind: 'direct' | 'switchyard' | 'nginx' | 'floor';
+  kind: 'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify';
   /** Node version (switchyard) or nginx version. */
   version: string;
   /** Where a scenario with this pacing goes; undefined when the target does not serve it. */

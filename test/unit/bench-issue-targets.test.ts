@@ -32,9 +32,10 @@ interface Check {
   detail: string;
 }
 const dist = (f: string) => new URL(`../../../bench/dist/${f}`, import.meta.url).href;
-const { checkIssueTargets, memoryLines } = (await import(dist('issue-targets.js'))) as {
+const { checkIssueTargets, memoryLines, fastifyFloorLines } = (await import(dist('issue-targets.js'))) as {
   checkIssueTargets(results: Cell[]): Check[];
   memoryLines(results: Cell[], idle: Record<string, number>): Check[];
+  fastifyFloorLines(results: Cell[]): Check[];
 };
 const { cellResult } = (await import(dist('cell-result.js'))) as {
   cellResult(cell: object, target: object, load: object, usage: object): Cell;
@@ -129,6 +130,27 @@ test('open streams: event-loop delay and /healthz p99; RSS idle and per 1,000 op
   const [mem] = memoryLines([burst], { switchyard: 150 });
   assert.equal(mem!.status, 'INFO');
   assert.match(mem!.detail, /idle 150\.0 MiB; burst c=500: 250\.0 MiB with 500 streams open = \+200\.0 MiB per 1,000 streams/);
+});
+
+test('the Fastify floor is reported against the Node floor per chat cell, never as a Switchyard target', () => {
+  const results = [
+    cell('node-floor', 'floor', 'chat', 1, { cpuUsPerReq: 100 }),
+    cell('fastify-floor', 'fastify', 'chat', 1, { cpuUsPerReq: 131 }),
+    cell('node-floor', 'floor', 'chat', 16, { cpuUsPerReq: 80, invalid: true }),
+    cell('fastify-floor', 'fastify', 'chat', 16, { cpuUsPerReq: 100 }),
+  ];
+  const [line, ...rest] = fastifyFloorLines(results);
+  assert.equal(rest.length, 0);
+  assert.equal(line?.status, 'INFO');
+  assert.equal(line?.target, 'fastify-floor');
+  assert.match(line!.detail, /chat c=1: 131 vs the floor 100 µs = 1\.31×/);
+  assert.match(line!.detail, /chat c=16: 100 vs the floor 80 µs = 1\.25× \(invalid cell\)/);
+  assert.deepEqual(fastifyFloorLines(results.filter((r) => r.kind !== 'fastify')), []);
+  // The chat CPU target judges Switchyard against the Node floor, not the Fastify floor.
+  const checks = checkIssueTargets([...results, cell('switchyard', 'switchyard', 'chat', 1, { cpuUsPerReq: 120 })]);
+  assert.ok(checks.length > 0);
+  assert.ok(checks.every((c) => c.target === 'switchyard'));
+  assert.match(checks.find((c) => c.description.startsWith('non-streaming'))!.detail, /120 vs 100 µs/);
 });
 
 test('a proxy cell whose load core was ≥ 90 % busy is invalid; direct never is', () => {
