@@ -118,6 +118,11 @@ function echoOf(body: Json): ResponsesEcho {
   return echo;
 }
 
+/** `ir[key] = value` when there is a value (a function, not a closure made per request). */
+function setIf<K extends keyof IrRequest>(ir: IrRequest, key: K, value: IrRequest[K] | undefined): void {
+  if (value !== undefined) ir[key] = value;
+}
+
 /**
  * A /v1/responses request body in the IR (the client side of the openai.responses codec), for a
  * backend that does not speak the Responses API. Stateless: `store: true` is accepted and ignored;
@@ -136,9 +141,11 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   rememberRequestState(ctx, state);
 
   const input = decodeResponsesInput(body.input, ctx);
+  const instructions = decodeInstructions(body.instructions, ctx);
   const ir: IrRequest = {
     model: typeof body.model === 'string' ? body.model : '',
-    system: [...decodeInstructions(body.instructions, ctx), ...input.system],
+    // Both lists are this request's own: one of them is the system list when the other is empty.
+    system: instructions.length === 0 ? input.system : input.system.length === 0 ? instructions : [...instructions, ...input.system],
     messages: input.messages,
     stream: body.stream === true,
   };
@@ -146,17 +153,14 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   if (tools) ir.tools = tools;
   const toolChoice = decodeResponsesToolChoice(body.tool_choice, ctx);
   if (toolChoice) ir.toolChoice = toolChoice;
-  const set = <K extends keyof IrRequest>(key: K, value: IrRequest[K] | undefined) => {
-    if (value !== undefined) ir[key] = value;
-  };
-  set('parallelToolCalls', booleanField(body, 'parallel_tool_calls'));
-  set('maxTokens', numberField(body, 'max_output_tokens'));
-  set('temperature', numberField(body, 'temperature'));
-  set('topP', numberField(body, 'top_p'));
-  set('thinking', decodeThinking(asObject(body.reasoning), ctx));
-  set('responseFormat', decodeTextFormat(asObject(body.text), ctx));
-  set('logprobs', decodeLogprobs(body));
-  set('user', stringField(body, 'user') ?? stringField(body, 'safety_identifier'));
+  setIf(ir, 'parallelToolCalls', booleanField(body, 'parallel_tool_calls'));
+  setIf(ir, 'maxTokens', numberField(body, 'max_output_tokens'));
+  setIf(ir, 'temperature', numberField(body, 'temperature'));
+  setIf(ir, 'topP', numberField(body, 'top_p'));
+  setIf(ir, 'thinking', decodeThinking(asObject(body.reasoning), ctx));
+  setIf(ir, 'responseFormat', decodeTextFormat(asObject(body.text), ctx));
+  setIf(ir, 'logprobs', decodeLogprobs(body));
+  setIf(ir, 'user', stringField(body, 'user') ?? stringField(body, 'safety_identifier'));
   // Responses streams always end with the usage (response.completed).
   if (ir.stream) ir.includeUsage = true;
   for (const key of Object.keys(body)) {
