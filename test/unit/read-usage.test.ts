@@ -57,6 +57,22 @@ describe('readResponseUsage (usage of a complete reply, read from its last usage
     );
   });
 
+  it("Responses: the reply's own usage, not an echoed tool's `usage` parameter after it", () => {
+    // A Response object echoes the request's tools after its usage (what the gateway's encoder writes).
+    const reply = {
+      output: [],
+      usage: { input_tokens: 8, output_tokens: 2, input_tokens_details: { cached_tokens: 1 } },
+      tools: [{ type: 'function', name: 'report', parameters: { type: 'object', properties: { usage: { type: 'object' } } } }],
+    };
+    assert.deepEqual(readResponseUsage('openai.responses', body(reply)), {
+      inputTokens: 8,
+      outputTokens: 2,
+      cachedInputTokens: 1,
+      reasoningTokens: undefined,
+    });
+    assert.equal(readResponseUsage('openai.responses', body({ ...reply, usage: null })), null);
+  });
+
   it('null without usage, with "usage": null, or for a body that is not JSON', () => {
     assert.equal(readResponseUsage('openai.chat', body({ choices: [] })), null);
     assert.equal(readResponseUsage('openai.chat', body({ choices: [], usage: null })), null);

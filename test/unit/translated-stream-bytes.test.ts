@@ -23,6 +23,7 @@ import { plugin as anthropic } from '@switchyard/plugin-anthropic';
 import { plugin as openai } from '@switchyard/plugin-openai';
 import { plugin as openresponses } from '@switchyard/plugin-openresponses';
 import { fixtureEvents } from '../helpers/fake-upstream.js';
+import { maskRandomIds } from '../helpers/mask-random-ids.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/translated-streams/', import.meta.url));
 const WRITE = process.env.SWITCHYARD_WRITE_FIXTURES === '1';
@@ -103,19 +104,6 @@ async function translate(lane: Lane, reads: Buffer[]): Promise<string> {
   const out: Buffer[] = [];
   for await (const chunk of translation.stream().attach(Readable.from(reads, { objectMode: false }))) out.push(chunk as Buffer);
   return maskRandomIds(Buffer.concat(out).toString('utf8'));
-}
-
-/**
- * The Responses encoder's item ids carry 8 random bytes per response (hex), also inside the
- * base64url of a sealed call id (which carries the items before it): masked; the rest must match.
- */
-function maskRandomIds(text: string): string {
-  return text
-    .replace(/swy0[0-9a-f]{16}/g, 'swy0RANDOMRANDOMRAND')
-    .replace(
-      /(swy1\.|~swy1~)([A-Za-z0-9_-]+)/g,
-      (_, tag: string, b64: string) => `${tag}<${maskRandomIds(Buffer.from(b64, 'base64url').toString('utf8'))}>`,
-    );
 }
 
 describe('translated streams: the same input gives the same bytes (issue #19)', () => {

@@ -84,33 +84,42 @@ function encodeAssistant(message: IrMessage, drop: Drop): Json {
   return out;
 }
 
+/** A message with the IR turn's participant name, when it has one. */
+const named = (m: Json, source: IrMessage): Json => (source.name ? { ...m, name: source.name } : m);
+
+/** A system or user turn's content parts (those between its tool results) as one message. */
+const contentMessage = (role: string, parts: readonly IrContentPart[], source: IrMessage, drop: Drop): Json =>
+  named({ role, content: encodeContent(parts, drop) }, source);
+
+/** One IR turn as its chat messages, appended to `out`. */
+function encodeMessage(message: IrMessage, drop: Drop, out: Json[]): void {
+  if (message.role === 'assistant') {
+    out.push(named(encodeAssistant(message, drop), message));
+    return;
+  }
+  const role = message.role === 'system' ? 'system' : 'user';
+  let pending: IrContentPart[] | null = null;
+  for (const part of message.parts as IrPart[]) {
+    if (part.type === 'tool_result') {
+      if (pending) out.push(contentMessage(role, pending, message, drop));
+      pending = null;
+      out.push(encodeToolResult(part, drop));
+    } else if (part.type === 'text' || part.type === 'image' || part.type === 'file') (pending ??= []).push(part);
+    else drop(`${message.role} ${part.type}`);
+  }
+  if (pending) out.push(contentMessage(role, pending, message, drop));
+  if (message.parts.length === 0 && message.role !== 'tool') out.push(named({ role, content: '' }, message));
+}
+
 /**
  * IR turns as chat messages, one for one, merging nothing. Tool results become one `tool` message
  * each, in order; content parts around them in the same turn become a user message in place.
+ * (Loops without a closure or a copied list per call: every translated request to a chat upstream
+ * comes through here; issue #19.)
  */
 export function encodeOpenAIChatMessages(system: readonly IrMessage[], messages: readonly IrMessage[], drop: Drop): Json[] {
   const out: Json[] = [];
-  const named = (m: Json, source: IrMessage) => (source.name ? { ...m, name: source.name } : m);
-  for (const message of [...system, ...messages]) {
-    if (message.role === 'assistant') {
-      out.push(named(encodeAssistant(message, drop), message));
-      continue;
-    }
-    const role = message.role === 'system' ? 'system' : 'user';
-    let pending: IrContentPart[] = [];
-    const flush = () => {
-      if (pending.length) out.push(named({ role, content: encodeContent(pending, drop) }, message));
-      pending = [];
-    };
-    for (const part of message.parts as IrPart[]) {
-      if (part.type === 'tool_result') {
-        flush();
-        out.push(encodeToolResult(part, drop));
-      } else if (part.type === 'text' || part.type === 'image' || part.type === 'file') pending.push(part);
-      else drop(`${message.role} ${part.type}`);
-    }
-    flush();
-    if (message.parts.length === 0 && message.role !== 'tool') out.push(named({ role, content: '' }, message));
-  }
+  for (const message of system) encodeMessage(message, drop, out);
+  for (const message of messages) encodeMessage(message, drop, out);
   return out;
 }

@@ -18,12 +18,12 @@ function encodeEffort(thinking: IrThinking): string {
   return thinking.effort && thinking.effort !== 'minimal' ? thinking.effort : effortForBudget(thinking.budgetTokens);
 }
 
-/** A drop reporter that names each field once per request. */
+/** A drop reporter that names each field once per request (its set made at the first drop: most requests have none). */
 function dropOnce(ctx: CodecContext): Drop {
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   return (field) => {
-    if (seen.has(field)) return;
-    seen.add(field);
+    if (seen?.has(field)) return;
+    (seen ??= new Set()).add(field);
     ctx.dropped(field);
   };
 }

@@ -10,7 +10,7 @@ import {
 import { decodeResponsesInput, statelessError } from './decode-responses-input.js';
 import { decodeResponsesToolChoice, decodeResponsesTools } from './decode-responses-tools.js';
 import { asObject, asString, booleanField, isObject, numberField, stringField, type Json } from './responses-json.js';
-import { rememberRequestState, type ResponsesRequestState } from './responses-request-state.js';
+import { rememberRequestState, type ResponsesEcho, type ResponsesRequestState } from './responses-request-state.js';
 
 /** Fields read below, or accepted and ignored on purpose (the gateway stores nothing and always sends what it can). */
 const HANDLED = new Set([
@@ -90,29 +90,37 @@ function decodeLogprobs(body: Json): IrRequest['logprobs'] {
   return (top !== undefined && top > 0) || included ? { top: top ?? 0 } : undefined;
 }
 
-/** The request fields a Response object echoes back to the client. */
-function echoOf(body: Json): Json {
-  const pick = (key: string, fallback: unknown) => (body[key] === undefined ? fallback : body[key]);
-  return {
-    instructions: pick('instructions', null),
-    tools: pick('tools', []),
-    tool_choice: pick('tool_choice', 'auto'),
-    parallel_tool_calls: pick('parallel_tool_calls', true),
-    temperature: pick('temperature', null),
-    top_p: pick('top_p', null),
-    max_output_tokens: pick('max_output_tokens', null),
-    reasoning: pick('reasoning', { effort: null, summary: null }),
-    text: pick('text', { format: { type: 'text' } }),
-    metadata: pick('metadata', {}),
-    previous_response_id: null,
-    // Nothing is stored, whatever the client asked.
-    store: false,
-    background: false,
-    truncation: pick('truncation', 'disabled'),
-    ...(typeof body.user === 'string' ? { user: body.user } : {}),
-    ...(typeof body.safety_identifier === 'string' ? { safety_identifier: body.safety_identifier } : {}),
-    ...(typeof body.prompt_cache_key === 'string' ? { prompt_cache_key: body.prompt_cache_key } : {}),
+/** The client's value, or `fallback` when it sent none (an explicit null is echoed as null). */
+const sent = (value: unknown, fallback: unknown): unknown => (value === undefined ? fallback : value);
+
+/**
+ * The request fields a Response object echoes back to the client. Written out field by field: the
+ * closure and the spreads of conditional objects it was written with cost ~0.2 µs per request
+ * (issue #19); the order of the fields is the Response object's.
+ */
+function echoOf(body: Json): ResponsesEcho {
+  const echo: ResponsesEcho = {
+    instructions: sent(body.instructions, null),
+    tools: sent(body.tools, []),
+    tool_choice: sent(body.tool_choice, 'auto'),
+    parallel_tool_calls: sent(body.parallel_tool_calls, true),
+    temperature: sent(body.temperature, null),
+    top_p: sent(body.top_p, null),
+    max_output_tokens: sent(body.max_output_tokens, null),
+    reasoning: sent(body.reasoning, { effort: null, summary: null }),
+    text: sent(body.text, { format: { type: 'text' } }),
+    metadata: sent(body.metadata, {}),
+    truncation: sent(body.truncation, 'disabled'),
   };
+  if (typeof body.user === 'string') echo.user = body.user;
+  if (typeof body.safety_identifier === 'string') echo.safety_identifier = body.safety_identifier;
+  if (typeof body.prompt_cache_key === 'string') echo.prompt_cache_key = body.prompt_cache_key;
+  return echo;
+}
+
+/** `ir[key] = value` when there is a value (a function, not a closure made per request). */
+function setIf<K extends keyof IrRequest>(ir: IrRequest, key: K, value: IrRequest[K] | undefined): void {
+  if (value !== undefined) ir[key] = value;
 }
 
 /**
@@ -133,9 +141,11 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   rememberRequestState(ctx, state);
 
   const input = decodeResponsesInput(body.input, ctx);
+  const instructions = decodeInstructions(body.instructions, ctx);
   const ir: IrRequest = {
     model: typeof body.model === 'string' ? body.model : '',
-    system: [...decodeInstructions(body.instructions, ctx), ...input.system],
+    // Both lists are this request's own: one of them is the system list when the other is empty.
+    system: instructions.length === 0 ? input.system : input.system.length === 0 ? instructions : [...instructions, ...input.system],
     messages: input.messages,
     stream: body.stream === true,
   };
@@ -143,17 +153,14 @@ export function decodeResponsesRequest(body: Record<string, unknown>, ctx: Codec
   if (tools) ir.tools = tools;
   const toolChoice = decodeResponsesToolChoice(body.tool_choice, ctx);
   if (toolChoice) ir.toolChoice = toolChoice;
-  const set = <K extends keyof IrRequest>(key: K, value: IrRequest[K] | undefined) => {
-    if (value !== undefined) ir[key] = value;
-  };
-  set('parallelToolCalls', booleanField(body, 'parallel_tool_calls'));
-  set('maxTokens', numberField(body, 'max_output_tokens'));
-  set('temperature', numberField(body, 'temperature'));
-  set('topP', numberField(body, 'top_p'));
-  set('thinking', decodeThinking(asObject(body.reasoning), ctx));
-  set('responseFormat', decodeTextFormat(asObject(body.text), ctx));
-  set('logprobs', decodeLogprobs(body));
-  set('user', stringField(body, 'user') ?? stringField(body, 'safety_identifier'));
+  setIf(ir, 'parallelToolCalls', booleanField(body, 'parallel_tool_calls'));
+  setIf(ir, 'maxTokens', numberField(body, 'max_output_tokens'));
+  setIf(ir, 'temperature', numberField(body, 'temperature'));
+  setIf(ir, 'topP', numberField(body, 'top_p'));
+  setIf(ir, 'thinking', decodeThinking(asObject(body.reasoning), ctx));
+  setIf(ir, 'responseFormat', decodeTextFormat(asObject(body.text), ctx));
+  setIf(ir, 'logprobs', decodeLogprobs(body));
+  setIf(ir, 'user', stringField(body, 'user') ?? stringField(body, 'safety_identifier'));
   // Responses streams always end with the usage (response.completed).
   if (ir.stream) ir.includeUsage = true;
   for (const key of Object.keys(body)) {

@@ -5,20 +5,29 @@ import { sealCallId } from './responses-call-ids.js';
 import { issuedItemId, type ItemPrefix } from './responses-item-ids.js';
 import { requestStateOf } from './responses-request-state.js';
 
-/** Ids of one Response and its output items (`resp_…`, `msg_…`, `rs_…`, `fc_…`, `ctc_…`). */
+/** What a request id loses in a response id. */
+const NOT_ALPHANUMERIC = /[^A-Za-z0-9]/g;
+
+/**
+ * Ids of one Response and its output items (`resp_…`, `msg_…`, `rs_…`, `fc_…`, `ctc_…`). The
+ * random part of the item ids is drawn at the first item id (most replies have none: message and
+ * reasoning items get self-contained ids), or at once for a request id with no letter or digit.
+ */
 export class ResponsesIds {
   readonly responseId: string;
-  private readonly base = randomHex(8);
+  private base: string | undefined;
   private n = 0;
 
   constructor(requestId: string) {
     // The gateway's request id stays readable in the response id (x-request-id, journal, logs).
-    const rid = requestId.replace(/[^A-Za-z0-9]/g, '');
+    const rid = requestId.replace(NOT_ALPHANUMERIC, '');
+    if (!rid) this.base = randomHex(8);
     this.responseId = `resp_${rid || this.base}`;
   }
 
   /** An id marked as the gateway's (an `item_reference` to it is recognised; its content is not in it). */
   item(prefix: ItemPrefix): string {
+    this.base ??= randomHex(8);
     return issuedItemId(prefix, `${this.base}${(this.n++).toString(16).padStart(2, '0')}`);
   }
 }
@@ -127,10 +136,15 @@ export interface ResponseObjectInit {
   error?: Json | null;
 }
 
-/** A Response object naming the model the client asked for, with the request fields it echoes. */
+/**
+ * A Response object naming the model the client asked for, with the request fields it echoes
+ * (their defaults without a decoded request). One object literal, then the echoed fields the
+ * object does not have without a request: not a spread of the echo over the defaults, which cost
+ * ~0.3 µs per Response object (issue #19).
+ */
 export function responseObject(ctx: CodecContext, init: ResponseObjectInit): Json {
   const echo = requestStateOf(ctx).echo;
-  return {
+  const response: Json = {
     id: init.ids.responseId,
     object: 'response',
     created_at: init.createdAt,
@@ -141,15 +155,25 @@ export function responseObject(ctx: CodecContext, init: ResponseObjectInit): Jso
     model: ctx.clientModel,
     output: init.output,
     usage: init.status === 'in_progress' ? null : encodeResponsesUsage(init.usage),
-    instructions: null,
-    tools: [],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    temperature: null,
-    top_p: null,
+    instructions: echo ? echo.instructions : null,
+    tools: echo ? echo.tools : [],
+    tool_choice: echo ? echo.tool_choice : 'auto',
+    parallel_tool_calls: echo ? echo.parallel_tool_calls : true,
+    temperature: echo ? echo.temperature : null,
+    top_p: echo ? echo.top_p : null,
     previous_response_id: null,
+    // Nothing is stored, whatever the client asked.
     store: false,
-    metadata: {},
-    ...echo,
+    metadata: echo ? echo.metadata : {},
   };
+  if (!echo) return response;
+  response.max_output_tokens = echo.max_output_tokens;
+  response.reasoning = echo.reasoning;
+  response.text = echo.text;
+  response.background = false;
+  response.truncation = echo.truncation;
+  if (echo.user !== undefined) response.user = echo.user;
+  if (echo.safety_identifier !== undefined) response.safety_identifier = echo.safety_identifier;
+  if (echo.prompt_cache_key !== undefined) response.prompt_cache_key = echo.prompt_cache_key;
+  return response;
 }

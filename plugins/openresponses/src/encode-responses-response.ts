@@ -18,14 +18,17 @@ export function reasoningItem(id: string, part: Pick<IrReasoningPart, 'text' | '
   return item;
 }
 
-/** IR token log-probabilities as an output_text part's `logprobs` (token, logprob, bytes, top_logprobs). */
+/** One token's log-probability as the Responses API writes it (token, logprob, its UTF-8 bytes). */
+const logprobEntry = (t: { token: string; logprob: number }) => ({
+  token: t.token,
+  logprob: t.logprob,
+  bytes: [...Buffer.from(t.token, 'utf8')],
+});
+
+/** IR token log-probabilities as an output_text part's `logprobs` (token, logprob, bytes, top_logprobs); none: `[]`. */
 function encodeLogprobs(logprobs: readonly IrTokenLogprob[] | undefined): Json[] {
-  const entry = (t: { token: string; logprob: number }) => ({
-    token: t.token,
-    logprob: t.logprob,
-    bytes: [...Buffer.from(t.token, 'utf8')],
-  });
-  return (logprobs ?? []).map((t) => ({ ...entry(t), top_logprobs: (t.top ?? []).map(entry) }));
+  if (!logprobs) return [];
+  return logprobs.map((t) => ({ ...logprobEntry(t), top_logprobs: (t.top ?? []).map(logprobEntry) }));
 }
 
 export function messageItem(id: string, text: string, logprobs?: readonly IrTokenLogprob[]): Json {

@@ -1,4 +1,4 @@
-import { readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/plugin-sdk';
+import { parseJsonObject, readUsageObject, usageNumber as num, usageObject as obj, type IrUsage } from '@switchyard/plugin-sdk';
 
 /** Responses API `usage`. */
 export function usageFromResponses(u: Record<string, unknown>): IrUsage {
@@ -10,8 +10,19 @@ export function usageFromResponses(u: Record<string, unknown>): IrUsage {
   };
 }
 
-/** The usage of a complete Responses API reply, read from its last `usage` object. */
+/** Whether an object found under a `usage` key counts tokens (a tool schema's `usage` property does not). */
+const countsTokens = (u: Record<string, unknown>): boolean => typeof u.input_tokens === 'number' || typeof u.output_tokens === 'number';
+
+/**
+ * The usage of a complete Responses API reply. Read from its last `usage` object (a few hundred
+ * bytes, not the whole body); but a Response object echoes the request's tools after its usage,
+ * and a tool's parameters may name a property `usage`: when the last one counts no tokens, the
+ * reply's own is read from the whole body.
+ */
 export function readResponsesReplyUsage(body: Buffer): IrUsage | null {
-  const u = readUsageObject(body);
-  return u ? usageFromResponses(u) : null;
+  const last = readUsageObject(body);
+  if (!last) return null;
+  if (countsTokens(last)) return usageFromResponses(last);
+  const own = obj(parseJsonObject(body.toString('utf8'))?.usage);
+  return own ? usageFromResponses(own) : null;
 }
