@@ -79,3 +79,35 @@ describe('readResponseUsage (usage of a complete reply, read from its last usage
     assert.equal(readResponseUsage('openai.chat', Buffer.from('not json "usage": {')), null);
   });
 });
+
+describe('the Responses stream meter (usage on the terminal event, read from its last usage object)', () => {
+  const meterOf = (events: Array<{ event: string; data: unknown }>) => {
+    const m = openaiResponsesCodec.usage!.meterStream();
+    for (const e of events) m.event({ event: e.event, data: JSON.stringify(e.data) } as never, 1);
+    return m;
+  };
+  const delta = { event: 'response.output_text.delta', data: { type: 'response.output_text.delta', delta: 'Hi' } };
+  const report = { type: 'function', name: 'report', parameters: { type: 'object', properties: { usage: { type: 'object' } } } };
+
+  it('reads response.usage on response.completed, also when the echoed tools after it name a `usage` parameter', () => {
+    for (const tools of [[], [report]]) {
+      const m = meterOf([
+        delta,
+        {
+          event: 'response.completed',
+          data: {
+            type: 'response.completed',
+            response: { output: [], usage: { input_tokens: 8, output_tokens: 2, output_tokens_details: { reasoning_tokens: 1 } }, tools },
+          },
+        },
+      ]);
+      assert.deepEqual(m.usage, { inputTokens: 8, outputTokens: 2, cachedInputTokens: undefined, reasoningTokens: 1 });
+    }
+  });
+
+  it('no usage from a failed response whose usage is null, and the failure is seen', () => {
+    const m = meterOf([delta, { event: 'response.failed', data: { type: 'response.failed', response: { usage: null, tools: [report] } } }]);
+    assert.equal(m.usage, null);
+    assert.equal(m.errored, true);
+  });
+});

@@ -1,7 +1,5 @@
-import { containsAny, parseJsonObject, type IrUsage, type SseEvent, type StreamMeter } from '@switchyard/plugin-sdk';
-import { usageFromResponses } from './read-responses-usage.js';
-
-type Json = Record<string, unknown>;
+import { containsAny, type IrUsage, type SseEvent, type StreamMeter } from '@switchyard/plugin-sdk';
+import { readResponsesEventUsage } from './read-responses-usage.js';
 
 const RESPONSES_CONTENT = /^response\.(output_text|reasoning_text|reasoning_summary_text|function_call_arguments|refusal)\.delta$/;
 
@@ -24,8 +22,8 @@ class ResponsesStreamMeter implements StreamMeter {
     if (this.firstContentAt === null && RESPONSES_CONTENT.test(type)) this.firstContentAt = now;
     if (type === 'error' || type === 'response.failed') this.errored = true;
     if (type !== 'response.completed' && type !== 'response.incomplete' && type !== 'response.failed') return;
-    const u = (parseJsonObject(e.data)?.response as Json | undefined)?.usage as Json | undefined;
-    if (u) this.usage = usageFromResponses(u);
+    const u = readResponsesEventUsage(e.data);
+    if (u) this.usage = u;
   }
 
   readonly mayMatter = MAY_MATTER;

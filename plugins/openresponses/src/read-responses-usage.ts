@@ -26,3 +26,17 @@ export function readResponsesReplyUsage(body: Buffer): IrUsage | null {
   const own = obj(parseJsonObject(body.toString('utf8'))?.usage);
   return own ? usageFromResponses(own) : null;
 }
+
+/**
+ * The usage on a Responses stream's terminal event (`response.completed`, `.incomplete`,
+ * `.failed`: its `response.usage`), read as a complete reply's is: from the event's last `usage`
+ * object, the whole event parsed only when that one counts no tokens or there is none. The event
+ * carries the whole Response (its output text again, the echoed request); parsing all of it cost
+ * ~9 µs per stream on the translated Responses lane (issue #19, in-process profile).
+ */
+export function readResponsesEventUsage(data: string): IrUsage | null {
+  const last = readUsageObject(Buffer.from(data));
+  if (last && countsTokens(last)) return usageFromResponses(last);
+  const own = obj(obj(parseJsonObject(data)?.response)?.usage);
+  return own ? usageFromResponses(own) : null;
+}
