@@ -229,7 +229,9 @@ function decodeBytes(bytes: Buffer, size: number): IrStreamEvent[] {
 const streamBytes = (reply = DEFAULT_REPLY) => Buffer.concat(converseStreamEvents(reply).map(([t, p]) => encodeBedrockEvent(t, p)));
 
 describe('ConverseStream framing and decoding', () => {
-  it('the same IR events whatever the reads: 1 byte, 7 bytes, all at once; usage before finish', () => {
+  it('the same IR events whatever the reads: 1 byte, 7 bytes, all at once; usage before finish', (t) => {
+    // The start event's `created` is the clock's second: three decodes must not straddle a second boundary.
+    t.mock.timers.enable({ apis: ['Date'], now: 1_796_694_388_500 });
     const reply = {
       content: [
         { reasoningContent: { reasoningText: { text: 'think', signature: 'sig' } } },
@@ -241,6 +243,7 @@ describe('ConverseStream framing and decoding', () => {
     };
     const bytes = streamBytes(reply);
     const all = decodeBytes(bytes, bytes.length);
+    assert.equal((all[0] as { created?: number }).created, 1_796_694_388);
     assert.deepEqual(decodeBytes(bytes, 1), all);
     assert.deepEqual(decodeBytes(bytes, 7), all);
     const types = all.map((e) => e.type);
