@@ -8,7 +8,7 @@ export interface BenchOptions {
   warmupSeconds: number;
   /** Before the first cell, seconds of load per request shape on every target (JIT and heap at steady state). */
   prewarmSeconds: number;
-  targets: Array<'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify'>;
+  targets: Array<'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify' | 'ccr'>;
   /** Node binaries for Switchyard: versions ("24", "26") or paths; "" = the one running the bench. */
   nodes: string[];
   /** `server.workers` values: one Switchyard per value (issue #18); default [1]. */
@@ -42,7 +42,8 @@ export const USAGE = `Usage: npm run bench -- [options]        (each option also
                      steady state, not the JIT compiling the first requests (0 = off)
   --targets LIST     direct,switchyard,nginx[,floor,fastify] BENCH_TARGETS   (default direct,switchyard,nginx;
                      floor = a bare node:http + undici proxy on the same Node;
-                     fastify = the same behind Fastify, the JSON body parsed and serialised once)
+                     fastify = the same behind Fastify, the JSON body parsed and serialised once;
+                     ccr = claude-code-router 2.0 (npm, installed on demand), Anthropic lanes only)
   --node LIST        Node for Switchyard: 24, 26, 26.10.0 BENCH_NODE         (default: the bench's own node)
                      or a path; several = one Switchyard per binary (e.g. --node 24,26).
                      Versions other than the running one are installed into .bench/node<version>/
@@ -116,7 +117,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   });
   if (values.help) return undefined;
   const targets = list(values.targets ?? env.BENCH_TARGETS ?? 'direct,switchyard,nginx');
-  for (const t of targets) if (!['direct', 'switchyard', 'nginx', 'floor', 'fastify'].includes(t)) throw new Error(`unknown target "${t}"`);
+  for (const t of targets)
+    if (!['direct', 'switchyard', 'nginx', 'floor', 'fastify', 'ccr'].includes(t)) throw new Error(`unknown target "${t}"`);
   const nodes = list(values.node ?? env.BENCH_NODE);
   const workers = list(values.workers ?? env.BENCH_WORKERS ?? '1').map((w) => {
     const n = Number(w);

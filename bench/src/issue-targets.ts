@@ -220,21 +220,43 @@ function allC(cells: CellResult[]): number[] {
  * says how much of the chat CPU target the framework alone takes.
  */
 export function fastifyFloorLines(results: CellResult[]): TargetCheck[] {
-  const chat = results.filter((r) => r.kind === 'fastify' && r.scenario === 'chat');
-  const items = chat.flatMap((me) => {
-    const floor = results.find((r) => r.kind === 'floor' && r.scenario === 'chat' && r.concurrency === me.concurrency);
-    const m = floor ? cpuRatio(Number.POSITIVE_INFINITY, 'the floor ')(me, floor) : undefined;
-    return m ? [`${cellName(me)}: ${m.text}${me.invalid || floor!.invalid ? ' (invalid cell)' : ''}`] : [];
-  });
-  if (!items.length) return [];
-  return [
-    {
-      target: chat[0]!.target,
-      description: 'non-streaming chat CPU per request against the Node floor',
-      status: 'INFO' as const,
-      detail: items.join('; '),
+  return peerLine(
+    results.filter((r) => r.kind === 'fastify' && r.scenario === 'chat'),
+    (me) => results.find((r) => r.kind === 'floor' && r.scenario === 'chat' && r.concurrency === me.concurrency),
+    (me, floor) => cpuRatio(Number.POSITIVE_INFINITY, 'the floor ')(me, floor)?.text,
+    'non-streaming chat CPU per request against the Node floor',
+  );
+}
+
+/**
+ * claude-code-router (`--targets …,ccr`) on the Anthropic-client lane against Switchyard's same
+ * cell, CPU per request: reported, no target (#19 names it as the peer of that lane).
+ */
+export function ccrLines(results: CellResult[]): TargetCheck[] {
+  return peerLine(
+    results.filter((r) => r.kind === 'ccr'),
+    (me) => results.find((r) => r.kind === 'switchyard' && r.scenario === me.scenario && r.concurrency === me.concurrency),
+    (me, sy) => {
+      const text = cpuRatio(Number.POSITIVE_INFINITY, 'claude-code-router ')(sy, me)?.text;
+      return text && `Switchyard ${text}`;
     },
-  ];
+    'CPU per request against Switchyard on the Anthropic-client lane',
+  );
+}
+
+/** One INFO line for a peer's cells, each compared with its counterpart cell (skipped when there is none). */
+function peerLine(
+  mine: CellResult[],
+  counterpart: (me: CellResult) => CellResult | undefined,
+  compare: (me: CellResult, other: CellResult) => string | undefined,
+  description: string,
+): TargetCheck[] {
+  const items = mine.flatMap((me) => {
+    const other = counterpart(me);
+    const text = other && compare(me, other);
+    return text ? [`${cellName(me)}: ${text}${me.invalid || other.invalid ? ' (invalid cell)' : ''}`] : [];
+  });
+  return items.length ? [{ target: mine[0]!.target, description, status: 'INFO' as const, detail: items.join('; ') }] : [];
 }
 
 /** RSS per idle process (after the preflight) and per 1,000 open streams (the probe cells), reported, no target. */

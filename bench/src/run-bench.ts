@@ -14,10 +14,11 @@ import { cellResult, compareCell, type CellResult } from './cell-result.js';
 import { formatSummary } from './cpu-profile-summary.js';
 import { spawnHealthProbe } from './healthz-probe.js';
 import { gcBetween, type GcTotals } from './loop-delay.js';
-import { checkIssueTargets, fastifyFloorLines, memoryLines } from './issue-targets.js';
+import { ccrLines, checkIssueTargets, fastifyFloorLines, memoryLines } from './issue-targets.js';
 import { runLoad, type LoadResult, type LoadSpec } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
 import { startFastifyFloor, startNodeFloor } from './floor-target.js';
+import { ensureCcr, startCcr } from './ccr-target.js';
 
 import { resolveNode } from './node-binary.js';
 import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
@@ -74,7 +75,11 @@ function pinning(opts: BenchOptions): Pinning {
 
 /** Whether `target` runs `scenario` (translated lanes need Switchyard; nginx has no burst port). */
 function runs(target: Target, scenario: Scenario): boolean {
-  return (!scenario.only || scenario.only.includes(target.kind)) && target.endpoint(scenario.pacing) !== undefined;
+  return (
+    (!scenario.only || scenario.only.includes(target.kind)) &&
+    (!target.clients || target.clients.includes(scenario.client ?? 'openai.chat')) &&
+    target.endpoint(scenario.pacing) !== undefined
+  );
 }
 
 /** The scenarios of `list` that `target` runs, one per request shape (client, pacing, stream, body). */
@@ -346,6 +351,10 @@ async function main(): Promise<number> {
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
     if (opts.targets.includes('floor'))
       targets.push(await startNodeFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
+    if (opts.targets.includes('ccr')) {
+      const cli = ensureCcr(join(REPO, '.bench'), log);
+      targets.push(await startCcr(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench')), workDir, cli));
+    }
     if (opts.targets.includes('fastify'))
       targets.push(await startFastifyFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
     const idleRssMiB: Record<string, number> = {};
@@ -392,7 +401,12 @@ async function main(): Promise<number> {
       results.push(...row);
     }
 
-    const checks = [...checkIssueTargets(results), ...fastifyFloorLines(results), ...memoryLines(results, idleRssMiB)];
+    const checks = [
+      ...checkIssueTargets(results),
+      ...fastifyFloorLines(results),
+      ...ccrLines(results),
+      ...memoryLines(results, idleRssMiB),
+    ];
     const info: RunInfo = {
       date: new Date().toISOString(),
       host: hostInfo(),

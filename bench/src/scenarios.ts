@@ -13,7 +13,7 @@ export type Pacing = 'fast' | 'paced' | 'burst' | 'anthropic';
 export type ClientProtocol = 'openai.chat' | 'anthropic.messages' | 'openai.responses';
 
 /** Target kinds (see targets.ts), repeated here to keep this module free of imports. */
-export type TargetKind = 'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify';
+export type TargetKind = 'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify' | 'ccr';
 
 export interface Scenario {
   id: string;
@@ -92,7 +92,8 @@ export function scenarios(concurrency: number[]): Scenario[] {
       concurrency: [16],
     },
     // The translated lanes against the passthrough lane (chat, stream-0ms) at the same concurrency.
-    ...lane('anthropic', 'Anthropic client → chat upstream', 'anthropic.messages', 'fast', translated),
+    // claude-code-router (`--targets …,ccr`) is the peer on this lane.
+    ...lane('anthropic', 'Anthropic client → chat upstream', 'anthropic.messages', 'fast', [...translated, 'ccr']),
     ...lane('to-anthropic', 'OpenAI client → Anthropic upstream', 'openai.chat', 'anthropic', translated),
     ...lane('responses', 'Responses client → chat upstream', 'openai.responses', 'fast', translated),
     {
@@ -113,7 +114,7 @@ export function scenarios(concurrency: number[]): Scenario[] {
       passthrough: 'anthropic',
       bodyBytes: 88 * 1024,
       claudeCode: true,
-      only: translated,
+      only: [...translated, 'ccr'],
       concurrency: LANE_C,
     },
     {

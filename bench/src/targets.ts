@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { BenchProcess, spawnPinned, type Pinning } from './processes.js';
 import type { LoopDelayProbe } from './loop-delay.js';
-import { BURST_GAP_MS, CHUNKS, GAP_MS, type Pacing } from './scenarios.js';
+import { BURST_GAP_MS, CHUNKS, GAP_MS, type ClientProtocol, type Pacing } from './scenarios.js';
 
 /** The model name the upstream reports and the direct and nginx targets send. */
 export const UPSTREAM_MODEL = 'bench-mock';
@@ -17,7 +17,9 @@ export interface Endpoint {
 export interface Target {
   /** Column label: `direct`, `nginx`, `node-floor`, `switchyard` or `switchyard@<node version>`. */
   name: string;
-  kind: 'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify';
+  kind: 'direct' | 'switchyard' | 'nginx' | 'floor' | 'fastify' | 'ccr';
+  /** The client protocols it serves (undefined: all of them). */
+  clients?: readonly ClientProtocol[];
   /** Node version (switchyard) or nginx version. */
   version: string;
   /** Where a scenario with this pacing goes; undefined when the target does not serve it. */

@@ -32,11 +32,13 @@ interface Check {
   detail: string;
 }
 const dist = (f: string) => new URL(`../../../bench/dist/${f}`, import.meta.url).href;
-const { checkIssueTargets, memoryLines, fastifyFloorLines } = (await import(dist('issue-targets.js'))) as {
+const { checkIssueTargets, memoryLines, fastifyFloorLines, ccrLines } = (await import(dist('issue-targets.js'))) as {
   checkIssueTargets(results: Cell[]): Check[];
   memoryLines(results: Cell[], idle: Record<string, number>): Check[];
   fastifyFloorLines(results: Cell[]): Check[];
+  ccrLines(results: Cell[]): Check[];
 };
+const { ccrConfig } = (await import(dist('ccr-target.js'))) as { ccrConfig(port: number, upstream: string): Record<string, unknown> };
 const { cellResult } = (await import(dist('cell-result.js'))) as {
   cellResult(cell: object, target: object, load: object, usage: object): Cell;
 };
@@ -153,6 +155,27 @@ test('the Fastify floor is reported against the Node floor per chat cell, never 
   assert.match(checks.find((c) => c.description.startsWith('non-streaming'))!.detail, /120 vs 100 µs/);
 });
 
+test('claude-code-router is reported against Switchyard on the Anthropic lane, and sends every request to the bench upstream', () => {
+  const results = [
+    cell('switchyard', 'switchyard', 'anthropic', 16, { cpuUsPerReq: 128 }),
+    cell('claude-code-router', 'ccr', 'anthropic', 16, { cpuUsPerReq: 512 }),
+    cell('claude-code-router', 'ccr', 'anthropic-88k', 16, { cpuUsPerReq: 1000 }),
+  ];
+  const [line, ...rest] = ccrLines(results);
+  assert.equal(rest.length, 0);
+  assert.equal(line?.status, 'INFO');
+  assert.equal(line?.detail, 'anthropic c=16: Switchyard 128 vs claude-code-router 512 µs = 0.25×');
+  assert.deepEqual(ccrLines(results.slice(0, 1)), []);
+  const config = ccrConfig(4567, 'http://127.0.0.1:9') as {
+    PORT: number;
+    Providers: Array<{ api_base_url: string; models: string[] }>;
+    Router: { default: string };
+  };
+  assert.equal(config.PORT, 4567);
+  assert.equal(config.Providers[0]!.api_base_url, 'http://127.0.0.1:9/v1/chat/completions');
+  assert.equal(config.Router.default, `bench,${config.Providers[0]!.models[0]}`);
+});
+
 test('a proxy cell whose load core was ≥ 90 % busy is invalid; direct never is', () => {
   const load = { completed: 100, errors: 0, elapsedMs: 1000, latencyMs: [1], ttftMs: [] };
   const c = { scenario: { id: 'chat', label: '', stream: false, pacing: 'fast', concurrency: [1] }, concurrency: 1 };
@@ -207,8 +230,10 @@ test('the Claude-Code-sized request: about 88 KB in each client shape, with a sy
   const anthropicBody = JSON.parse(requestBody(claude, 'bench').toString()) as { system: Array<{ text: string }>; max_tokens: number };
   assert.ok(anthropicBody.system[0]!.text.length > 50_000);
   assert.equal(anthropicBody.max_tokens, 64);
-  // Every translated lane compares with a passthrough scenario of the same run and runs on Switchyard only.
-  for (const s of list.filter((x) => x.client && x.client !== 'openai.chat')) assert.deepEqual(s.only, ['switchyard']);
+  // Every translated lane compares with a passthrough scenario of the same run and runs on Switchyard only,
+  // but for claude-code-router, the peer of the Anthropic-client lanes (not under 500 open streams).
+  for (const s of list.filter((x) => x.client && x.client !== 'openai.chat'))
+    assert.deepEqual(s.only, s.client === 'anthropic.messages' && !s.probe ? ['switchyard', 'ccr'] : ['switchyard'], s.id);
   for (const s of list.filter((x) => x.passthrough)) assert.ok(list.some((p) => p.id === s.passthrough));
   assert.deepEqual(list.find((s) => s.id === 'burst')!.concurrency, [500]);
 });
