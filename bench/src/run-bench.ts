@@ -19,8 +19,7 @@ import { runLoad, type LoadResult, type LoadSpec } from './load-generator.js';
 import { startNginx } from './nginx-target.js';
 import { startFastifyFloor, startNodeFloor } from './floor-target.js';
 import { ensureCcr, startCcr } from './ccr-target.js';
-
-import { resolveNode } from './node-binary.js';
+import { resolveNode, type NodeBinary } from './node-binary.js';
 import { cpuMicros, machineBusyMicros, rssKiB, totalCpuMicros } from './proc-usage.js';
 import { freePort, pinSelf, spawnPinned, type BenchProcess, type Pinning } from './processes.js';
 import {
@@ -349,14 +348,12 @@ async function main(): Promise<number> {
       targets.push(await startSwitchyard(upstream, pin, { node, labelVersion, workDir, scale: { keys: 'limited' } }));
     }
     if (opts.targets.includes('nginx')) targets.push(await startNginx(upstream, pin, workDir));
-    if (opts.targets.includes('floor'))
-      targets.push(await startNodeFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
-    if (opts.targets.includes('ccr')) {
-      const cli = ensureCcr(join(REPO, '.bench'), log);
-      targets.push(await startCcr(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench')), workDir, cli));
-    }
-    if (opts.targets.includes('fastify'))
-      targets.push(await startFastifyFloor(upstream, pin, resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'))));
+    // The peers run on the Node of the last --node, as Switchyard does.
+    const peerNode = (): NodeBinary => resolveNode(opts.nodes.at(-1) ?? '', join(REPO, '.bench'));
+    if (opts.targets.includes('floor')) targets.push(await startNodeFloor(upstream, pin, peerNode()));
+    if (opts.targets.includes('ccr'))
+      targets.push(await startCcr(upstream, pin, peerNode(), workDir, ensureCcr(join(REPO, '.bench'), log)));
+    if (opts.targets.includes('fastify')) targets.push(await startFastifyFloor(upstream, pin, peerNode()));
     const idleRssMiB: Record<string, number> = {};
     for (const t of targets) {
       await preflight(t, list);

@@ -21,10 +21,7 @@ const countsTokens = (u: Record<string, unknown>): boolean => typeof u.input_tok
  */
 export function readResponsesReplyUsage(body: Buffer): IrUsage | null {
   const last = readUsageObject(body);
-  if (!last) return null;
-  if (countsTokens(last)) return usageFromResponses(last);
-  const own = obj(parseJsonObject(body.toString('utf8'))?.usage);
-  return own ? usageFromResponses(own) : null;
+  return last ? ownUsage(last, () => parseJsonObject(body.toString('utf8'))?.usage) : null;
 }
 
 /**
@@ -35,8 +32,11 @@ export function readResponsesReplyUsage(body: Buffer): IrUsage | null {
  * ~9 µs per stream on the translated Responses lane (issue #19, in-process profile).
  */
 export function readResponsesEventUsage(data: string): IrUsage | null {
-  const last = readUsageObject(Buffer.from(data));
-  if (last && countsTokens(last)) return usageFromResponses(last);
-  const own = obj(obj(parseJsonObject(data)?.response)?.usage);
+  return ownUsage(readUsageObject(Buffer.from(data)), () => obj(parseJsonObject(data)?.response)?.usage);
+}
+
+/** `last` when it counts tokens; else the Response's own usage, which `whole` reads from all of it. */
+function ownUsage(last: Record<string, unknown> | null, whole: () => unknown): IrUsage | null {
+  const own = last && countsTokens(last) ? last : obj(whole());
   return own ? usageFromResponses(own) : null;
 }
